@@ -1,0 +1,254 @@
+"""Shared fixtures: an app with a clean database per test, a client, a CLI runner,
+sign-in helpers, model factories and a real SMTP server (aiosmtpd) on 127.0.0.1.
+
+The database is SQLite (a file in a temporary folder) unless TEST_DATABASE_URL
+names another one, such as the PostgreSQL database `make test` creates.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from flask import Flask
+from sqlalchemy import text
+
+os.environ.setdefault("TRACKER_ENV", "testing")
+
+from tracker import create_app  # noqa: E402
+from tracker.auth.models import ROLE_ORGANISATION, Role, User  # noqa: E402
+from tracker.auth.passwords import hash_password  # noqa: E402
+from tracker.db import db  # noqa: E402
+
+DEFAULT_PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The test database, with the schema created once for the whole run."""
+    url = os.environ.get("TEST_DATABASE_URL") or (
+        f"sqlite:///{tmp_path_factory.mktemp('db') / 'tracker-test.sqlite3'}"
+    )
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        db.engine.dispose()
+    return url
+
+
+def _empty_all_tables() -> None:
+    """Delete every row, children first, so each test starts from nothing."""
+    with db.engine.begin() as connection:
+        if db.engine.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(db.metadata.sorted_tables):
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    """A fresh application whose database is empty."""
+    app = create_app(
+        "testing",
+        SQLALCHEMY_DATABASE_URI=database_url,
+        MAIL_FILE_DIR=str(tmp_path / "outbox"),
+        SERVER_BASE_URL="http://localhost",
+    )
+    with app.app_context():
+        _empty_all_tables()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):
+    return app.test_cli_runner()
+
+
+# Users -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def make_user(app: Flask):
+    """Factory: make_user(role=Role.OPCC_OFFICER, name=..., email=..., active=True)."""
+    counter = {"n": 0}
+
+    def _make(
+        role: Role = Role.OPCC_OFFICER,
+        *,
+        name: str | None = None,
+        email: str | None = None,
+        password: str | None = DEFAULT_PASSWORD,
+        active: bool = True,
+    ) -> User:
+        counter["n"] += 1
+        n = counter["n"]
+        with app.app_context():
+            user = User(
+                name=name or f"{role.label} {n}",
+                email=(email or f"{role.value}.{n}@example.org").lower(),
+                role=role,
+                organisation=ROLE_ORGANISATION[role],
+                active=active,
+                password_hash=hash_password(password) if password else None,
+            )
+            db.session.add(user)
+            db.session.commit()
+            db.session.refresh(user)
+            db.session.expunge(user)
+        return user
+
+    return _make
+
+
+@pytest.fixture
+def admin(make_user) -> User:
+    return make_user(Role.ADMIN, name="Ada Admin", email="ada.admin@opcc.example.org")
+
+
+@pytest.fixture
+def officer(make_user) -> User:
+    return make_user(Role.OPCC_OFFICER, name="Olu Officer", email="olu.officer@opcc.example.org")
+
+
+@pytest.fixture
+def liaison(make_user) -> User:
+    return make_user(Role.FORCE_LIAISON, name="Lee Liaison", email="lee.liaison@police.example.org")
+
+
+@pytest.fixture
+def clerk(make_user) -> User:
+    return make_user(Role.PANEL_CLERK, name="Cam Clerk", email="cam.clerk@council.example.org")
+
+
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token_from(html: str) -> str:
+    """The CSRF token of the first form in a page."""
+    match = CSRF_RE.search(html)
+    assert match, "no CSRF token on the page"
+    return match.group(1) or match.group(2)
+
+
+class AuthActions:
+    """Sign a test client in and out through the real login form."""
+
+    def __init__(self, client) -> None:
+        self._client = client
+
+    def login(self, email: str, password: str = DEFAULT_PASSWORD, *, follow: bool = False):
+        page = self._client.get("/login")
+        return self._client.post(
+            "/login",
+            data={"email": email, "password": password, "csrf_token": csrf_token_from(page.text)},
+            follow_redirects=follow,
+        )
+
+    def logout(self):
+        page = self._client.get("/")
+        return self._client.post("/logout", data={"csrf_token": csrf_token_from(page.text)})
+
+
+@pytest.fixture
+def auth(client) -> AuthActions:
+    return AuthActions(client)
+
+
+@pytest.fixture
+def login_as(client, auth):
+    """Sign the test client in as `user`; returns the client."""
+
+    def _login(user: User):
+        response = auth.login(user.email)
+        assert response.status_code == 302, "sign-in failed"
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def post_form(client):
+    """POST to `url` with the CSRF token taken from `form_page` (default: `url`)."""
+
+    def _post(url: str, data: dict | None = None, *, form_page: str | None = None, **kwargs):
+        page = client.get(form_page or url)
+        payload = {"csrf_token": csrf_token_from(page.text), **(data or {})}
+        return client.post(url, data=payload, **kwargs)
+
+    return _post
+
+
+# SMTP ----------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on (aiosmtpd cannot bind port 0 itself)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Mailbox:
+    """Messages received by the test SMTP server."""
+
+    messages: list[EmailMessage] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd hook name
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        with self.lock:
+            self.messages.append(message)  # type: ignore[arg-type]
+        return "250 Message accepted for delivery"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        with self.lock:
+            return [m for m in self.messages if m["To"] == address]
+
+    @staticmethod
+    def text_of(message: EmailMessage) -> str:
+        part = message.get_body(preferencelist=("plain",))
+        assert part is not None
+        return part.get_content()
+
+
+@pytest.fixture
+def smtp_server(app: Flask) -> Iterator[Mailbox]:
+    """A real SMTP server on 127.0.0.1; the app is configured to send through it."""
+    mailbox = Mailbox()
+    port = free_port()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False, MAIL_USERNAME="")
+    yield mailbox
+    controller.stop()
+
+
+LINK_RE = re.compile(r"https?://\S+")
+
+
+def link_in(message: EmailMessage) -> str:
+    """The first link in a message's plain-text part, as a path on this app."""
+    match = LINK_RE.search(Mailbox.text_of(message))
+    assert match, "no link in the email"
+    return match.group(0).replace("http://localhost", "")

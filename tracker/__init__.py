@@ -1,0 +1,131 @@
+"""The OPCC holding-to-account tracker: `create_app()` builds the Flask application."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from config import INSTANCE_DIR, config_for
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
+    """Build the application for `config_name` (default: TRACKER_ENV), with optional overrides."""
+    config_class = config_for(config_name)
+    config_class.validate()
+
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_DIR / "templates"),
+        static_folder=str(PROJECT_DIR / "static"),
+        instance_path=str(INSTANCE_DIR),
+    )
+    app.config.from_object(config_class)
+    app.config.update(overrides)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    from tracker.request_log import configure_logging
+
+    configure_logging(app.config["LOG_LEVEL"])
+
+    if app.config["TRUSTED_PROXY_COUNT"]:
+        count = app.config["TRUSTED_PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
+
+    _configure_templates(app)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    return app
+
+
+def _configure_templates(app: Flask) -> None:
+    app.jinja_env.undefined = ChainableUndefined
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(PROJECT_DIR / "templates")),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    from tracker import filters, policy
+    from tracker.navigation import navigation_for
+
+    app.jinja_env.globals.update(policy.TEMPLATE_GLOBALS)
+    app.jinja_env.globals["navigation_for"] = navigation_for
+    filters.init_app(app)
+
+    @app.context_processor
+    def _organisation_names() -> dict[str, Any]:
+        return {
+            "service_name": app.config["SERVICE_NAME"],
+            "opcc_name": app.config["OPCC_NAME"],
+            "force_name": app.config["FORCE_NAME"],
+            "panel_name": app.config["PANEL_NAME"],
+        }
+
+
+def _init_extensions(app: Flask) -> None:
+    from govuk_frontend_wtf.main import WTFormsHelpers
+
+    from tracker import errors, models, request_log, security  # noqa: F401 - models register tables
+    from tracker.extensions import csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_DIR / "migrations"))
+    csrf.init_app(app)
+    WTFormsHelpers(app)
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Sign in to continue"
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(_load_user)
+
+    request_log.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+
+
+def _load_user(session_id: str):
+    """Find the user for a session id "<user id>:<session token>"; stale tokens sign out."""
+    from tracker.auth.models import User
+    from tracker.extensions import db
+
+    user_id, _, token = session_id.partition(":")
+    if not user_id.isdigit() or not token:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or user.session_token != token:
+        return None
+    return user
+
+
+def _register_blueprints(app: Flask) -> None:
+    from tracker.audit.views import bp as audit_bp
+    from tracker.auth.admin_views import bp as users_bp
+    from tracker.auth.views import bp as auth_bp
+    from tracker.main.views import bp as main_bp
+
+    for blueprint in (main_bp, auth_bp, users_bp, audit_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_cli(app: Flask) -> None:
+    from tracker.auth.cli import users_cli
+    from tracker.demo import seed_demo_command
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(seed_demo_command)

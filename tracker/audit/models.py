@@ -1,0 +1,40 @@
+"""Audit events: append-only records of every change."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.db import db, utcnow
+
+if TYPE_CHECKING:
+    from tracker.auth.models import User
+
+
+class AuditEvent(db.Model):
+    """One change to one record, written in the same transaction as the change."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (
+        Index("ix_audit_events_entity", "entity_type", "entity_id"),
+        Index("ix_audit_events_occurred_at", "occurred_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    entity_type: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[int | None]
+    action: Mapped[str] = mapped_column(String(40))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    # {"field": [old, new], ...} with values rendered as JSON-safe scalars.
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    ip_address: Mapped[str | None] = mapped_column(String(45))
+
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
+
+    def __repr__(self) -> str:
+        return f"<AuditEvent {self.id} {self.action} {self.entity_type}:{self.entity_id}>"

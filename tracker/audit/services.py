@@ -1,0 +1,55 @@
+"""Writing audit events. Services call `record` in the same transaction as the change."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Any
+
+from flask import has_request_context
+
+from tracker.audit.models import AuditEvent
+from tracker.db import db
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-safe form of a column value for the changes column."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """The fields whose value differs, as {field: [old, new]}."""
+    return {
+        key: [_plain(before.get(key)), _plain(after.get(key))]
+        for key in after
+        if _plain(before.get(key)) != _plain(after.get(key))
+    }
+
+
+def record(
+    *,
+    actor: Any,
+    entity_type: str,
+    entity_id: int | None,
+    action: str,
+    summary: str = "",
+    changes: dict[str, list[Any]] | None = None,
+) -> AuditEvent:
+    """Add an audit event to the session (the caller's unit of work commits it)."""
+    from tracker.security import client_address
+
+    event = AuditEvent(
+        actor_id=getattr(actor, "id", None),
+        entity_type=entity_type,
+        entity_id=entity_id,
+        action=action,
+        summary=summary,
+        changes=changes or {},
+        ip_address=client_address() if has_request_context() else None,
+    )
+    db.session.add(event)
+    return event

@@ -1,0 +1,262 @@
+"""State changes for accounts: sign-in, throttling, invitations, resets, administration.
+
+Each function changes objects and writes audit events; the caller commits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app, url_for
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select
+
+from tracker import mail
+from tracker.audit.services import diff, record
+from tracker.auth.models import ROLE_ORGANISATION, LoginAttempt, Role, User, new_session_token
+from tracker.auth.passwords import hash_password, needs_rehash, verify_password
+from tracker.db import db, utcnow
+from tracker.errors import PermissionDenied
+from tracker.policy import can_change_user, can_manage_users
+
+INVITE_MAX_AGE = timedelta(days=7)
+
+
+def normalise_email(email: str) -> str:
+    """Emails are compared and stored lower-cased and trimmed."""
+    return email.strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    """The user with this email address, whatever its case."""
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+# Sign-in ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    """The outcome of a sign-in attempt."""
+
+    user: User | None
+    throttled: bool = False
+
+
+def is_throttled(email: str, ip_address: str) -> bool:
+    """Too many recent failures for this account or from this address."""
+    config = current_app.config
+    since = utcnow() - timedelta(minutes=config["LOGIN_THROTTLE_WINDOW_MINUTES"])
+    failures = select(func.count(LoginAttempt.id)).where(
+        LoginAttempt.succeeded.is_(False), LoginAttempt.attempted_at >= since
+    )
+    by_account = db.session.scalar(failures.where(LoginAttempt.email == email)) or 0
+    if by_account >= config["LOGIN_THROTTLE_MAX_PER_ACCOUNT"]:
+        return True
+    by_address = db.session.scalar(failures.where(LoginAttempt.ip_address == ip_address)) or 0
+    return by_address >= config["LOGIN_THROTTLE_MAX_PER_ADDRESS"]
+
+
+def authenticate(email: str, password: str, *, ip_address: str) -> SignInResult:
+    """Check credentials, recording the attempt. Unknown email and wrong password look alike."""
+    email = normalise_email(email)[:254]
+    if is_throttled(email, ip_address):
+        return SignInResult(user=None, throttled=True)
+    user = find_user_by_email(email)
+    ok = verify_password(user.password_hash if user else None, password)
+    ok = ok and user is not None and user.active
+    db.session.add(LoginAttempt(email=email, ip_address=ip_address, succeeded=ok))
+    if not ok or user is None:
+        return SignInResult(user=None)
+    if needs_rehash(user.password_hash or ""):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    record(actor=user, entity_type="user", entity_id=user.id, action="signed_in")
+    return SignInResult(user=user)
+
+
+# Tokens for invitations and password resets -------------------------------------------
+
+
+def _serializer(purpose: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"tracker-{purpose}")
+
+
+def _fingerprint(user: User) -> str:
+    """Changes whenever the password or session token changes, making links single-use."""
+    material = f"{user.password_hash or ''}|{user.session_token}"
+    return hashlib.sha256(material.encode()).hexdigest()[:20]
+
+
+def make_password_token(user: User, purpose: str) -> str:
+    """A signed token for `purpose` ("reset" or "invite") naming the user."""
+    return _serializer(purpose).dumps({"uid": user.id, "fp": _fingerprint(user)})
+
+
+class TokenProblem(Exception):
+    """A password link that cannot be used; the message says why."""
+
+
+def user_for_password_token(token: str, purpose: str) -> User:
+    """The user a valid token names, or TokenProblem saying why it cannot be used."""
+    max_age = (
+        int(INVITE_MAX_AGE.total_seconds())
+        if purpose == "invite"
+        else current_app.config["PASSWORD_RESET_MAX_AGE_SECONDS"]
+    )
+    try:
+        payload = _serializer(purpose).loads(token, max_age=max_age)
+    except SignatureExpired as exc:
+        raise TokenProblem(
+            "This link has expired. Ask for a new one below." if purpose == "reset"
+            else "This invitation has expired. Ask an administrator to send a new one."
+        ) from exc
+    except BadSignature as exc:
+        raise TokenProblem("This link is not valid. Check you copied the whole link.") from exc
+    user = db.session.get(User, payload.get("uid")) if isinstance(payload, dict) else None
+    if user is None or not user.active or payload.get("fp") != _fingerprint(user):
+        raise TokenProblem("This link has already been used or is no longer valid.")
+    return user
+
+
+def send_password_reset(email: str) -> None:
+    """Email a reset link when the address belongs to an active user; silent otherwise."""
+    user = find_user_by_email(email)
+    if user is None or not user.active:
+        return
+    token = make_password_token(user, "reset")
+    link = mail.absolute_url(url_for("auth.reset_password", token=token))
+    minutes = current_app.config["PASSWORD_RESET_MAX_AGE_SECONDS"] // 60
+    mail.send_templated(
+        to=user.email,
+        subject=f"Reset your password for the {current_app.config['SERVICE_NAME']}",
+        template="auth/email/reset_password",
+        user=user,
+        link=link,
+        minutes=minutes,
+    )
+    record(actor=None, entity_type="user", entity_id=user.id, action="password_reset_requested")
+
+
+def set_password(user: User, password: str) -> None:
+    """Set a new password and end every other session of the user."""
+    user.password_hash = hash_password(password)
+    user.password_changed_at = utcnow()
+    user.session_token = new_session_token()
+    record(actor=user, entity_type="user", entity_id=user.id, action="password_set")
+
+
+def change_own_password(user: User, *, current: str, new: str) -> bool:
+    """Change a signed-in user's password after checking the current one."""
+    if not verify_password(user.password_hash, current):
+        return False
+    set_password(user, new)
+    return True
+
+
+# Administration -----------------------------------------------------------------------
+
+
+class DuplicateEmail(Exception):
+    """Another user already has this email address."""
+
+
+def _snapshot(user: User) -> dict[str, object]:
+    return {
+        "name": user.name,
+        "email": user.email,
+        "role": user.role,
+        "organisation": user.organisation,
+        "active": user.active,
+    }
+
+
+def invite_user(*, by: User, name: str, email: str, role: Role) -> User:
+    """Create a user without a password; the caller commits, then calls `send_invitation`."""
+    if not can_manage_users(by):
+        raise PermissionDenied("Only administrators can invite users")
+    email = normalise_email(email)
+    if find_user_by_email(email) is not None:
+        raise DuplicateEmail(email)
+    user = User(
+        name=name.strip(), email=email, role=role, organisation=ROLE_ORGANISATION[role]
+    )
+    db.session.add(user)
+    db.session.flush()
+    record(
+        actor=by,
+        entity_type="user",
+        entity_id=user.id,
+        action="created",
+        summary=f"Invited {user.name} as {role.label}",
+        changes=diff({}, _snapshot(user)),
+    )
+    return user
+
+
+def send_invitation(user: User) -> None:
+    """Email a user a link to choose their password."""
+    token = make_password_token(user, "invite")
+    link = mail.absolute_url(url_for("auth.accept_invite", token=token))
+    mail.send_templated(
+        to=user.email,
+        subject=f"You have been invited to the {current_app.config['SERVICE_NAME']}",
+        template="auth/email/invite",
+        user=user,
+        link=link,
+        days=INVITE_MAX_AGE.days,
+    )
+
+
+def update_user(*, by: User, user: User, name: str, email: str, role: Role) -> None:
+    """Change a user's name, email or role (organisation follows the role)."""
+    if not can_change_user(by, user):
+        raise PermissionDenied("You cannot change this user")
+    email = normalise_email(email)
+    other = find_user_by_email(email)
+    if other is not None and other.id != user.id:
+        raise DuplicateEmail(email)
+    before = _snapshot(user)
+    user.name = name.strip()
+    user.email = email
+    user.role = role
+    user.organisation = ROLE_ORGANISATION[role]
+    changes = diff(before, _snapshot(user))
+    if changes.keys() & {"role", "email"}:
+        user.session_token = new_session_token()  # new permissions start with a new session
+    if changes:
+        record(actor=by, entity_type="user", entity_id=user.id, action="updated", changes=changes)
+
+
+def set_active(*, by: User, user: User, active: bool) -> None:
+    """Deactivate (signs them out at once) or reactivate a user. Users are never deleted."""
+    if not can_change_user(by, user):
+        raise PermissionDenied("You cannot change this user")
+    if user.active == active:
+        return
+    user.active = active
+    user.session_token = new_session_token()
+    record(
+        actor=by,
+        entity_type="user",
+        entity_id=user.id,
+        action="reactivated" if active else "deactivated",
+        changes={"active": [not active, active]},
+    )
+
+
+def create_admin(*, name: str, email: str, password: str) -> User:
+    """Create an administrator from the command line."""
+    email = normalise_email(email)
+    if find_user_by_email(email) is not None:
+        raise DuplicateEmail(email)
+    user = User(name=name.strip(), email=email, role=Role.ADMIN, organisation=ROLE_ORGANISATION[Role.ADMIN])
+    user.password_hash = hash_password(password)
+    user.password_changed_at = utcnow()
+    db.session.add(user)
+    db.session.flush()
+    record(actor=None, entity_type="user", entity_id=user.id, action="created",
+           summary="Administrator created from the command line", changes=diff({}, _snapshot(user)))
+    return user

@@ -1,0 +1,120 @@
+"""Sign in, sign out, password reset, invitations and the user's own account."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from tracker.auth import services
+from tracker.auth.forms import (
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LoginForm,
+    NewPasswordForm,
+    user_inputs_for,
+)
+from tracker.db import db
+from tracker.forms import EmptyForm
+from tracker.mail import MailDeliveryError
+from tracker.security import client_address, public, redirect_next
+
+bp = Blueprint("auth", __name__)
+log = logging.getLogger(__name__)
+
+SIGN_IN_FAILED = "Enter a correct email address and password"
+THROTTLED = (
+    "Too many failed sign-in attempts. Wait 15 minutes and try again, "
+    "or reset your password."
+)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        result = services.authenticate(form.email.data, form.password.data, ip_address=client_address())
+        db.session.commit()  # the attempt is recorded whatever the outcome
+        if result.user is not None:
+            session.clear()  # a fresh session: nothing from before sign-in survives
+            session.permanent = True
+            login_user(result.user)
+            return redirect_next("main.home")
+        form.email.errors.append(THROTTLED if result.throttled else SIGN_IN_FAILED)
+        status = 429 if result.throttled else 200
+        return render_template("auth/login.html", form=form), status
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    form = EmptyForm()
+    if form.validate_on_submit():
+        logout_user()
+        session.clear()
+        flash("You have signed out", "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@public
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.send_password_reset(form.email.data)
+        except MailDeliveryError:
+            log.exception("password reset email could not be sent")
+        db.session.commit()
+        return render_template("auth/reset_sent.html", email=form.email.data)
+    return render_template("auth/forgot_password.html", form=form)
+
+
+def _choose_password(token: str, purpose: str, template: str):
+    try:
+        user = services.user_for_password_token(token, purpose)
+    except services.TokenProblem as problem:
+        return render_template("auth/link_problem.html", message=str(problem), purpose=purpose), 400
+    form = NewPasswordForm(user_inputs=user_inputs_for(user))
+    if form.validate_on_submit():
+        services.set_password(user, form.password.data)
+        db.session.commit()
+        logout_user()
+        session.clear()
+        flash("Your password has been saved. Sign in with your new password.", "success")
+        return redirect(url_for("auth.login"))
+    return render_template(template, form=form, user=user)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@public
+def reset_password(token: str):
+    return _choose_password(token, "reset", "auth/reset_password.html")
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@public
+def accept_invite(token: str):
+    return _choose_password(token, "invite", "auth/accept_invite.html")
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm(user_inputs=user_inputs_for(current_user))
+    if form.validate_on_submit():
+        if services.change_own_password(current_user, current=form.current.data, new=form.password.data):
+            db.session.commit()
+            # The session token changed: sign this session in again, others end.
+            session.clear()
+            session.permanent = True
+            login_user(current_user._get_current_object())
+            flash("Your password has been changed. Other sessions have been signed out.", "success")
+            return redirect(url_for("main.home"))
+        form.current.errors.append("Your current password is not correct")
+    return render_template("auth/change_password.html", form=form)

@@ -1,0 +1,91 @@
+"""Declarative base, the `db` handle and shared column helpers."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import DateTime, Enum, MetaData, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# A naming convention lets Alembic name (and so drop) constraints, which batch
+# migrations on SQLite need.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Base class for every model."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+db = SQLAlchemy(model_class=Base)
+
+
+def utcnow() -> datetime:
+    """The current instant, timezone-aware, in UTC."""
+    return datetime.now(UTC)
+
+
+class LabelledEnum(str, enum.Enum):
+    """A string-valued enum whose members carry a human label for templates."""
+
+    label: str
+
+    def __new__(cls, value: str, label: str) -> LabelledEnum:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+    def __str__(self) -> str:
+        return self.value
+
+
+def enum_column(enum_cls: type[enum.Enum], name: str) -> Enum:
+    """A portable enum column stored as its string value, with a named CHECK constraint."""
+    return Enum(
+        enum_cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=max(len(m.value) for m in enum_cls),
+        values_callable=lambda cls: [m.value for m in cls],
+        validate_strings=True,
+    )
+
+
+class TimestampMixin:
+    """created_at / updated_at instants in UTC."""
+
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+
+@event.listens_for(Engine, "connect")
+def _configure_sqlite(dbapi_connection, connection_record) -> None:  # noqa: ARG001
+    """Foreign keys on, WAL journal and a busy timeout for every SQLite connection."""
+    module = type(dbapi_connection).__module__
+    if not module.startswith("sqlite3"):
+        return
+    from flask import current_app, has_app_context
+
+    timeout_ms = 5000
+    if has_app_context():
+        timeout_ms = int(current_app.config.get("SQLITE_BUSY_TIMEOUT_MS", timeout_ms))
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={timeout_ms:d}")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()

@@ -1,0 +1,66 @@
+"""Domain exceptions and the error pages (403, 404, 500 and friends)."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from tracker.db import db
+
+log = logging.getLogger(__name__)
+
+
+class PermissionDenied(Exception):
+    """A service refused an action the user is not allowed to take."""
+
+
+class ConflictError(Exception):
+    """Someone else saved the record first; the message says what changed."""
+
+
+ERROR_TITLES = {
+    400: "There is a problem with the request",
+    403: "You do not have permission to see this page",
+    404: "Page not found",
+    405: "That action is not allowed here",
+    413: "The file is too large",
+    429: "Too many attempts",
+    500: "Sorry, there is a problem with the service",
+}
+
+
+def _render_error(code: int, description: str | None = None):
+    title = ERROR_TITLES.get(code, "Sorry, there is a problem")
+    return render_template("errors/error.html", code=code, title=title, description=description), code
+
+
+def init_app(app: Flask) -> None:
+    """Register the error pages."""
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return _render_error(
+            400,
+            "The form had expired or was sent from somewhere else. "
+            "Go back, reload the page and try again.",
+        )
+
+    @app.errorhandler(PermissionDenied)
+    def permission_denied(error: PermissionDenied):
+        db.session.rollback()
+        return _render_error(403)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code is None or error.code < 400:
+            return error
+        return _render_error(error.code)
+
+    @app.errorhandler(Exception)
+    def server_error(error: Exception):
+        db.session.rollback()
+        log.exception("Unhandled error on %s %s", request.method, request.path)
+        return _render_error(500)

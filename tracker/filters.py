@@ -1,0 +1,41 @@
+"""Template filters: dates and instants shown in the tracker's time zone (Europe/London)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app
+
+
+def local_time(instant: datetime | None) -> datetime | None:
+    """A stored UTC instant converted to the tracker's time zone."""
+    if instant is None:
+        return None
+    if instant.tzinfo is None:  # SQLite returns naive datetimes; they were stored as UTC
+        instant = instant.replace(tzinfo=UTC)
+    return instant.astimezone(ZoneInfo(current_app.config["TRACKER_TIMEZONE"]))
+
+
+def format_date(value: date | datetime | None) -> str:
+    """5 June 2023."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = local_time(value)
+    return f"{value.day} {value:%B %Y}"
+
+
+def format_datetime(value: datetime | None) -> str:
+    """5 June 2023 at 2:05pm, in local time."""
+    local = local_time(value)
+    if local is None:
+        return ""
+    hour = local.hour % 12 or 12
+    return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+
+
+def init_app(app: Flask) -> None:
+    """Register the filters."""
+    app.add_template_filter(format_date, "date")
+    app.add_template_filter(format_datetime, "datetime")

@@ -1,0 +1,88 @@
+"""Building and delivering email: SMTP when configured, .eml files in development."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+from datetime import datetime
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+from typing import Any
+
+from flask import current_app, render_template
+
+log = logging.getLogger(__name__)
+
+
+class MailDeliveryError(Exception):
+    """The SMTP server could not be reached or refused the message."""
+
+
+def absolute_url(path: str) -> str:
+    """A link for an email: SERVER_BASE_URL joined with an application path."""
+    return current_app.config["SERVER_BASE_URL"].rstrip("/") + path
+
+
+def build_message(*, to: str, subject: str, text: str, html: str | None = None) -> EmailMessage:
+    """A multipart (plain text and HTML) message from the default sender."""
+    message = EmailMessage()
+    message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
+    message["To"] = to
+    message["Subject"] = subject
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain="tracker.local")
+    message.set_content(text)
+    if html:
+        message.add_alternative(html, subtype="html")
+    return message
+
+
+def smtp_connection() -> smtplib.SMTP:
+    """An open, authenticated SMTP connection using the MAIL_* settings."""
+    config = current_app.config
+    timeout = config["MAIL_TIMEOUT_SECONDS"]
+    if config["MAIL_USE_SSL"]:
+        smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+            config["MAIL_SERVER"], config["MAIL_PORT"], timeout=timeout,
+            context=ssl.create_default_context(),
+        )
+    else:
+        smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=timeout)
+        if config["MAIL_USE_TLS"]:
+            smtp.starttls(context=ssl.create_default_context())
+    if config["MAIL_USERNAME"]:
+        smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+    return smtp
+
+
+def write_eml(message: EmailMessage) -> Path:
+    """Development delivery: the message as a .eml file under instance/outbox."""
+    folder = Path(current_app.config["MAIL_FILE_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now().astimezone().strftime("%Y%m%dT%H%M%S%f")
+    path = folder / f"{stamp}-{message['To'].replace('@', '_at_')}.eml"
+    path.write_bytes(bytes(message))
+    log.info("email written to file", extra={"to": message["To"], "subject": message["Subject"], "path": str(path)})
+    return path
+
+
+def deliver(message: EmailMessage) -> None:
+    """Send one message now, over SMTP or to a file when no server is configured."""
+    if not current_app.config["MAIL_SERVER"]:
+        write_eml(message)
+        return
+    try:
+        with smtp_connection() as smtp:
+            smtp.send_message(message)
+    except (OSError, smtplib.SMTPException) as exc:
+        raise MailDeliveryError(str(exc)) from exc
+    log.info("email sent", extra={"to": message["To"], "subject": message["Subject"]})
+
+
+def send_templated(*, to: str, subject: str, template: str, **context: Any) -> None:
+    """Render templates/<template>.txt and .html with `context` and deliver the message."""
+    text = render_template(f"{template}.txt", **context)
+    html = render_template(f"{template}.html", **context)
+    deliver(build_message(to=to, subject=subject, text=text, html=html))

@@ -1,0 +1,41 @@
+"""Home page per role and the JSON health check."""
+
+from __future__ import annotations
+
+import time
+
+from flask import Blueprint, jsonify, render_template
+from sqlalchemy import text
+
+from tracker.db import db
+from tracker.security import public
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+def home():
+    return render_template("main/home.html")
+
+
+@bp.route("/healthz")
+@public
+def healthz():
+    started = time.perf_counter()
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception as exc:  # noqa: BLE001 - any failure means unhealthy
+        db.session.rollback()
+        body = {"status": "error", "database": {"status": "error", "error": type(exc).__name__}}
+        return jsonify(body), 503
+    elapsed_ms = round((time.perf_counter() - started) * 1000, 2)
+    return jsonify(
+        {
+            "status": "ok",
+            "database": {
+                "status": "ok",
+                "dialect": db.engine.dialect.name,
+                "latency_ms": elapsed_ms,
+            },
+        }
+    )

@@ -1,0 +1,33 @@
+"""The service navigation: which sections each user sees (the server refuses the rest)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import request, url_for
+
+from tracker import policy
+
+
+@dataclass(frozen=True)
+class NavItem:
+    text: str
+    endpoint: str
+    blueprint: str | None = None
+
+
+def navigation_for(user: Any) -> list[dict[str, Any]]:
+    """govukServiceNavigation items for `user`, with the current section marked."""
+    if not policy.is_signed_in(user):
+        return []
+    items = [NavItem("Home", "main.home", "main")]
+    if policy.can_view_audit(user):
+        items.append(NavItem("Audit trail", "audit.index", "audit"))
+    if policy.can_manage_users(user):
+        items.append(NavItem("Users", "users.index", "users"))
+    current = request.blueprint
+    return [
+        {"href": url_for(item.endpoint), "text": item.text, "active": current == item.blueprint}
+        for item in items
+    ]

@@ -1,0 +1,115 @@
+"""Request-level security: default-deny sign-in, permission decorator, headers, safe redirects."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+from urllib.parse import urljoin, urlsplit
+
+from flask import Flask, abort, current_app, g, redirect, request, url_for
+from flask_login import current_user
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# Endpoints anyone may reach without signing in. Everything else needs a session.
+PUBLIC_ENDPOINTS: set[str] = {"static"}
+
+
+def public(view: F) -> F:
+    """Mark a view as reachable without signing in."""
+    view.is_public = True  # type: ignore[attr-defined]
+    return view
+
+
+def permission_required(rule: Callable[[Any], bool]) -> Callable[[F], F]:
+    """Refuse (403) a signed-in user for whom `rule(current_user)` is false."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not rule(current_user):
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.permission_rule = rule  # type: ignore[attr-defined]
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+def client_address() -> str:
+    """The client's IP address (ProxyFix has already applied trusted proxy headers)."""
+    return (request.remote_addr or "unknown")[:45]
+
+
+def is_safe_next(target: str | None) -> bool:
+    """True for a relative path on this host (never another site, never a scheme trick)."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return False
+    if "\\" in target or any(ord(ch) < 32 for ch in target):
+        return False
+    base = urlsplit(request.host_url)
+    joined = urlsplit(urljoin(request.host_url, target))
+    return joined.scheme == base.scheme and joined.netloc == base.netloc
+
+
+def redirect_next(default_endpoint: str) -> Any:
+    """Redirect to the `next` parameter when it is safe, otherwise to `default_endpoint`."""
+    target = request.args.get("next") or request.form.get("next")
+    if is_safe_next(target):
+        return redirect(target)
+    return redirect(url_for(default_endpoint))
+
+
+def _require_sign_in() -> Any:
+    """Default deny: every endpoint not marked public needs an active signed-in user."""
+    endpoint = request.endpoint
+    if endpoint is None:
+        return None  # 404 handled by Flask
+    if endpoint in PUBLIC_ENDPOINTS:
+        return None
+    view = current_app.view_functions.get(endpoint)
+    if view is not None and getattr(view, "is_public", False):
+        return None
+    if not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
+    return None
+
+
+def _csp_nonce() -> str:
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    return g.csp_nonce
+
+
+def _security_headers(response: Any) -> Any:
+    nonce = g.get("csp_nonce", "")
+    script_src = f"'self' 'nonce-{nonce}'" if nonce else "'self'"
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; "
+        f"script-src {script_src}; "
+        "style-src 'self'; img-src 'self' data:; font-src 'self'; "
+        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+    )
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if current_app.config.get("SESSION_COOKIE_SECURE"):
+        response.headers.setdefault(
+            "Strict-Transport-Security", "max-age=63072000; includeSubDomains"
+        )
+    if current_user and current_user.is_authenticated:
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Install the sign-in gate, the CSP nonce and the security headers."""
+    app.before_request(_require_sign_in)
+    app.after_request(_security_headers)
+    app.jinja_env.globals["csp_nonce"] = _csp_nonce

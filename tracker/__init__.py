@@ -82,6 +82,7 @@ def _init_extensions(app: Flask) -> None:
     from tracker import errors, models, request_log, security  # noqa: F401 - models register tables
     from tracker.extensions import csrf, db, login_manager, migrate
 
+    request_log.init_app(app)  # first, so the timer starts before any other hook can refuse
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_DIR / "migrations"))
     csrf.init_app(app)
@@ -94,7 +95,6 @@ def _init_extensions(app: Flask) -> None:
     login_manager.session_protection = "basic"
     login_manager.user_loader(_load_user)
 
-    request_log.init_app(app)
     security.init_app(app)
     errors.init_app(app)
 

@@ -13,6 +13,7 @@ from tracker.auth import services
 from tracker.auth.forms import UserForm
 from tracker.auth.models import Organisation, User
 from tracker.db import db
+from tracker.errors import ConflictError
 from tracker.forms import EmptyForm
 from tracker.mail import MailDeliveryError
 from tracker.policy import can_change_user, can_manage_users
@@ -93,16 +94,17 @@ def edit(user_id: int):
         form.role.data = user.role.value
         form.version.data = str(user.version)
     if form.validate_on_submit():
-        if form.version.data != str(user.version):
-            flash("Someone else changed this user while you were editing. "
-                  "Their changes are shown below; make yours again if still needed.", "warning")
-            return redirect(url_for("users.edit", user_id=user.id))
         try:
             services.update_user(by=current_user, user=user, name=form.name.data,
-                                 email=form.email.data, role=form.role_value())
+                                 email=form.email.data, role=form.role_value(),
+                                 expected_version=form.version_number())
         except services.DuplicateEmail:
             db.session.rollback()
             form.email.errors.append(DUPLICATE_EMAIL)
+        except ConflictError as conflict:
+            db.session.rollback()
+            flash(str(conflict), "warning")
+            return redirect(url_for("users.edit", user_id=user.id))
         else:
             db.session.commit()
             flash(f"Details for {user.name} saved", "success")

@@ -131,12 +131,20 @@ class UserForm(FlaskForm):
     def role_value(self) -> Role:
         return Role(self.role.data)
 
+    def version_number(self) -> int:
+        """The version the editor loaded (0 when missing or tampered with: always stale)."""
+        value = self.version.data or ""
+        return int(value) if value.isdigit() and len(value) < 10 else 0
+
 
 def user_inputs_for(user) -> list[str]:
     """Words a password must not be built from: the user's name and email."""
     if user is None:
         return []
-    return [user.name, user.email, *user.name.split(), user.email.split("@")[0]]
+    local_part = user.email.split("@")[0]
+    squashed = "".join(ch for ch in f"{user.name}" if ch.isalnum())
+    return [user.name, user.email, *user.name.split(), local_part, squashed,
+            "".join(ch for ch in local_part if ch.isalnum())]
 
 
 __all__ = [

@@ -73,9 +73,12 @@ class User(TimestampMixin, db.Model):
     # Part of the Flask-Login id: rotating it signs the user out everywhere.
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Bumped only by administrative edits (not by sign-in), so an administrator's
+    # form goes stale only when another administrator changed the user. The ORM
+    # still adds "WHERE version = <loaded>" to every UPDATE.
     version: Mapped[int] = mapped_column(Integer, default=1)
 
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}  # noqa: RUF012
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email} {self.role.value}>"

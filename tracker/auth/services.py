@@ -18,7 +18,7 @@ from tracker.audit.services import diff, record
 from tracker.auth.models import ROLE_ORGANISATION, LoginAttempt, Role, User, new_session_token
 from tracker.auth.passwords import hash_password, needs_rehash, verify_password
 from tracker.db import db, utcnow
-from tracker.errors import PermissionDenied
+from tracker.errors import ConflictError, PermissionDenied
 from tracker.policy import can_change_user, can_manage_users
 
 INVITE_MAX_AGE = timedelta(days=7)
@@ -210,10 +210,18 @@ def send_invitation(user: User) -> None:
     )
 
 
-def update_user(*, by: User, user: User, name: str, email: str, role: Role) -> None:
-    """Change a user's name, email or role (organisation follows the role)."""
+def update_user(
+    *, by: User, user: User, name: str, email: str, role: Role, expected_version: int
+) -> None:
+    """Change a user's name, email or role (organisation follows the role).
+
+    Refuses with ConflictError when the user changed since the editor loaded version
+    `expected_version`, naming what the other administrator changed.
+    """
     if not can_change_user(by, user):
         raise PermissionDenied("You cannot change this user")
+    if user.version != expected_version:
+        raise ConflictError(_changed_since(user, expected_version))
     email = normalise_email(email)
     other = find_user_by_email(email)
     if other is not None and other.id != user.id:
@@ -227,7 +235,26 @@ def update_user(*, by: User, user: User, name: str, email: str, role: Role) -> N
     if changes.keys() & {"role", "email"}:
         user.session_token = new_session_token()  # new permissions start with a new session
     if changes:
+        user.version = expected_version + 1
         record(actor=by, entity_type="user", entity_id=user.id, action="updated", changes=changes)
+
+
+def _changed_since(user: User, version: int) -> str:
+    """A sentence naming the fields other administrators changed after `version`."""
+    from tracker.audit.models import AuditEvent
+
+    events = db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.entity_type == "user", AuditEvent.entity_id == user.id,
+               AuditEvent.action.in_(["updated", "deactivated", "reactivated"]))
+        .order_by(AuditEvent.id.desc())
+        .limit(max(user.version - version, 1))
+    ).all()
+    fields = sorted({name.replace("_", " ") for event in events for name in event.changes})
+    who = sorted({event.actor.name for event in events if event.actor})
+    named = ", ".join(fields) or "details"
+    by = f" by {', '.join(who)}" if who else ""
+    return f"This user was changed{by} while you were editing ({named}). Check the details below and make your change again."
 
 
 def set_active(*, by: User, user: User, active: bool) -> None:
@@ -237,6 +264,7 @@ def set_active(*, by: User, user: User, active: bool) -> None:
     if user.active == active:
         return
     user.active = active
+    user.version += 1
     user.session_token = new_session_token()
     record(
         actor=by,

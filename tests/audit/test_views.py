@@ -1,0 +1,27 @@
+"""Browsing the audit trail."""
+
+from __future__ import annotations
+
+import pytest
+
+from tracker.auth.models import Role
+
+
+def test_officer_sees_sign_in_events(client, login_as, officer):
+    login_as(officer)
+    page = client.get("/audit/").text
+    assert "signed in" in page
+    assert officer.name in page
+
+
+@pytest.mark.parametrize("role", [Role.FORCE_LIAISON, Role.PANEL_CLERK])
+def test_force_and_panel_users_cannot_browse_the_audit_trail(client, login_as, make_user, role):
+    login_as(make_user(role))
+    assert client.get("/audit/").status_code == 403
+
+
+def test_filter_by_record_type_and_bad_page_number(client, login_as, officer):
+    login_as(officer)
+    assert client.get("/audit/?entity_type=user&page=2").status_code == 200
+    assert client.get("/audit/?page=-5").status_code == 200
+    assert client.get("/audit/?page=abc").status_code == 200

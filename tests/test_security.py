@@ -45,6 +45,7 @@ def test_every_endpoint_needs_sign_in_unless_marked_public(app):
 
 def test_each_request_is_logged_as_one_json_line(client, login_as, officer, caplog):
     login_as(officer)
+    caplog.clear()
     with caplog.at_level(logging.INFO, logger="tracker.request"):
         client.get("/")
     [record] = [r for r in caplog.records if r.name == "tracker.request"]

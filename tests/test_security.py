@@ -55,9 +55,12 @@ def test_each_request_is_logged_as_one_json_line(client, login_as, officer, capl
     assert record.duration_ms >= 0
 
 
-def test_log_formatter_writes_json(app, capsys):
-    logging.getLogger("tracker.request").info("request", extra={"status": 200, "user_id": 7})
-    line = capsys.readouterr().err.strip().splitlines()[-1]
-    parsed = json.loads(line)
+def test_log_formatter_writes_json(app):
+    [handler] = [h for h in logging.getLogger().handlers if getattr(h, "_tracker", False)]
+    record = logging.LogRecord("tracker.request", logging.INFO, __file__, 1, "request", None, None)
+    record.status = 200
+    record.user_id = 7
+    parsed = json.loads(handler.format(record))
     assert parsed["message"] == "request"
+    assert parsed["level"] == "INFO"
     assert parsed["user_id"] == 7

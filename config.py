@@ -12,6 +12,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import ClassVar
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("TRACKER_INSTANCE_DIR", BASE_DIR / "instance"))
@@ -62,7 +63,7 @@ class Config:
     TESTING = False
 
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or default_database_url()
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True}
     SQLITE_BUSY_TIMEOUT_MS = env_int("SQLITE_BUSY_TIMEOUT_MS", 5000)
 
     SECRET_KEY = os.environ.get("SECRET_KEY")
@@ -141,7 +142,7 @@ class TestingConfig(DevelopmentConfig):
 
     ENV_NAME = "testing"
     TESTING = True
-    SECRET_KEY = "testing-secret-key-not-for-production-use-0123456789"
+    SECRET_KEY = "testing-secret-key-not-for-production-use-0123456789"  # noqa: S105
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     MAIL_SERVER = ""
     ARGON2_FAST = True

@@ -24,10 +24,10 @@ from sqlalchemy import text
 
 os.environ.setdefault("TRACKER_ENV", "testing")
 
-from tracker import create_app  # noqa: E402
-from tracker.auth.models import ROLE_ORGANISATION, Role, User  # noqa: E402
-from tracker.auth.passwords import hash_password  # noqa: E402
-from tracker.db import db  # noqa: E402
+from tracker import create_app
+from tracker.auth.models import ROLE_ORGANISATION, Role, User
+from tracker.auth.passwords import hash_password
+from tracker.db import db
 
 DEFAULT_PASSWORD = "correct-horse-battery-staple"
 
@@ -140,7 +140,9 @@ def clerk(make_user) -> User:
     return make_user(Role.PANEL_CLERK, name="Cam Clerk", email="cam.clerk@council.example.org")
 
 
-CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+CSRF_RE = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
+)
 
 
 def csrf_token_from(html: str) -> str:

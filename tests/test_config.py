@@ -53,14 +53,18 @@ def test_development_defaults_to_sqlite_under_instance(fresh_config, tmp_path):
     module = fresh_config(TRACKER_ENV="development")
     settings = module.config_for()
     settings.validate()
-    assert settings.SQLALCHEMY_DATABASE_URI == f"sqlite:///{tmp_path / 'instance' / 'tracker.sqlite3'}"
+    assert (
+        f"sqlite:///{tmp_path / 'instance' / 'tracker.sqlite3'}" == settings.SQLALCHEMY_DATABASE_URI
+    )
     assert settings.SECRET_KEY  # generated and kept under instance/
     assert (tmp_path / "instance" / "dev-secret-key").exists()
 
 
 def test_database_url_comes_from_the_environment(fresh_config):
     module = fresh_config(DATABASE_URL="postgresql+psycopg://u:p@127.0.0.1:5432/tracker")
-    assert module.Config.SQLALCHEMY_DATABASE_URI == "postgresql+psycopg://u:p@127.0.0.1:5432/tracker"
+    assert (
+        module.Config.SQLALCHEMY_DATABASE_URI == "postgresql+psycopg://u:p@127.0.0.1:5432/tracker"
+    )
 
 
 def test_unknown_environment_name_is_refused(fresh_config):

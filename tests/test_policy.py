@@ -10,8 +10,14 @@ from tracker.auth.models import ROLE_ORGANISATION, Role, User
 
 
 def user(role: Role, *, active: bool = True, user_id: int = 1) -> User:
-    return User(id=user_id, name="x", email="x@example.org", role=role,
-                organisation=ROLE_ORGANISATION[role], active=active)
+    return User(
+        id=user_id,
+        name="x",
+        email="x@example.org",
+        role=role,
+        organisation=ROLE_ORGANISATION[role],
+        active=active,
+    )
 
 
 @pytest.mark.parametrize(
@@ -42,4 +48,6 @@ def test_admin_cannot_change_themselves_but_can_change_others():
     admin = user(Role.ADMIN, user_id=1)
     assert not policy.can_change_user(admin, admin)
     assert policy.can_change_user(admin, user(Role.OPCC_OFFICER, user_id=2))
-    assert not policy.can_change_user(user(Role.OPCC_OFFICER, user_id=3), user(Role.ADMIN, user_id=2))
+    assert not policy.can_change_user(
+        user(Role.OPCC_OFFICER, user_id=3), user(Role.ADMIN, user_id=2)
+    )

@@ -38,8 +38,12 @@ def test_every_endpoint_needs_sign_in_unless_marked_public(app):
         or getattr(app.view_functions[rule.endpoint], "is_public", False)
     }
     assert public == {
-        "static", "main.healthz", "auth.login", "auth.forgot_password",
-        "auth.reset_password", "auth.accept_invite",
+        "static",
+        "main.healthz",
+        "auth.login",
+        "auth.forgot_password",
+        "auth.reset_password",
+        "auth.accept_invite",
     }
 
 

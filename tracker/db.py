@@ -35,7 +35,7 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class LabelledEnum(str, enum.Enum):
+class LabelledEnum(enum.StrEnum):
     """A string-valued enum whose members carry a human label for templates."""
 
     label: str
@@ -73,7 +73,7 @@ class TimestampMixin:
 
 
 @event.listens_for(Engine, "connect")
-def _configure_sqlite(dbapi_connection, connection_record) -> None:  # noqa: ARG001
+def _configure_sqlite(dbapi_connection, connection_record) -> None:
     """Foreign keys on, WAL journal and a busy timeout for every SQLite connection."""
     module = type(dbapi_connection).__module__
     if not module.startswith("sqlite3"):

@@ -11,11 +11,12 @@ from dataclasses import dataclass
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from sqlalchemy import func, select
 
+from tracker.audit.services import record
 from tracker.auth.models import ROLE_ORGANISATION, Role, User
 from tracker.auth.passwords import hash_password
 from tracker.auth.services import find_user_by_email
-from tracker.audit.services import record
 from tracker.db import db, utcnow
 
 
@@ -29,9 +30,24 @@ class DemoUser:
 
 DEMO_USERS = (
     DemoUser("Alex Morgan", "admin@opcc.example.org", Role.ADMIN, "harbour-lantern-admin-demo"),
-    DemoUser("Priya Shah", "priya.shah@opcc.example.org", Role.OPCC_OFFICER, "orchard-kettle-officer-demo"),
-    DemoUser("Sam Taylor", "sam.taylor@police.example.org", Role.FORCE_LIAISON, "granite-meadow-liaison-demo"),
-    DemoUser("Chris Evans", "chris.evans@council.example.org", Role.PANEL_CLERK, "willow-compass-clerk-demo"),
+    DemoUser(
+        "Priya Shah",
+        "priya.shah@opcc.example.org",
+        Role.OPCC_OFFICER,
+        "orchard-kettle-officer-demo",
+    ),
+    DemoUser(
+        "Sam Taylor",
+        "sam.taylor@police.example.org",
+        Role.FORCE_LIAISON,
+        "granite-meadow-liaison-demo",
+    ),
+    DemoUser(
+        "Chris Evans",
+        "chris.evans@council.example.org",
+        Role.PANEL_CLERK,
+        "willow-compass-clerk-demo",
+    ),
 )
 
 
@@ -51,26 +67,40 @@ def seed_demo_users() -> list[tuple[DemoUser, bool]]:
             )
             db.session.add(user)
             db.session.flush()
-            record(actor=None, entity_type="user", entity_id=user.id, action="created",
-                   summary="Demo user created by flask seed-demo")
+            record(
+                actor=None,
+                entity_type="user",
+                entity_id=user.id,
+                action="created",
+                summary="Demo user created by flask seed-demo",
+            )
         outcome.append((demo, created))
     return outcome
 
 
 @click.command("seed-demo")
-@click.option("--force", is_flag=True, help="Allow seeding outside development (never in live use).")
+@click.option(
+    "--force", is_flag=True, help="Allow seeding outside development (never in live use)."
+)
+@click.option("--if-empty", is_flag=True, help="Only seed a database that has no users yet.")
 @with_appcontext
-def seed_demo_command(force: bool) -> None:
+def seed_demo_command(force: bool, if_empty: bool) -> None:
     """Create demo users, one per role, and print their sign-in details."""
     if current_app.config["ENV_NAME"] == "production" and not force:
         raise click.ClickException(
             "Refusing to create demo accounts in production (their passwords are public). "
             "Set TRACKER_ENV=development, or pass --force on a throw-away database."
         )
-    outcome = seed_demo_users()
-    db.session.commit()
+    if if_empty and db.session.scalar(select(func.count(User.id))):
+        click.echo("The database already has users: no demo data added.")
+        outcome = [(demo, False) for demo in DEMO_USERS]
+    else:
+        outcome = seed_demo_users()
+        db.session.commit()
     click.echo("Demo sign-in details (development only):")
     width = max(len(demo.email) for demo, _ in outcome)
     for demo, created in outcome:
         note = "created" if created else "already existed"
-        click.echo(f"  {demo.role.label:<22} {demo.email:<{width}}  password: {demo.password}  ({note})")
+        click.echo(
+            f"  {demo.role.label:<22} {demo.email:<{width}}  password: {demo.password}  ({note})"
+        )

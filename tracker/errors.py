@@ -13,7 +13,7 @@ from tracker.db import db
 log = logging.getLogger(__name__)
 
 
-class PermissionDenied(Exception):
+class PermissionDeniedError(Exception):
     """A service refused an action the user is not allowed to take."""
 
 
@@ -34,7 +34,9 @@ ERROR_TITLES = {
 
 def _render_error(code: int, description: str | None = None):
     title = ERROR_TITLES.get(code, "Sorry, there is a problem")
-    return render_template("errors/error.html", code=code, title=title, description=description), code
+    return render_template(
+        "errors/error.html", code=code, title=title, description=description
+    ), code
 
 
 def init_app(app: Flask) -> None:
@@ -48,8 +50,8 @@ def init_app(app: Flask) -> None:
             "Go back, reload the page and try again.",
         )
 
-    @app.errorhandler(PermissionDenied)
-    def permission_denied(error: PermissionDenied):
+    @app.errorhandler(PermissionDeniedError)
+    def permission_denied(error: PermissionDeniedError):
         db.session.rollback()
         return _render_error(403)
 

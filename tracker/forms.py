@@ -14,7 +14,9 @@ class EmptyForm(FlaskForm):
 
 def enum_choices(enum_cls: type[enum.Enum]) -> list[SelectChoice]:
     """Select/radio choices from a LabelledEnum, in declaration order."""
-    return [SelectChoice(member.value, getattr(member, "label", member.value)) for member in enum_cls]
+    return [
+        SelectChoice(member.value, getattr(member, "label", member.value)) for member in enum_cls
+    ]
 
 
 def strip_text(value: str | None) -> str | None:

@@ -45,7 +45,9 @@ def smtp_connection() -> smtplib.SMTP:
     timeout = config["MAIL_TIMEOUT_SECONDS"]
     if config["MAIL_USE_SSL"]:
         smtp: smtplib.SMTP = smtplib.SMTP_SSL(
-            config["MAIL_SERVER"], config["MAIL_PORT"], timeout=timeout,
+            config["MAIL_SERVER"],
+            config["MAIL_PORT"],
+            timeout=timeout,
             context=ssl.create_default_context(),
         )
     else:
@@ -64,7 +66,10 @@ def write_eml(message: EmailMessage) -> Path:
     stamp = datetime.now().astimezone().strftime("%Y%m%dT%H%M%S%f")
     path = folder / f"{stamp}-{message['To'].replace('@', '_at_')}.eml"
     path.write_bytes(bytes(message))
-    log.info("email written to file", extra={"to": message["To"], "subject": message["Subject"], "path": str(path)})
+    log.info(
+        "email written to file",
+        extra={"to": message["To"], "subject": message["Subject"], "path": str(path)},
+    )
     return path
 
 

@@ -37,7 +37,9 @@ def test_anonymous_user_is_sent_to_sign_in(client):
     assert response.headers["Location"].startswith("/login")
 
 
-def test_admin_invites_a_user_who_receives_an_email(app, client, login_as, admin, post_form, smtp_server):
+def test_admin_invites_a_user_who_receives_an_email(
+    app, client, login_as, admin, post_form, smtp_server
+):
     login_as(admin)
     response = invite(post_form)
     assert response.status_code == 302
@@ -54,16 +56,29 @@ def test_admin_invites_a_user_who_receives_an_email(app, client, login_as, admin
     assert link_in(message).startswith("/invitation/")
 
 
-def test_invited_user_sets_a_password_and_signs_in(app, client, login_as, admin, post_form, smtp_server):
+def test_invited_user_sets_a_password_and_signs_in(
+    app, client, login_as, admin, post_form, smtp_server
+):
     login_as(admin)
     invite(post_form)
     path = link_in(smtp_server.to("nia.new@police.example.org")[0])
     newcomer = app.test_client()
     page = newcomer.get(path)
     assert "Set up your account" in page.text
-    newcomer.post(path, data={"password": "quartz-heron-sandal-ninety", "confirm": "quartz-heron-sandal-ninety",
-                              "csrf_token": csrf_token_from(page.text)})
-    assert AuthActions(newcomer).login("nia.new@police.example.org", "quartz-heron-sandal-ninety").status_code == 302
+    newcomer.post(
+        path,
+        data={
+            "password": "quartz-heron-sandal-ninety",
+            "confirm": "quartz-heron-sandal-ninety",
+            "csrf_token": csrf_token_from(page.text),
+        },
+    )
+    assert (
+        AuthActions(newcomer)
+        .login("nia.new@police.example.org", "quartz-heron-sandal-ninety")
+        .status_code
+        == 302
+    )
     assert newcomer.get(path).status_code == 400  # the invitation is used up
 
 
@@ -87,7 +102,9 @@ def test_duplicate_email_is_refused_whatever_its_case(app, login_as, admin, offi
         ({"name": "Bad\x00Name"}, "control characters"),
     ],
 )
-def test_invalid_invitation_explains_and_saves_nothing(app, login_as, admin, post_form, fields, message):
+def test_invalid_invitation_explains_and_saves_nothing(
+    app, login_as, admin, post_form, fields, message
+):
     login_as(admin)
     response = invite(post_form, **fields)
     assert response.status_code == 200
@@ -98,11 +115,15 @@ def test_invalid_invitation_explains_and_saves_nothing(app, login_as, admin, pos
         assert db.session.scalar(select(db.func.count(User.id))) == 1
 
 
-def test_admin_changes_a_role_and_the_organisation_follows(app, login_as, admin, officer, post_form):
+def test_admin_changes_a_role_and_the_organisation_follows(
+    app, login_as, admin, officer, post_form
+):
     login_as(admin)
     edit_url = f"/admin/users/{officer.id}/edit"
-    response = post_form(edit_url, {"name": officer.name, "email": officer.email,
-                                    "role": "force_liaison", "version": "1"})
+    response = post_form(
+        edit_url,
+        {"name": officer.name, "email": officer.email, "role": "force_liaison", "version": "1"},
+    )
     assert response.status_code == 302
     changed = get_user(app, officer.id)
     assert changed.role == Role.FORCE_LIAISON
@@ -116,17 +137,25 @@ def test_role_change_signs_the_user_out(app, login_as, admin, officer, post_form
     officer_client = app.test_client()
     AuthActions(officer_client).login(officer.email)
     login_as(admin)
-    post_form(f"/admin/users/{officer.id}/edit",
-              {"name": officer.name, "email": officer.email, "role": "panel_clerk", "version": "1"})
+    post_form(
+        f"/admin/users/{officer.id}/edit",
+        {"name": officer.name, "email": officer.email, "role": "panel_clerk", "version": "1"},
+    )
     assert officer_client.get("/").status_code == 302
 
 
 def test_stale_edit_is_refused_and_does_not_overwrite(app, login_as, admin, officer, post_form):
     login_as(admin)
     edit_url = f"/admin/users/{officer.id}/edit"
-    post_form(edit_url, {"name": "First Editor", "email": officer.email, "role": "opcc_officer", "version": "1"})
-    response = post_form(edit_url, {"name": "Second Editor", "email": officer.email,
-                                    "role": "opcc_officer", "version": "1"}, follow_redirects=True)
+    post_form(
+        edit_url,
+        {"name": "First Editor", "email": officer.email, "role": "opcc_officer", "version": "1"},
+    )
+    response = post_form(
+        edit_url,
+        {"name": "Second Editor", "email": officer.email, "role": "opcc_officer", "version": "1"},
+        follow_redirects=True,
+    )
     assert "This user was changed by Ada Admin while you were editing (name)" in response.text
     assert get_user(app, officer.id).name == "First Editor"
 
@@ -136,13 +165,17 @@ def test_deactivation_takes_effect_on_the_next_request(app, login_as, admin, off
     AuthActions(officer_client).login(officer.email)
     assert officer_client.get("/").status_code == 200
     login_as(admin)
-    response = post_form(f"/admin/users/{officer.id}/deactivate", form_page=f"/admin/users/{officer.id}")
+    response = post_form(
+        f"/admin/users/{officer.id}/deactivate", form_page=f"/admin/users/{officer.id}"
+    )
     assert response.status_code == 302
     assert officer_client.get("/").status_code == 302
     assert get_user(app, officer.id).active is False
 
 
-def test_deactivated_user_is_kept_and_can_be_reactivated(app, client, login_as, admin, officer, post_form):
+def test_deactivated_user_is_kept_and_can_be_reactivated(
+    app, client, login_as, admin, officer, post_form
+):
     login_as(admin)
     post_form(f"/admin/users/{officer.id}/deactivate", form_page=f"/admin/users/{officer.id}")
     assert "Deactivated" in client.get("/admin/users/").text
@@ -150,14 +183,18 @@ def test_deactivated_user_is_kept_and_can_be_reactivated(app, client, login_as, 
     assert get_user(app, officer.id).active is True
     with app.app_context():
         actions = db.session.scalars(
-            select(AuditEvent.action).where(AuditEvent.entity_id == officer.id).order_by(AuditEvent.id)
+            select(AuditEvent.action)
+            .where(AuditEvent.entity_id == officer.id)
+            .order_by(AuditEvent.id)
         ).all()
     assert actions[-2:] == ["deactivated", "reactivated"]
 
 
 def test_admin_cannot_deactivate_themselves(app, client, login_as, admin, post_form):
     login_as(admin)
-    response = post_form(f"/admin/users/{admin.id}/deactivate", form_page=f"/admin/users/{admin.id}")
+    response = post_form(
+        f"/admin/users/{admin.id}/deactivate", form_page=f"/admin/users/{admin.id}"
+    )
     assert response.status_code == 403
     assert get_user(app, admin.id).active is True
 

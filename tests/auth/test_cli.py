@@ -15,9 +15,18 @@ def count_users(app) -> int:
 
 
 def test_create_admin_makes_an_administrator_who_can_sign_in(app, runner):
-    result = runner.invoke(args=["users", "create-admin", "--name", "Dana Admin",
-                                 "--email", "Dana.Admin@OPCC.example.org",
-                                 "--password", "meadow-falcon-tartan-river"])
+    result = runner.invoke(
+        args=[
+            "users",
+            "create-admin",
+            "--name",
+            "Dana Admin",
+            "--email",
+            "Dana.Admin@OPCC.example.org",
+            "--password",
+            "meadow-falcon-tartan-river",
+        ]
+    )
     assert result.exit_code == 0, result.output
     assert "Created administrator Dana Admin" in result.output
     with app.app_context():
@@ -25,21 +34,46 @@ def test_create_admin_makes_an_administrator_who_can_sign_in(app, runner):
         assert user.email == "dana.admin@opcc.example.org"
         assert user.role == Role.ADMIN
     client = app.test_client()
-    assert AuthActions(client).login("dana.admin@opcc.example.org", "meadow-falcon-tartan-river").status_code == 302
+    assert (
+        AuthActions(client)
+        .login("dana.admin@opcc.example.org", "meadow-falcon-tartan-river")
+        .status_code
+        == 302
+    )
     assert client.get("/admin/users/").status_code == 200
 
 
 def test_create_admin_refuses_a_weak_password(app, runner):
-    result = runner.invoke(args=["users", "create-admin", "--name", "Dana Admin",
-                                 "--email", "dana@example.org", "--password", "password1234"])
+    result = runner.invoke(
+        args=[
+            "users",
+            "create-admin",
+            "--name",
+            "Dana Admin",
+            "--email",
+            "dana@example.org",
+            "--password",
+            "password1234",
+        ]
+    )
     assert result.exit_code != 0
     assert "too easy to guess" in result.output
     assert count_users(app) == 0
 
 
 def test_create_admin_refuses_a_duplicate_email(app, runner, admin):
-    result = runner.invoke(args=["users", "create-admin", "--name", "Other",
-                                 "--email", admin.email.upper(), "--password", "meadow-falcon-tartan-river"])
+    result = runner.invoke(
+        args=[
+            "users",
+            "create-admin",
+            "--name",
+            "Other",
+            "--email",
+            admin.email.upper(),
+            "--password",
+            "meadow-falcon-tartan-river",
+        ]
+    )
     assert result.exit_code != 0
     assert "already exists" in result.output
     assert count_users(app) == 1
@@ -74,3 +108,16 @@ def test_seed_demo_is_refused_in_production(app, runner):
     assert result.exit_code != 0
     assert "Refusing" in result.output
     assert count_users(app) == 0
+
+
+def test_seed_demo_if_empty_leaves_a_used_database_alone(app, runner, admin):
+    result = runner.invoke(args=["seed-demo", "--if-empty"])
+    assert result.exit_code == 0
+    assert "no demo data added" in result.output
+    assert count_users(app) == 1
+
+
+def test_seed_demo_if_empty_seeds_an_empty_database(app, runner):
+    result = runner.invoke(args=["seed-demo", "--if-empty"])
+    assert result.exit_code == 0
+    assert count_users(app) == len(Role)

@@ -54,7 +54,9 @@ def test_every_attempt_is_recorded(app, auth, officer):
     auth.login(officer.email, "wrong-password-here")
     auth.login(officer.email)
     with app.app_context():
-        outcomes = db.session.scalars(select(LoginAttempt.succeeded).order_by(LoginAttempt.id)).all()
+        outcomes = db.session.scalars(
+            select(LoginAttempt.succeeded).order_by(LoginAttempt.id)
+        ).all()
     assert outcomes == [False, True]
 
 
@@ -141,19 +143,31 @@ def test_next_parameter_returns_to_the_page_asked_for(client, officer):
     page = client.get("/login?next=/audit/")
     response = client.post(
         "/login?next=/audit/",
-        data={"email": officer.email, "password": DEFAULT_PASSWORD,
-              "csrf_token": csrf_token_from(page.text)},
+        data={
+            "email": officer.email,
+            "password": DEFAULT_PASSWORD,
+            "csrf_token": csrf_token_from(page.text),
+        },
     )
     assert response.headers["Location"] == "/audit/"
 
 
 def test_next_parameter_cannot_leave_the_site(client, officer):
-    for target in ("https://evil.example", "//evil.example", "/\\evil.example", "javascript:alert(1)"):
+    for target in (
+        "https://evil.example",
+        "//evil.example",
+        "/\\evil.example",
+        "javascript:alert(1)",
+    ):
         page = client.get("/login")
         response = client.post(
             "/login",
-            data={"email": officer.email, "password": DEFAULT_PASSWORD, "next": target,
-                  "csrf_token": csrf_token_from(page.text)},
+            data={
+                "email": officer.email,
+                "password": DEFAULT_PASSWORD,
+                "next": target,
+                "csrf_token": csrf_token_from(page.text),
+            },
         )
         assert response.headers["Location"] == "/", target
         home = client.get("/")
@@ -173,8 +187,11 @@ def test_very_long_input_is_refused_cleanly(client):
     page = client.get("/login")
     response = client.post(
         "/login",
-        data={"email": "a" * 5000 + "@example.org", "password": "p" * 5000,
-              "csrf_token": csrf_token_from(page.text)},
+        data={
+            "email": "a" * 5000 + "@example.org",
+            "password": "p" * 5000,
+            "csrf_token": csrf_token_from(page.text),
+        },
     )
     assert response.status_code == 200
     assert "govuk-error-summary" in response.text

@@ -7,22 +7,28 @@ from unittest import mock
 
 from itsdangerous import TimestampSigner
 
-from tests.conftest import Mailbox, csrf_token_from, link_in
+from tests.conftest import csrf_token_from, link_in
 
 NEW_PASSWORD = "lantern-orchard-kettle-seven"
 
 
 def request_reset(client, email: str):
     page = client.get("/password/forgot")
-    return client.post("/password/forgot", data={"email": email, "csrf_token": csrf_token_from(page.text)})
+    return client.post(
+        "/password/forgot", data={"email": email, "csrf_token": csrf_token_from(page.text)}
+    )
 
 
 def choose_password(client, path: str, password: str = NEW_PASSWORD, confirm: str | None = None):
     page = client.get(path)
-    return client.post(path, data={
-        "password": password, "confirm": confirm if confirm is not None else password,
-        "csrf_token": csrf_token_from(page.text),
-    })
+    return client.post(
+        path,
+        data={
+            "password": password,
+            "confirm": confirm if confirm is not None else password,
+            "csrf_token": csrf_token_from(page.text),
+        },
+    )
 
 
 def test_reset_email_is_sent_over_smtp_with_a_link(client, smtp_server, officer):
@@ -96,7 +102,9 @@ def test_reset_link_for_a_deactivated_user_is_refused(app, client, smtp_server, 
     assert client.get(path).status_code == 400
 
 
-def test_weak_or_mismatched_password_is_refused_and_nothing_changes(client, auth, smtp_server, officer):
+def test_weak_or_mismatched_password_is_refused_and_nothing_changes(
+    client, auth, smtp_server, officer
+):
     request_reset(client, officer.email)
     path = link_in(smtp_server.to(officer.email)[0])
     short = choose_password(client, path, "short")
@@ -135,5 +143,3 @@ def test_smtp_failure_still_shows_the_same_page(app, client, officer):
     response = request_reset(client, officer.email)
     assert response.status_code == 200
     assert "Check your email" in response.text
-
-

@@ -41,7 +41,7 @@ def test_unknown_page_is_a_styled_404(client, officer, login_as):
 def test_signed_in_page_has_title_skip_link_and_service_name(client, officer, login_as):
     login_as(officer)
     page = client.get("/").text
-    assert "<title>Home – Holding to account tracker</title>" in page
+    assert "<title>Home \N{EN DASH} Holding to account tracker</title>" in page
     assert 'href="#main-content"' in page
     assert "Holding to account tracker" in page
     assert "Olu Officer" in page

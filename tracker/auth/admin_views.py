@@ -57,7 +57,7 @@ def invite():
             user = services.invite_user(
                 by=current_user, name=form.name.data, email=form.email.data, role=form.role_value()
             )
-        except services.DuplicateEmail:
+        except services.DuplicateEmailError:
             form.email.errors.append(DUPLICATE_EMAIL)
         else:
             db.session.commit()
@@ -71,8 +71,11 @@ def _send_invitation(user: User) -> None:
         services.send_invitation(user)
     except MailDeliveryError:
         log.exception("invitation email could not be sent", extra={"user_id": user.id})
-        flash(f"{user.name} was added but the invitation email could not be sent. "
-              "Try 'Resend invitation' later.", "warning")
+        flash(
+            f"{user.name} was added but the invitation email could not be sent. "
+            "Try 'Resend invitation' later.",
+            "warning",
+        )
     else:
         flash(f"Invitation sent to {user.email}", "success")
 
@@ -95,10 +98,15 @@ def edit(user_id: int):
         form.version.data = str(user.version)
     if form.validate_on_submit():
         try:
-            services.update_user(by=current_user, user=user, name=form.name.data,
-                                 email=form.email.data, role=form.role_value(),
-                                 expected_version=form.version_number())
-        except services.DuplicateEmail:
+            services.update_user(
+                by=current_user,
+                user=user,
+                name=form.name.data,
+                email=form.email.data,
+                role=form.role_value(),
+                expected_version=form.version_number(),
+            )
+        except services.DuplicateEmailError:
             db.session.rollback()
             form.email.errors.append(DUPLICATE_EMAIL)
         except ConflictError as conflict:

@@ -25,7 +25,7 @@ def create_admin(name: str, email: str, password: str) -> None:
         raise click.BadParameter(problem, param_hint="password")
     try:
         user = services.create_admin(name=name, email=email, password=password)
-    except services.DuplicateEmail as exc:
+    except services.DuplicateEmailError as exc:
         raise click.ClickException(f"A user with the email {email} already exists") from exc
     db.session.commit()
     click.echo(f"Created administrator {user.name} <{user.email}>")

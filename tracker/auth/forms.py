@@ -47,8 +47,10 @@ class ForgotPasswordForm(FlaskForm):
         validators=[
             InputRequired(message="Enter your email address"),
             Length(max=254, message="Email address must be 254 characters or fewer"),
-            Email(message="Enter an email address in the correct format, like name@example.org",
-                  check_deliverability=False),
+            Email(
+                message="Enter an email address in the correct format, like name@example.org",
+                check_deliverability=False,
+            ),
         ],
     )
     submit = SubmitField("Send reset link", widget=GovSubmitInput())
@@ -110,8 +112,10 @@ class UserForm(FlaskForm):
         validators=[
             InputRequired(message="Enter the person's email address"),
             Length(max=254, message="Email address must be 254 characters or fewer"),
-            Email(message="Enter an email address in the correct format, like name@example.org",
-                  check_deliverability=False),
+            Email(
+                message="Enter an email address in the correct format, like name@example.org",
+                check_deliverability=False,
+            ),
         ],
     )
     role = RadioField(
@@ -143,8 +147,14 @@ def user_inputs_for(user) -> list[str]:
         return []
     local_part = user.email.split("@")[0]
     squashed = "".join(ch for ch in f"{user.name}" if ch.isalnum())
-    return [user.name, user.email, *user.name.split(), local_part, squashed,
-            "".join(ch for ch in local_part if ch.isalnum())]
+    return [
+        user.name,
+        user.email,
+        *user.name.split(),
+        local_part,
+        squashed,
+        "".join(ch for ch in local_part if ch.isalnum()),
+    ]
 
 
 __all__ = [

@@ -7,6 +7,8 @@ with the user's own name and email), no composition rules and no forced expiry.
 
 from __future__ import annotations
 
+import contextlib
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from flask import current_app
@@ -46,10 +48,8 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         fast = bool(current_app.config.get("ARGON2_FAST"))
         if fast not in _dummy_hashes:
             _dummy_hashes[fast] = hasher.hash(_DUMMY_PASSWORD)
-        try:
+        with contextlib.suppress(VerificationError):
             hasher.verify(_dummy_hashes[fast], password)
-        except VerificationError:
-            pass
         return False
     try:
         return hasher.verify(password_hash, password)

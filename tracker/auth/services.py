@@ -18,7 +18,7 @@ from tracker.audit.services import diff, record
 from tracker.auth.models import ROLE_ORGANISATION, LoginAttempt, Role, User, new_session_token
 from tracker.auth.passwords import hash_password, needs_rehash, verify_password
 from tracker.db import db, utcnow
-from tracker.errors import ConflictError, PermissionDenied
+from tracker.errors import ConflictError, PermissionDeniedError
 from tracker.policy import can_change_user, can_manage_users
 
 INVITE_MAX_AGE = timedelta(days=7)
@@ -95,12 +95,12 @@ def make_password_token(user: User, purpose: str) -> str:
     return _serializer(purpose).dumps({"uid": user.id, "fp": _fingerprint(user)})
 
 
-class TokenProblem(Exception):
+class PasswordLinkError(Exception):
     """A password link that cannot be used; the message says why."""
 
 
 def user_for_password_token(token: str, purpose: str) -> User:
-    """The user a valid token names, or TokenProblem saying why it cannot be used."""
+    """The user a valid token names, or PasswordLinkError saying why it cannot be used."""
     max_age = (
         int(INVITE_MAX_AGE.total_seconds())
         if purpose == "invite"
@@ -109,15 +109,16 @@ def user_for_password_token(token: str, purpose: str) -> User:
     try:
         payload = _serializer(purpose).loads(token, max_age=max_age)
     except SignatureExpired as exc:
-        raise TokenProblem(
-            "This link has expired. Ask for a new one below." if purpose == "reset"
+        raise PasswordLinkError(
+            "This link has expired. Ask for a new one below."
+            if purpose == "reset"
             else "This invitation has expired. Ask an administrator to send a new one."
         ) from exc
     except BadSignature as exc:
-        raise TokenProblem("This link is not valid. Check you copied the whole link.") from exc
+        raise PasswordLinkError("This link is not valid. Check you copied the whole link.") from exc
     user = db.session.get(User, payload.get("uid")) if isinstance(payload, dict) else None
     if user is None or not user.active or payload.get("fp") != _fingerprint(user):
-        raise TokenProblem("This link has already been used or is no longer valid.")
+        raise PasswordLinkError("This link has already been used or is no longer valid.")
     return user
 
 
@@ -159,7 +160,7 @@ def change_own_password(user: User, *, current: str, new: str) -> bool:
 # Administration -----------------------------------------------------------------------
 
 
-class DuplicateEmail(Exception):
+class DuplicateEmailError(Exception):
     """Another user already has this email address."""
 
 
@@ -176,13 +177,11 @@ def _snapshot(user: User) -> dict[str, object]:
 def invite_user(*, by: User, name: str, email: str, role: Role) -> User:
     """Create a user without a password; the caller commits, then calls `send_invitation`."""
     if not can_manage_users(by):
-        raise PermissionDenied("Only administrators can invite users")
+        raise PermissionDeniedError("Only administrators can invite users")
     email = normalise_email(email)
     if find_user_by_email(email) is not None:
-        raise DuplicateEmail(email)
-    user = User(
-        name=name.strip(), email=email, role=role, organisation=ROLE_ORGANISATION[role]
-    )
+        raise DuplicateEmailError(email)
+    user = User(name=name.strip(), email=email, role=role, organisation=ROLE_ORGANISATION[role])
     db.session.add(user)
     db.session.flush()
     record(
@@ -219,13 +218,13 @@ def update_user(
     `expected_version`, naming what the other administrator changed.
     """
     if not can_change_user(by, user):
-        raise PermissionDenied("You cannot change this user")
+        raise PermissionDeniedError("You cannot change this user")
     if user.version != expected_version:
         raise ConflictError(_changed_since(user, expected_version))
     email = normalise_email(email)
     other = find_user_by_email(email)
     if other is not None and other.id != user.id:
-        raise DuplicateEmail(email)
+        raise DuplicateEmailError(email)
     before = _snapshot(user)
     user.name = name.strip()
     user.email = email
@@ -245,8 +244,11 @@ def _changed_since(user: User, version: int) -> str:
 
     events = db.session.scalars(
         select(AuditEvent)
-        .where(AuditEvent.entity_type == "user", AuditEvent.entity_id == user.id,
-               AuditEvent.action.in_(["updated", "deactivated", "reactivated"]))
+        .where(
+            AuditEvent.entity_type == "user",
+            AuditEvent.entity_id == user.id,
+            AuditEvent.action.in_(["updated", "deactivated", "reactivated"]),
+        )
         .order_by(AuditEvent.id.desc())
         .limit(max(user.version - version, 1))
     ).all()
@@ -254,13 +256,16 @@ def _changed_since(user: User, version: int) -> str:
     who = sorted({event.actor.name for event in events if event.actor})
     named = ", ".join(fields) or "details"
     by = f" by {', '.join(who)}" if who else ""
-    return f"This user was changed{by} while you were editing ({named}). Check the details below and make your change again."
+    return (
+        f"This user was changed{by} while you were editing ({named}). "
+        "Check the details below and make your change again."
+    )
 
 
 def set_active(*, by: User, user: User, active: bool) -> None:
     """Deactivate (signs them out at once) or reactivate a user. Users are never deleted."""
     if not can_change_user(by, user):
-        raise PermissionDenied("You cannot change this user")
+        raise PermissionDeniedError("You cannot change this user")
     if user.active == active:
         return
     user.active = active
@@ -279,12 +284,20 @@ def create_admin(*, name: str, email: str, password: str) -> User:
     """Create an administrator from the command line."""
     email = normalise_email(email)
     if find_user_by_email(email) is not None:
-        raise DuplicateEmail(email)
-    user = User(name=name.strip(), email=email, role=Role.ADMIN, organisation=ROLE_ORGANISATION[Role.ADMIN])
+        raise DuplicateEmailError(email)
+    user = User(
+        name=name.strip(), email=email, role=Role.ADMIN, organisation=ROLE_ORGANISATION[Role.ADMIN]
+    )
     user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()
     db.session.add(user)
     db.session.flush()
-    record(actor=None, entity_type="user", entity_id=user.id, action="created",
-           summary="Administrator created from the command line", changes=diff({}, _snapshot(user)))
+    record(
+        actor=None,
+        entity_type="user",
+        entity_id=user.id,
+        action="created",
+        summary="Administrator created from the command line",
+        changes=diff({}, _snapshot(user)),
+    )
     return user

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from tracker.auth import services
@@ -25,8 +25,7 @@ log = logging.getLogger(__name__)
 
 SIGN_IN_FAILED = "Enter a correct email address and password"
 THROTTLED = (
-    "Too many failed sign-in attempts. Wait 15 minutes and try again, "
-    "or reset your password."
+    "Too many failed sign-in attempts. Wait 15 minutes and try again, or reset your password."
 )
 
 
@@ -37,7 +36,9 @@ def login():
         return redirect(url_for("main.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        result = services.authenticate(form.email.data, form.password.data, ip_address=client_address())
+        result = services.authenticate(
+            form.email.data, form.password.data, ip_address=client_address()
+        )
         db.session.commit()  # the attempt is recorded whatever the outcome
         if result.user is not None:
             session.clear()  # a fresh session: nothing from before sign-in survives
@@ -78,7 +79,7 @@ def forgot_password():
 def _choose_password(token: str, purpose: str, template: str):
     try:
         user = services.user_for_password_token(token, purpose)
-    except services.TokenProblem as problem:
+    except services.PasswordLinkError as problem:
         return render_template("auth/link_problem.html", message=str(problem), purpose=purpose), 400
     form = NewPasswordForm(user_inputs=user_inputs_for(user))
     if form.validate_on_submit():
@@ -108,7 +109,9 @@ def accept_invite(token: str):
 def change_password():
     form = ChangePasswordForm(user_inputs=user_inputs_for(current_user))
     if form.validate_on_submit():
-        if services.change_own_password(current_user, current=form.current.data, new=form.password.data):
+        if services.change_own_password(
+            current_user, current=form.current.data, new=form.password.data
+        ):
             db.session.commit()
             # The session token changed: sign this session in again, others end.
             session.clear()

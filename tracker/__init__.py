@@ -114,12 +114,14 @@ def _load_user(session_id: str):
 
 
 def _register_blueprints(app: Flask) -> None:
+    from tracker.actions.views import bp as actions_bp
     from tracker.audit.views import bp as audit_bp
     from tracker.auth.admin_views import bp as users_bp
     from tracker.auth.views import bp as auth_bp
     from tracker.main.views import bp as main_bp
+    from tracker.sources.meetings.views import bp as meetings_bp
 
-    for blueprint in (main_bp, auth_bp, users_bp, audit_bp):
+    for blueprint in (main_bp, auth_bp, users_bp, audit_bp, actions_bp, meetings_bp):
         app.register_blueprint(blueprint)
 
 

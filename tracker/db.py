@@ -6,9 +6,9 @@ import enum
 from datetime import UTC, datetime
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, Enum, MetaData, event
+from sqlalchemy import DateTime, Enum, Integer, MetaData, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 # A naming convention lets Alembic name (and so drop) constraints, which batch
 # migrations on SQLite need.
@@ -70,6 +70,21 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
+
+
+class VersionedMixin:
+    """Optimistic locking: every editable record carries a version number.
+
+    The ORM adds "WHERE version = <loaded>" to each UPDATE and bumps the number, so two
+    saves from the same starting point cannot both succeed; forms carry the version
+    they started from so a stale save is refused before it is attempted.
+    """
+
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:  # noqa: N805 - declared_attr receives the class
+        return {"version_id_col": cls.__table__.c.version}
 
 
 @event.listens_for(Engine, "connect")

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import enum
+from datetime import date
 
 from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput
+from wtforms import DateField
 from wtforms.fields.choices import SelectChoice
 
 
@@ -22,3 +25,51 @@ def enum_choices(enum_cls: type[enum.Enum]) -> list[SelectChoice]:
 def strip_text(value: str | None) -> str | None:
     """Trim surrounding white space from a text field."""
     return value.strip() if isinstance(value, str) else value
+
+
+class UkDateField(DateField):
+    """A GOV.UK date input (day, month, year boxes) that explains every bad date.
+
+    Accepts 1 or 01 for days and months and a four-digit year between 1990 and 2100;
+    anything else, including a crafted request with missing or extra parts, is a
+    form error, never a server error.
+    """
+
+    widget = GovDateInput()
+
+    def __init__(self, label=None, validators=None, *, required: bool = True, **kwargs) -> None:
+        super().__init__(label, validators, format="%d %m %Y", **kwargs)
+        self.required = required
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        parts = [(v or "").strip() for v in valuelist][:3]
+        parts += [""] * (3 - len(parts))
+        self.raw_data = parts
+        name = self.label.text.lower() if self.label else "the date"
+        if not any(parts):
+            self.data = None
+            if self.required:
+                raise ValueError(f"Enter {name}")
+            return
+        day, month, year = parts
+        missing = [
+            label for label, part in zip(("day", "month", "year"), parts, strict=True) if not part
+        ]
+        if missing:
+            self.data = None
+            raise ValueError(f"{self.label.text} must include a {' and '.join(missing)}")
+        if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
+            self.data = None
+            raise ValueError(f"{self.label.text} must be a real date, like 27 7 2023")
+        try:
+            value = date(int(year), int(month), int(day))
+        except ValueError as exc:
+            self.data = None
+            raise ValueError(f"{self.label.text} must be a real date") from exc
+        if not 1990 <= value.year <= 2100:
+            self.data = None
+            raise ValueError(f"{self.label.text} must be between 1990 and 2100")
+        self.data = value
+
+    def pre_validate(self, form) -> None:
+        """Errors come from process_formdata; no extra check."""

@@ -1,6 +1,24 @@
 """Every model, imported in one place so Alembic and `create_all` see the whole schema."""
 
+from tracker.actions.models import Action, ActionUpdate, ExtensionRequest, Tag, action_tags
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import LoginAttempt, User
+from tracker.settings.models import Setting
+from tracker.sources.models import AdhocRequest, Finding, HmicfrsReport, Meeting, PanelItem
 
-__all__ = ["AuditEvent", "LoginAttempt", "User"]
+__all__ = [
+    "Action",
+    "ActionUpdate",
+    "AdhocRequest",
+    "AuditEvent",
+    "ExtensionRequest",
+    "Finding",
+    "HmicfrsReport",
+    "LoginAttempt",
+    "Meeting",
+    "PanelItem",
+    "Setting",
+    "Tag",
+    "User",
+    "action_tags",
+]

@@ -21,7 +21,11 @@ def navigation_for(user: Any) -> list[dict[str, Any]]:
     """govukServiceNavigation items for `user`, with the current section marked."""
     if not policy.is_signed_in(user):
         return []
-    items = [NavItem("Home", "main.home", "main")]
+    items = [
+        NavItem("Home", "main.home", "main"),
+        NavItem("Actions", "actions.index", "actions"),
+        NavItem("Meetings", "meetings.index", "meetings"),
+    ]
     if policy.can_view_audit(user):
         items.append(NavItem("Audit trail", "audit.index", "audit"))
     if policy.can_manage_users(user):

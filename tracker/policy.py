@@ -10,7 +10,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sqlalchemy import ColumnElement, and_, false, or_, select, true
+
+from tracker.actions.models import Action, ActionStatus, ActionUpdate, ExtensionStatus, SourceType
+from tracker.actions.status import Side, transition_for
 from tracker.auth.models import Organisation, Role
+from tracker.sources.models import Meeting, PanelItem
 
 if TYPE_CHECKING:
     from flask_login import AnonymousUserMixin
@@ -52,9 +57,151 @@ def can_change_user(actor: AnyUser, target: User) -> bool:
     return can_manage_users(actor) and actor.id != target.id  # type: ignore[union-attr]
 
 
+def is_force(user: AnyUser) -> bool:
+    """Force liaison officers."""
+    return has_role(user, Role.FORCE_LIAISON)
+
+
+def is_panel(user: AnyUser) -> bool:
+    """Panel clerks."""
+    return has_role(user, Role.PANEL_CLERK)
+
+
+def can_manage_settings(user: AnyUser) -> bool:
+    """Change reference lists and settings."""
+    return has_role(user, Role.ADMIN)
+
+
+# Actions: visibility ------------------------------------------------------------------
+# The same rule twice: as Python for one loaded action, and as a SQL clause for lists,
+# exports, reports and reminders. tests/test_policy.py proves they agree.
+
+
+def can_view_action(user: AnyUser, action: Action) -> bool:
+    """OPCC: everything. Force: force-owned and unrestricted. Panel: unrestricted Panel
+    items and actions from published meetings and HMICFRS reports."""
+    if is_opcc(user):
+        return True
+    if action.opcc_only:
+        return False
+    if is_force(user):
+        return action.owning_organisation == Organisation.FORCE
+    if is_panel(user):
+        if action.source_type == SourceType.MEETING:
+            return bool(action.meeting and action.meeting.published)
+        if action.source_type == SourceType.PANEL:
+            return bool(action.panel_item and action.panel_item.published)
+        return action.source_type == SourceType.HMICFRS
+    return False
+
+
+def action_visibility(user: AnyUser) -> ColumnElement[bool]:
+    """A WHERE clause selecting the actions `user` may see (same rule as can_view_action)."""
+    if is_opcc(user):
+        return true()
+    if is_force(user):
+        return and_(Action.opcc_only.is_(False), Action.owning_organisation == Organisation.FORCE)
+    if is_panel(user):
+        published_meeting = Action.meeting_id.in_(
+            select(Meeting.id).where(Meeting.published.is_(True))
+        )
+        published_panel_item = Action.panel_item_id.in_(
+            select(PanelItem.id).where(PanelItem.published.is_(True))
+        )
+        return and_(
+            Action.opcc_only.is_(False),
+            or_(published_meeting, published_panel_item, Action.source_type == SourceType.HMICFRS),
+        )
+    return false()
+
+
+def update_visibility(user: AnyUser) -> ColumnElement[bool]:
+    """A WHERE clause hiding OPCC-internal updates from everyone outside the OPCC."""
+    return true() if is_opcc(user) else ActionUpdate.opcc_only.is_(False)
+
+
+def can_see_opcc_notes(user: AnyUser) -> bool:
+    """Internal OPCC notes and OPCC-only updates."""
+    return is_opcc(user)
+
+
+# Actions: changes ----------------------------------------------------------------------
+
+
+def side_for(user: AnyUser, action: Action) -> Side | None:
+    """Which side `user` acts for on `action`, or None when they cannot act on it."""
+    if is_opcc(user):
+        return Side.OPCC
+    if is_force(user) and can_view_action(user, action):
+        return Side.FORCE
+    return None
+
+
+def can_create_actions(user: AnyUser) -> bool:
+    """Raise actions and record sources (meetings, requests, Panel items, reports)."""
+    return is_opcc(user)
+
+
+def can_edit_action(user: AnyUser, action: Action) -> bool:
+    """Change an action's details (title, owner, due date...)."""
+    return is_opcc(user)
+
+
+def can_transition(user: AnyUser, action: Action, target: ActionStatus) -> bool:
+    """Move `action` to `target`: the transition exists and is open to the user's side."""
+    declared = transition_for(action.status, target)
+    side = side_for(user, action)
+    return declared is not None and side is not None and side in declared.sides
+
+
+def can_add_update(user: AnyUser, action: Action) -> bool:
+    """Post a progress update."""
+    return side_for(user, action) is not None
+
+
+def can_edit_update(user: AnyUser, update: ActionUpdate) -> bool:
+    """Correct one's own update (the grace period is checked by the service)."""
+    return is_signed_in(user) and update.author_id == user.id  # type: ignore[union-attr]
+
+
+def can_request_extension(user: AnyUser, action: Action) -> bool:
+    """Ask for a later due date: not for finished actions, one pending request at a time."""
+    if side_for(user, action) is None or action.status.is_complete:
+        return False
+    return all(r.status != ExtensionStatus.PENDING for r in action.extension_requests)
+
+
+def can_decide_extension(user: AnyUser, action: Action) -> bool:
+    """Approve or decline an extension request."""
+    return is_opcc(user)
+
+
+# Sources -------------------------------------------------------------------------------
+
+
+def can_edit_source(user: AnyUser) -> bool:
+    """Create and change meetings, requests, Panel items, reports and findings."""
+    return is_opcc(user)
+
+
+def can_view_lists(user: AnyUser) -> bool:
+    """Open the action list and dashboard (everyone signed in; rows are filtered)."""
+    return is_signed_in(user)
+
+
 TEMPLATE_GLOBALS = {
     "can_manage_users": can_manage_users,
+    "can_manage_settings": can_manage_settings,
     "can_view_audit": can_view_audit,
     "can_change_user": can_change_user,
+    "can_create_actions": can_create_actions,
+    "can_edit_action": can_edit_action,
+    "can_transition": can_transition,
+    "can_add_update": can_add_update,
+    "can_edit_update": can_edit_update,
+    "can_request_extension": can_request_extension,
+    "can_decide_extension": can_decide_extension,
+    "can_edit_source": can_edit_source,
+    "can_see_opcc_notes": can_see_opcc_notes,
     "is_opcc": is_opcc,
 }

@@ -28,6 +28,8 @@ class AuditEvent(db.Model):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     entity_type: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[int | None]
+    # The record's version after this change, so a stale editor can be told what changed.
+    entity_version: Mapped[int | None]
     action: Mapped[str] = mapped_column(String(40))
     summary: Mapped[str] = mapped_column(Text, default="")
     # {"field": [old, new], ...} with values rendered as JSON-safe scalars.

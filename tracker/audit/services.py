@@ -38,6 +38,7 @@ def record(
     action: str,
     summary: str = "",
     changes: dict[str, list[Any]] | None = None,
+    version: int | None = None,
 ) -> AuditEvent:
     """Add an audit event to the session (the caller's unit of work commits it)."""
     from tracker.security import client_address
@@ -46,6 +47,7 @@ def record(
         actor_id=getattr(actor, "id", None),
         entity_type=entity_type,
         entity_id=entity_id,
+        entity_version=version,
         action=action,
         summary=summary,
         changes=changes or {},

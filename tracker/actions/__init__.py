@@ -1,0 +1,1 @@
+"""Actions: owners, deadlines, updates, the status machine, lists and the dashboard."""

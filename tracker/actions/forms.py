@@ -1,0 +1,225 @@
+"""Forms for actions: details, updates, status changes and extension requests."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCharacterCount,
+    GovCheckboxesInput,
+    GovCheckboxInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
+
+from tracker.actions.models import TEXT_MAX, TITLE_MAX, Marking, Rag
+from tracker.auth.models import Organisation, User
+from tracker.forms import UkDateField, enum_choices, strip_text
+
+
+def no_control_characters(form, field) -> None:
+    """Refuse invisible control characters (tabs and new lines are fine in long text)."""
+    if field.data and any(ord(ch) < 32 and ch not in "\t\r\n" for ch in field.data):
+        raise ValidationError(f"{field.label.text} must not contain control characters")
+
+
+class VersionedForm(FlaskForm):
+    """An edit form that carries the version of the record it started from."""
+
+    version = HiddenField()
+
+    def version_number(self) -> int:
+        value = self.version.data or ""
+        return int(value) if value.isdigit() and len(value) < 10 else 0
+
+
+class ActionForm(VersionedForm):
+    reference = StringField(
+        "Reference (optional)",
+        description="Leave blank to number it automatically, for example AA-2023-014.",
+        widget=GovTextInput(),
+        filters=[strip_text],
+        validators=[
+            Optional(),
+            Length(max=40, message="Reference must be 40 characters or fewer"),
+            Regexp(
+                r"^[A-Za-z0-9][A-Za-z0-9\-/.]*$",
+                message="Reference can only contain letters, numbers, hyphens, dots and slashes",
+            ),
+        ],
+    )
+    title = StringField(
+        "Title",
+        widget=GovTextInput(),
+        filters=[strip_text],
+        validators=[
+            InputRequired(message="Enter a title"),
+            Length(max=TITLE_MAX, message=f"Title must be {TITLE_MAX} characters or fewer"),
+            no_control_characters,
+        ],
+    )
+    description = TextAreaField(
+        "What was asked or promised",
+        widget=GovCharacterCount(),
+        filters=[strip_text],
+        validators=[
+            Length(max=TEXT_MAX, message=f"Description must be {TEXT_MAX:,} characters or fewer"),
+            no_control_characters,
+        ],
+    )
+    owner = SelectField(
+        "Owner", widget=GovSelect(), validators=[InputRequired(message="Choose an owner")]
+    )
+    owning_organisation = RadioField(
+        "Owning organisation",
+        choices=[
+            SelectChoice(Organisation.FORCE.value, "Force"),
+            SelectChoice(Organisation.OPCC.value, "OPCC"),
+        ],
+        widget=GovRadioInput(),
+        validators=[InputRequired(message="Choose the owning organisation")],
+    )
+    lead_role = StringField(
+        "Lead role (optional)",
+        description="For example, ACC Local Policing.",
+        widget=GovTextInput(),
+        filters=[strip_text],
+        validators=[
+            Length(max=120, message="Lead role must be 120 characters or fewer"),
+            no_control_characters,
+        ],
+    )
+    raised_on = UkDateField("Date raised")
+    due_on = UkDateField("Due date")
+    marking = RadioField(
+        "Protective marking",
+        choices=enum_choices(Marking),
+        default=Marking.OFFICIAL.value,
+        widget=GovRadioInput(),
+        validators=[InputRequired(message="Choose a protective marking")],
+    )
+    opcc_only = BooleanField(
+        "Restrict to OPCC staff (the force and the Panel will not see it)",
+        widget=GovCheckboxInput(),
+    )
+    opcc_note = TextAreaField(
+        "Internal OPCC note (optional)",
+        description="Only OPCC staff see this note.",
+        widget=GovTextArea(),
+        filters=[strip_text],
+        validators=[Length(max=TEXT_MAX, message="Note is too long"), no_control_characters],
+    )
+    tags = SelectMultipleField(
+        "Tags", widget=GovCheckboxesInput(), coerce=int, validate_choice=True
+    )
+    submit = SubmitField("Save action", widget=GovSubmitInput())
+
+    def set_choices(self, owners: list[User], tags: list) -> None:
+        """Fill the owner and tag choices from the database."""
+        self.owner.choices = [SelectChoice("", "Choose an owner")] + [
+            SelectChoice(str(u.id), f"{u.name} ({u.organisation.label})") for u in owners
+        ]
+        self.tags.choices = [SelectChoice(t.id, f"{t.tag_list.label}: {t.name}") for t in tags]
+
+    def validate_due_on(self, field) -> None:
+        if field.data and self.raised_on.data and field.data < self.raised_on.data:
+            raise ValidationError("Due date must be the same as or after the date raised")
+
+    def validate_opcc_only(self, field) -> None:
+        if field.data and self.owning_organisation.data == Organisation.FORCE.value:
+            raise ValidationError("An action owned by the force cannot be restricted to the OPCC")
+
+
+class UpdateForm(FlaskForm):
+    text = TextAreaField(
+        "Progress update",
+        widget=GovCharacterCount(),
+        filters=[strip_text],
+        validators=[
+            InputRequired(message="Enter the update"),
+            Length(max=TEXT_MAX, message=f"Update must be {TEXT_MAX:,} characters or fewer"),
+            no_control_characters,
+        ],
+    )
+    rag = RadioField(
+        "Your RAG judgement (optional)",
+        choices=[SelectChoice(r.value, r.label) for r in Rag if r != Rag.COMPLETE],
+        widget=GovRadioInput(),
+        validators=[Optional()],
+    )
+    opcc_only = BooleanField(
+        "Internal OPCC comment (the force will not see it)", widget=GovCheckboxInput()
+    )
+    submit = SubmitField("Post update", widget=GovSubmitInput())
+
+
+class CorrectUpdateForm(FlaskForm):
+    text = TextAreaField(
+        "Corrected update",
+        widget=GovTextArea(),
+        filters=[strip_text],
+        validators=[
+            InputRequired(message="Enter the update"),
+            Length(max=TEXT_MAX),
+            no_control_characters,
+        ],
+    )
+    submit = SubmitField("Save correction", widget=GovSubmitInput())
+
+
+class TransitionForm(VersionedForm):
+    target = HiddenField()
+    note = TextAreaField(
+        "Note",
+        widget=GovTextArea(),
+        filters=[strip_text],
+        validators=[Length(max=TEXT_MAX, message="Note is too long"), no_control_characters],
+    )
+
+
+class ExtensionForm(FlaskForm):
+    proposed_due_on = UkDateField("New due date")
+    reason = TextAreaField(
+        "Reason for the extension",
+        widget=GovTextArea(),
+        filters=[strip_text],
+        validators=[
+            InputRequired(message="Enter the reason for the extension"),
+            Length(max=TEXT_MAX),
+            no_control_characters,
+        ],
+    )
+    submit = SubmitField("Request extension", widget=GovSubmitInput())
+
+
+class ExtensionDecisionForm(FlaskForm):
+    decision = RadioField(
+        "Decision",
+        choices=[
+            SelectChoice("approve", "Approve the new date"),
+            SelectChoice("decline", "Decline"),
+        ],
+        widget=GovRadioInput(),
+        validators=[InputRequired(message="Choose approve or decline")],
+    )
+    note = TextAreaField(
+        "Note (required when declining)",
+        widget=GovTextArea(),
+        filters=[strip_text],
+        validators=[Length(max=TEXT_MAX), no_control_characters],
+    )
+    submit = SubmitField("Record decision", widget=GovSubmitInput())

@@ -1,0 +1,187 @@
+"""The one deadline calculator for the action tracker.
+
+Pure functions over dates: callers pass in "today" and any settings. Working days are
+Monday to Friday, excluding England and Wales bank holidays (from the `holidays` package,
+including substitute days). Every calculated date comes with a short explanation
+that the UI shows next to it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+from functools import lru_cache
+from types import MappingProxyType
+
+import holidays
+
+S55_EXTRA_DAYS = 55  # the 56 days beginning with the day of publication
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A due date and one short sentence explaining how it was worked out."""
+
+    due: date
+    explanation: str
+
+
+class PeriodUnit(StrEnum):
+    """How a response period is counted."""
+
+    WORKING_DAYS = "working_days"
+    CALENDAR_DAYS = "calendar_days"
+
+
+@lru_cache(maxsize=64)
+def _bank_holidays(year: int) -> MappingProxyType[date, str]:
+    """Read-only England and Wales bank holidays for one year (cached)."""
+    found = holidays.country_holidays("GB", subdiv="ENG", years=year)
+    return MappingProxyType(dict(sorted(found.items())))
+
+
+def bank_holidays(year: int) -> dict[date, str]:
+    """Return England and Wales bank holidays for `year`, mapping date to name."""
+    return dict(_bank_holidays(year))
+
+
+def _holiday_name(day: date) -> str | None:
+    """Return the bank holiday name for `day`, or None if it is not one."""
+    return _bank_holidays(day.year).get(day)
+
+
+def is_working_day(day: date) -> bool:
+    """Return True for Monday to Friday that is not an England and Wales bank holiday."""
+    return day.weekday() < 5 and _holiday_name(day) is None
+
+
+def format_long(day: date) -> str:
+    """Format a date like "5 June 2023"."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def _plural(count: int, noun: str) -> str:
+    """Return e.g. "1 working day" or "3 working days"."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _join(items: list[str]) -> str:
+    """Join as "a", "a and b" or "a, b and c"."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def _describe_holiday(day: date) -> str:
+    """Return e.g. "27 December 2021 (Christmas Day, substitute day)"."""
+    name = (_holiday_name(day) or "").replace(" (observed)", ", substitute day")
+    return f"{format_long(day)} ({name})"
+
+
+def _skipping(weekends: int, skipped_holidays: list[date]) -> str:
+    """Describe what was skipped, e.g. "skipping the weekend and the bank holiday ..."."""
+    parts = [] if not weekends else ["the weekend" if weekends == 1 else "weekends"]
+    if skipped_holidays:
+        noun = "bank holiday" if len(skipped_holidays) == 1 else "bank holidays"
+        parts.append(f"the {noun} {_join([_describe_holiday(d) for d in skipped_holidays])}")
+    return f"skipping {' and '.join(parts)}" if parts else ""
+
+
+def _walk(day: date, working_days: int) -> tuple[date, int, list[date]]:
+    """Step forward from `day` (not counted) until `working_days` working days have passed.
+
+    Returns the day reached, how many weekends were skipped and which bank holidays were.
+    """
+    weekends: set[tuple[int, int]] = set()
+    skipped: list[date] = []
+    while working_days > 0:
+        day += timedelta(days=1)
+        if is_working_day(day):
+            working_days -= 1
+        elif day.weekday() >= 5:
+            weekends.add(day.isocalendar()[:2])
+        else:
+            skipped.append(day)
+    return day, len(weekends), skipped
+
+
+def _check_not_negative(value: int, name: str) -> None:
+    """Raise ValueError if `value` is negative."""
+    if value < 0:
+        raise ValueError(f"{name} must be zero or more, got {value}")
+
+
+def next_working_day_on_or_after(day: date) -> Deadline:
+    """Return `day` if it is a working day, otherwise the next working day after it."""
+    if is_working_day(day):
+        return Deadline(day, f"{format_long(day)} is a working day")
+    due, weekends, skipped = _walk(day - timedelta(days=1), 1)
+    return Deadline(
+        due,
+        f"Moved from {format_long(day)} to {format_long(due)}, the next working day, "
+        + _skipping(weekends, skipped),
+    )
+
+
+def add_working_days(start: date, days: int) -> Deadline:
+    """Return the day that is `days` working days after `start` (start not counted)."""
+    _check_not_negative(days, "days")
+    if days == 0:
+        return next_working_day_on_or_after(start)
+    due, weekends, skipped = _walk(start, days)
+    explanation = f"{_plural(days, 'working day')} after {format_long(start)}"
+    reason = _skipping(weekends, skipped)
+    return Deadline(due, f"{explanation}, {reason}" if reason else explanation)
+
+
+def add_calendar_days(start: date, days: int) -> Deadline:
+    """Return `start` plus `days` calendar days."""
+    _check_not_negative(days, "days")
+    return Deadline(
+        start + timedelta(days=days),
+        f"{_plural(days, 'calendar day')} after {format_long(start)}",
+    )
+
+
+def response_due(sent_on: date, period: int, unit: PeriodUnit | str) -> Deadline:
+    """Return when a response to an ad-hoc request sent on `sent_on` is due."""
+    _check_not_negative(period, "period")
+    try:
+        unit = PeriodUnit(unit)
+    except ValueError:
+        choices = ", ".join(u.value for u in PeriodUnit)
+        raise ValueError(f"unit must be one of {choices}, got {unit!r}") from None
+    if unit is PeriodUnit.WORKING_DAYS:
+        return add_working_days(sent_on, period)
+    return add_calendar_days(sent_on, period)
+
+
+def s55_comments_due(published_on: date) -> Deadline:
+    """Return the last day of the s.55 comment period for a report published on a date."""
+    return Deadline(
+        published_on + timedelta(days=S55_EXTRA_DAYS),
+        f"Publication date {format_long(published_on)} plus {S55_EXTRA_DAYS} days: the 56 days"
+        " beginning with the day of publication (Police Act 1996, s.55)",
+    )
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Count working days after `start` up to and including `end` (0 if end <= start)."""
+    return sum(is_working_day(start + timedelta(days=n)) for n in range(1, (end - start).days + 1))
+
+
+def days_overdue(due_on: date, today: date) -> int:
+    """Return how many days past `due_on` today is (never negative)."""
+    return max(0, (today - due_on).days)
+
+
+def rag(due_on: date | None, today: date, *, complete: bool, amber_days: int) -> str:
+    """Return "complete", "red", "amber" or "green" for an item due on `due_on`."""
+    if complete:
+        return "complete"
+    if due_on is None:
+        return "green"
+    if due_on < today:
+        return "red"
+    if (due_on - today).days <= amber_days:
+        return "amber"
+    return "green"

@@ -1,0 +1,1 @@
+"""Settings administrators can change while the service runs (stored in the database)."""

@@ -1,0 +1,1 @@
+"""Where actions come from: A&A meetings, ad-hoc requests, Panel items and HMICFRS reports."""

@@ -1,0 +1,1 @@
+"""A&A meetings: the formal Assurance and Accountability meetings actions arise from."""

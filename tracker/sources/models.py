@@ -1,0 +1,207 @@
+"""The four sources of actions, and HMICFRS findings inside reports."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.db import LabelledEnum, TimestampMixin, VersionedMixin, db, enum_column
+
+if TYPE_CHECKING:
+    from tracker.actions.models import Action
+
+TITLE_MAX = 200
+TEXT_MAX = 20_000
+URL_MAX = 500
+
+
+class MeetingKind(LabelledEnum):
+    PERFORMANCE = ("performance", "Quarterly performance")
+    THEMATIC = ("thematic", "Thematic")
+    PUBLIC = ("public", "Public")
+    OTHER = ("other", "Other governance")
+
+
+class Meeting(VersionedMixin, TimestampMixin, db.Model):
+    """An Assurance and Accountability (A&A) meeting; actions arise from it."""
+
+    __tablename__ = "meetings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[MeetingKind] = mapped_column(enum_column(MeetingKind, "meeting_kind"))
+    held_on: Mapped[date] = mapped_column(Date, index=True)
+    title: Mapped[str] = mapped_column(String(TITLE_MAX))
+    themes: Mapped[str] = mapped_column(Text, default="")
+    chair: Mapped[str] = mapped_column(String(120), default="")
+    attendees: Mapped[str] = mapped_column(Text, default="")
+    minutes_url: Mapped[str] = mapped_column(String(URL_MAX), default="")
+    published: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    actions: Mapped[list[Action]] = relationship(back_populates="meeting")
+
+    def __repr__(self) -> str:
+        return f"<Meeting {self.id} {self.held_on} {self.kind.value}>"
+
+
+class RequestStatus(LabelledEnum):
+    AWAITING = ("awaiting_response", "Awaiting response")
+    RECEIVED = ("response_received", "Response received")
+    FOLLOW_UP = ("follow_up_needed", "Follow-up needed")
+    CLOSED = ("closed", "Closed")
+
+
+class AdhocRequest(VersionedMixin, TimestampMixin, db.Model):
+    """An ad-hoc A&A request emailed to the Chief Constable and answered in writing."""
+
+    __tablename__ = "adhoc_requests"
+    __table_args__ = (
+        CheckConstraint("response_due_on >= sent_on", name="due_after_sent"),
+        CheckConstraint(
+            "response_received_on IS NULL OR response_received_on >= sent_on",
+            name="received_after_sent",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject: Mapped[str] = mapped_column(String(TITLE_MAX))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    sent_on: Mapped[date] = mapped_column(Date, index=True)
+    recipient: Mapped[str] = mapped_column(String(120), default="Chief Constable")
+    response_due_on: Mapped[date] = mapped_column(Date)
+    # Set when the due date was typed in rather than computed from the response period.
+    due_override_reason: Mapped[str] = mapped_column(String(500), default="")
+    response_received_on: Mapped[date | None] = mapped_column(Date)
+    response: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[RequestStatus] = mapped_column(
+        enum_column(RequestStatus, "request_status"), default=RequestStatus.AWAITING
+    )
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    actions: Mapped[list[Action]] = relationship(back_populates="adhoc_request")
+
+    def __repr__(self) -> str:
+        return f"<AdhocRequest {self.id} {self.subject[:30]!r}>"
+
+
+class PanelItemKind(LabelledEnum):
+    RECOMMENDATION = ("recommendation", "Recommendation")
+    INFORMATION = ("request_for_information", "Request for information")
+    ANNUAL_REPORT = ("annual_report_recommendation", "Annual report recommendation")
+    PRECEPT = ("precept", "Precept")
+
+
+class PanelItem(VersionedMixin, TimestampMixin, db.Model):
+    """A Police and Crime Panel recommendation or request to which the PCC responds."""
+
+    __tablename__ = "panel_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    panel_meeting_on: Mapped[date] = mapped_column(Date, index=True)
+    agenda_item: Mapped[str] = mapped_column(String(TITLE_MAX), default="")
+    kind: Mapped[PanelItemKind] = mapped_column(enum_column(PanelItemKind, "panel_item_kind"))
+    text: Mapped[str] = mapped_column(Text)
+    response_due_on: Mapped[date | None] = mapped_column(Date)
+    pcc_response: Mapped[str] = mapped_column(Text, default="")
+    pcc_response_on: Mapped[date | None] = mapped_column(Date)
+    published: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    actions: Mapped[list[Action]] = relationship(back_populates="panel_item")
+
+    def __repr__(self) -> str:
+        return f"<PanelItem {self.id} {self.panel_meeting_on} {self.kind.value}>"
+
+
+class ReportType(LabelledEnum):
+    PEEL = ("peel", "PEEL")
+    THEMATIC = ("thematic", "National or thematic")
+    JOINT = ("joint", "Joint inspection")
+    OTHER = ("other", "Other")
+
+
+class ReportScope(LabelledEnum):
+    FORCE = ("force", "Force-specific")
+    NATIONAL = ("national", "National")
+
+
+class HmicfrsReport(VersionedMixin, TimestampMixin, db.Model):
+    """An HMICFRS inspection report; the PCC must publish comments within 56 days (s.55)."""
+
+    __tablename__ = "hmicfrs_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Short code used in action references, e.g. PEEL22 in HM-PEEL22-R3.
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    title: Mapped[str] = mapped_column(String(TITLE_MAX))
+    report_type: Mapped[ReportType] = mapped_column(enum_column(ReportType, "report_type"))
+    scope: Mapped[ReportScope] = mapped_column(enum_column(ReportScope, "report_scope"))
+    published_on: Mapped[date] = mapped_column(Date, index=True)
+    pcc_comments_due_on: Mapped[date] = mapped_column(Date)
+    cc_comments_due_on: Mapped[date | None] = mapped_column(Date)
+    comments_published_on: Mapped[date | None] = mapped_column(Date)
+    comments_url: Mapped[str] = mapped_column(String(URL_MAX), default="")
+    sent_to_hmicfrs_on: Mapped[date | None] = mapped_column(Date)
+    sent_to_home_secretary_on: Mapped[date | None] = mapped_column(Date)
+
+    findings: Mapped[list[Finding]] = relationship(
+        back_populates="report", order_by="Finding.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def published(self) -> bool:
+        """HMICFRS reports are public documents once published."""
+        return True
+
+    def __repr__(self) -> str:
+        return f"<HmicfrsReport {self.id} {self.code}>"
+
+
+class FindingKind(LabelledEnum):
+    CAUSE_OF_CONCERN = ("cause_of_concern", "Cause of concern")
+    ACCELERATED_CAUSE_OF_CONCERN = ("accelerated_cause_of_concern", "Accelerated cause of concern")
+    RECOMMENDATION = ("recommendation", "Recommendation")
+    AREA_FOR_IMPROVEMENT = ("area_for_improvement", "Area for improvement")
+
+    @property
+    def is_cause_of_concern(self) -> bool:
+        return self in (FindingKind.CAUSE_OF_CONCERN, FindingKind.ACCELERATED_CAUSE_OF_CONCERN)
+
+
+class InspectorateStatus(LabelledEnum):
+    AWAITING_REVIEW = ("awaiting_review", "Awaiting review")
+    BEING_PROGRESSED = ("being_progressed", "Being progressed")
+    SUBMITTED = ("submitted_for_sign_off", "Submitted for sign-off")
+    COMPLETE = ("complete", "Complete")
+    SUPERSEDED = ("superseded", "Superseded")
+
+
+class Finding(VersionedMixin, TimestampMixin, db.Model):
+    """A cause of concern, recommendation or area for improvement in an HMICFRS report."""
+
+    __tablename__ = "findings"
+    __table_args__ = (
+        UniqueConstraint("report_id", "reference", name="uq_findings_report_reference"),
+        CheckConstraint("parent_id IS NULL OR parent_id <> id", name="not_own_parent"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("hmicfrs_reports.id"), index=True)
+    kind: Mapped[FindingKind] = mapped_column(enum_column(FindingKind, "finding_kind"))
+    reference: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
+    # The cause of concern a recommendation belongs to.
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("findings.id"))
+    inspectorate_status: Mapped[InspectorateStatus] = mapped_column(
+        enum_column(InspectorateStatus, "inspectorate_status"),
+        default=InspectorateStatus.AWAITING_REVIEW,
+    )
+
+    report: Mapped[HmicfrsReport] = relationship(back_populates="findings")
+    parent: Mapped[Finding | None] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list[Finding]] = relationship(back_populates="parent")
+    actions: Mapped[list[Action]] = relationship(back_populates="finding")
+
+    def __repr__(self) -> str:
+        return f"<Finding {self.id} {self.reference} {self.kind.value}>"

@@ -1,0 +1,121 @@
+"""State changes for sources (meetings, requests, Panel items, reports, findings).
+
+Sources share one create/edit path: apply the fields, audit old and new values,
+refuse stale edits. Each source type adds only what is special about it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, TypeVar
+
+from tracker import deadlines, policy
+from tracker.audit.services import diff, record
+from tracker.auth.models import User
+from tracker.concurrency import ensure_current
+from tracker.db import db
+from tracker.errors import PermissionDeniedError
+from tracker.settings.services import get_setting
+from tracker.sources.models import AdhocRequest, Finding, HmicfrsReport, Meeting, PanelItem
+
+Record = TypeVar("Record", Meeting, AdhocRequest, PanelItem, HmicfrsReport, Finding)
+
+ENTITY_TYPES: dict[type, str] = {
+    Meeting: "meeting",
+    AdhocRequest: "adhoc_request",
+    PanelItem: "panel_item",
+    HmicfrsReport: "hmicfrs_report",
+    Finding: "finding",
+}
+
+
+class SourceRuleError(Exception):
+    """A change to a source the rules do not allow; the message says why."""
+
+
+def _values(source: Any, names: list[str]) -> dict[str, Any]:
+    return {name: getattr(source, name) for name in names}
+
+
+def create_source(model: type[Record], fields: dict[str, Any], *, by: User) -> Record:
+    """Create a source record from validated form fields."""
+    if not policy.can_edit_source(by):
+        raise PermissionDeniedError("Only OPCC staff can record sources of actions")
+    source = model(**fields)
+    db.session.add(source)
+    db.session.flush()
+    record(
+        actor=by,
+        entity_type=ENTITY_TYPES[model],
+        entity_id=source.id,
+        action="created",
+        changes=diff({}, fields),
+        version=source.version,
+    )
+    return source
+
+
+def edit_source(source: Record, fields: dict[str, Any], *, by: User, expected_version: int) -> None:
+    """Change a source; refused when someone else saved it first."""
+    if not policy.can_edit_source(by):
+        raise PermissionDeniedError("Only OPCC staff can change sources of actions")
+    entity_type = ENTITY_TYPES[type(source)]
+    ensure_current(source, expected_version, entity_type=entity_type)
+    before = _values(source, list(fields))
+    for name, value in fields.items():
+        setattr(source, name, value)
+    changes = diff(before, fields)
+    if not changes:
+        return
+    db.session.flush()
+    record(
+        actor=by,
+        entity_type=entity_type,
+        entity_id=source.id,
+        action="updated",
+        changes=changes,
+        version=source.version,
+    )
+
+
+# Ad-hoc requests ------------------------------------------------------------------------
+
+
+def adhoc_response_deadline(sent_on: date) -> deadlines.Deadline:
+    """The response due date from the configured period (default 10 working days)."""
+    return deadlines.response_due(
+        sent_on, int(get_setting("adhoc_response_period")), get_setting("adhoc_response_unit")
+    )
+
+
+def adhoc_due_fields(sent_on: date, override_on: date | None, reason: str) -> dict[str, Any]:
+    """response_due_on and due_override_reason: computed, or typed in with a reason."""
+    if override_on is None:
+        return {"response_due_on": adhoc_response_deadline(sent_on).due, "due_override_reason": ""}
+    if override_on < sent_on:
+        raise SourceRuleError("Response due date must be on or after the date sent")
+    if not reason.strip():
+        raise SourceRuleError("Enter why the response due date differs from the usual period")
+    return {"response_due_on": override_on, "due_override_reason": reason.strip()}
+
+
+# HMICFRS reports --------------------------------------------------------------------------
+
+
+def s55_fields(published_on: date) -> dict[str, Any]:
+    """PCC comments due: the 56 days beginning with publication day (s.55)."""
+    return {"pcc_comments_due_on": deadlines.s55_comments_due(published_on).due}
+
+
+def check_finding_parent(
+    report: HmicfrsReport, parent: Finding | None, finding_id: int | None
+) -> None:
+    """A recommendation may belong to a cause of concern in the same report."""
+    if parent is None:
+        return
+    if parent.report_id != report.id:
+        raise SourceRuleError("The cause of concern must be in the same report")
+    if not parent.kind.is_cause_of_concern:
+        raise SourceRuleError(f"{parent.reference} is not a cause of concern")
+    if finding_id is not None and parent.id == finding_id:
+        raise SourceRuleError("A finding cannot belong to itself")

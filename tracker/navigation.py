@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import request, url_for
+from flask import current_app, request, url_for
 
 from tracker import policy
 
@@ -25,6 +25,9 @@ def navigation_for(user: Any) -> list[dict[str, Any]]:
         NavItem("Home", "main.home", "main"),
         NavItem("Actions", "actions.index", "actions"),
         NavItem("Meetings", "meetings.index", "meetings"),
+        NavItem("Requests", "adhoc_requests.index", "adhoc_requests"),
+        NavItem("Panel", "panel_items.index", "panel_items"),
+        NavItem("HMICFRS", "hmicfrs.index", "hmicfrs"),
     ]
     if policy.can_view_audit(user):
         items.append(NavItem("Audit trail", "audit.index", "audit"))
@@ -34,4 +37,5 @@ def navigation_for(user: Any) -> list[dict[str, Any]]:
     return [
         {"href": url_for(item.endpoint), "text": item.text, "active": current == item.blueprint}
         for item in items
+        if item.endpoint in current_app.view_functions
     ]

@@ -1,0 +1,1 @@
+"""HMICFRS inspection reports and their findings."""

@@ -6,9 +6,10 @@ closes. Call them inside or outside an app context.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from itertools import count
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from tracker.actions.models import Action, ActionStatus, Marking, SourceType
 from tracker.auth.models import Organisation, User
@@ -29,6 +30,11 @@ from tracker.sources.models import (
 _numbers = count(1)
 
 
+def london_today() -> date:
+    """Today as the app sees it (Europe/London), so tests agree with it near midnight."""
+    return datetime.now(UTC).astimezone(ZoneInfo("Europe/London")).date()
+
+
 def _save(app, record: Any) -> Any:
     with app.app_context():
         db.session.add(record)
@@ -39,39 +45,58 @@ def _save(app, record: Any) -> Any:
 
 
 def make_meeting(app, **fields: Any) -> Meeting:
-    values = {"kind": MeetingKind.PERFORMANCE, "held_on": date(2023, 6, 5),
-              "title": f"Performance meeting {next(_numbers)}", "published": True}
+    values = {
+        "kind": MeetingKind.PERFORMANCE,
+        "held_on": date(2023, 6, 5),
+        "title": f"Performance meeting {next(_numbers)}",
+        "published": True,
+    }
     values.update(fields)
     return _save(app, Meeting(**values))
 
 
 def make_adhoc_request(app, **fields: Any) -> AdhocRequest:
-    values = {"subject": f"Crime and public confidence in Pershore {next(_numbers)}",
-              "sent_on": date(2023, 7, 3), "response_due_on": date(2023, 7, 17)}
+    values = {
+        "subject": f"Crime and public confidence in Pershore {next(_numbers)}",
+        "sent_on": date(2023, 7, 3),
+        "response_due_on": date(2023, 7, 17),
+    }
     values.update(fields)
     return _save(app, AdhocRequest(**values))
 
 
 def make_panel_item(app, **fields: Any) -> PanelItem:
-    values = {"panel_meeting_on": date(2023, 7, 27), "kind": PanelItemKind.INFORMATION,
-              "text": "Details of how many of the 500 new officers are front line",
-              "published": True}
+    values = {
+        "panel_meeting_on": date(2023, 7, 27),
+        "kind": PanelItemKind.INFORMATION,
+        "text": "Details of how many of the 500 new officers are front line",
+        "published": True,
+    }
     values.update(fields)
     return _save(app, PanelItem(**values))
 
 
 def make_report(app, **fields: Any) -> HmicfrsReport:
     n = next(_numbers)
-    values = {"code": f"PEEL{n}", "title": f"PEEL 2021/22 inspection {n}",
-              "report_type": ReportType.PEEL, "scope": ReportScope.FORCE,
-              "published_on": date(2022, 6, 15), "pcc_comments_due_on": date(2022, 8, 9)}
+    values = {
+        "code": f"PEEL{n}",
+        "title": f"PEEL 2021/22 inspection {n}",
+        "report_type": ReportType.PEEL,
+        "scope": ReportScope.FORCE,
+        "published_on": date(2022, 6, 15),
+        "pcc_comments_due_on": date(2022, 8, 9),
+    }
     values.update(fields)
     return _save(app, HmicfrsReport(**values))
 
 
 def make_finding(app, report: HmicfrsReport, **fields: Any) -> Finding:
-    values = {"report_id": report.id, "kind": FindingKind.RECOMMENDATION,
-              "reference": f"R{next(_numbers)}", "text": "The force should improve call handling"}
+    values = {
+        "report_id": report.id,
+        "kind": FindingKind.RECOMMENDATION,
+        "reference": f"R{next(_numbers)}",
+        "text": "The force should improve call handling",
+    }
     values.update(fields)
     return _save(app, Finding(**values))
 
@@ -87,8 +112,8 @@ _SOURCE_FIELD = {
 def make_action(app, source: Any, owner: User, **fields: Any) -> Action:
     """An action arising from `source`, owned by `owner` (force-owned for force users)."""
     column, source_type = _SOURCE_FIELD[type(source)]
-    raised = fields.pop("raised_on", date.today() - timedelta(days=30))
-    due = fields.pop("due_on", date.today() + timedelta(days=30))
+    raised = fields.pop("raised_on", london_today() - timedelta(days=30))
+    due = fields.pop("due_on", london_today() + timedelta(days=30))
     values = {
         "reference": f"T-{next(_numbers):05d}",
         "title": "Review the victims needs assessment",
@@ -108,5 +133,5 @@ def make_action(app, source: Any, owner: User, **fields: Any) -> Action:
         values["meeting_item_no"] = fields.pop("meeting_item_no", 1)
     values.update(fields)
     if values["status"] == ActionStatus.CLOSED and "closed_on" not in values:
-        values["closed_on"] = date.today()
+        values["closed_on"] = london_today()
     return _save(app, Action(**values))

@@ -125,8 +125,15 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.sources.panel.views import bp as panel_bp
 
     for blueprint in (
-        main_bp, auth_bp, users_bp, audit_bp, actions_bp,
-        meetings_bp, adhoc_bp, panel_bp, hmicfrs_bp,
+        main_bp,
+        auth_bp,
+        users_bp,
+        audit_bp,
+        actions_bp,
+        meetings_bp,
+        adhoc_bp,
+        panel_bp,
+        hmicfrs_bp,
     ):
         app.register_blueprint(blueprint)
 

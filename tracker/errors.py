@@ -6,6 +6,7 @@ import logging
 
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from tracker.db import db
@@ -26,6 +27,7 @@ ERROR_TITLES = {
     403: "You do not have permission to see this page",
     404: "Page not found",
     405: "That action is not allowed here",
+    409: "Your changes have not been saved",
     413: "The file is too large",
     429: "Too many attempts",
     500: "Sorry, there is a problem with the service",
@@ -54,6 +56,18 @@ def init_app(app: Flask) -> None:
     def permission_denied(error: PermissionDeniedError):
         db.session.rollback()
         return _render_error(403)
+
+    @app.errorhandler(IntegrityError)
+    def integrity_error(error: IntegrityError):
+        # Two people saved clashing records at the same moment (the form checks
+        # passed for both); the database refused the second. Nothing was saved.
+        db.session.rollback()
+        log.warning("integrity error on %s %s: %s", request.method, request.path, error.orig)
+        return _render_error(
+            409,
+            "Someone else saved a record that clashes with yours at the same moment, "
+            "so nothing was saved. Go back, check the details and try again.",
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

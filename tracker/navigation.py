@@ -24,6 +24,7 @@ def navigation_for(user: Any) -> list[dict[str, Any]]:
     items = [
         NavItem("Home", "main.home", "main"),
         NavItem("Actions", "actions.index", "actions"),
+        NavItem("Dashboard", "actions.dashboard", None),
         NavItem("Meetings", "meetings.index", "meetings"),
         NavItem("Requests", "adhoc_requests.index", "adhoc_requests"),
         NavItem("Panel", "panel_items.index", "panel_items"),
@@ -34,8 +35,14 @@ def navigation_for(user: Any) -> list[dict[str, Any]]:
     if policy.can_manage_users(user):
         items.append(NavItem("Users", "users.index", "users"))
     current = request.blueprint
+    dedicated = {item.endpoint for item in items if item.blueprint is None}
     return [
-        {"href": url_for(item.endpoint), "text": item.text, "active": current == item.blueprint}
+        {
+            "href": url_for(item.endpoint),
+            "text": item.text,
+            "active": request.endpoint == item.endpoint
+            or (current == item.blueprint and request.endpoint not in dedicated),
+        }
         for item in items
         if item.endpoint in current_app.view_functions
     ]

@@ -19,7 +19,9 @@ from tracker.errors import PermissionDeniedError
 PAIRS = [(a, b) for a in ActionStatus for b in ActionStatus if a != b]
 
 
-def _attempt(app, action_id: int, user_id: int, target: ActionStatus, note: str = "Evidence attached"):
+def _attempt(
+    app, action_id: int, user_id: int, target: ActionStatus, note: str = "Evidence attached"
+):
     with app.app_context():
         action = db.session.get(Action, action_id)
         user = db.session.get(User, user_id)
@@ -33,7 +35,9 @@ def _attempt(app, action_id: int, user_id: int, target: ActionStatus, note: str 
 
 
 @pytest.mark.parametrize(("current", "target"), PAIRS, ids=lambda s: s.value)
-def test_opcc_officer_may_make_exactly_the_declared_opcc_moves(app, meeting, officer, liaison, current, target):
+def test_opcc_officer_may_make_exactly_the_declared_opcc_moves(
+    app, meeting, officer, liaison, current, target
+):
     action = make_action(app, meeting, liaison, status=current)
     refusal = _attempt(app, action.id, officer.id, target)
     declared = TRANSITIONS.get((current, target))
@@ -41,7 +45,9 @@ def test_opcc_officer_may_make_exactly_the_declared_opcc_moves(app, meeting, off
     assert (refusal is None) == allowed, refusal
     with app.app_context():
         status = db.session.get(Action, action.id).status
-        history = db.session.scalars(select(ActionUpdate).where(ActionUpdate.action_id == action.id)).all()
+        history = db.session.scalars(
+            select(ActionUpdate).where(ActionUpdate.action_id == action.id)
+        ).all()
     if allowed:
         assert status == target
         assert [(h.from_status, h.to_status) for h in history] == [(current, target)]
@@ -51,7 +57,9 @@ def test_opcc_officer_may_make_exactly_the_declared_opcc_moves(app, meeting, off
 
 
 @pytest.mark.parametrize(("current", "target"), PAIRS, ids=lambda s: s.value)
-def test_force_liaison_may_make_exactly_the_declared_force_moves(app, meeting, liaison, current, target):
+def test_force_liaison_may_make_exactly_the_declared_force_moves(
+    app, meeting, liaison, current, target
+):
     action = make_action(app, meeting, liaison, status=current)
     refusal = _attempt(app, action.id, liaison.id, target)
     declared = TRANSITIONS.get((current, target))
@@ -72,8 +80,9 @@ def test_force_user_cannot_close_action(app, force_action, liaison):
 
 
 def test_force_user_cannot_move_an_opcc_owned_action(app, opcc_action, liaison):
-    assert isinstance(_attempt(app, opcc_action.id, liaison.id, ActionStatus.IN_PROGRESS),
-                      PermissionDeniedError)
+    assert isinstance(
+        _attempt(app, opcc_action.id, liaison.id, ActionStatus.IN_PROGRESS), PermissionDeniedError
+    )
 
 
 @pytest.mark.parametrize(
@@ -102,6 +111,8 @@ def test_closing_sets_closed_on_and_reopening_clears_it(app, force_action, offic
 def test_status_change_is_audited_with_old_and_new_values(app, force_action, liaison):
     _attempt(app, force_action.id, liaison.id, ActionStatus.IN_PROGRESS, note="Started")
     with app.app_context():
-        event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "status_changed")).one()
+        event = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "status_changed")
+        ).one()
     assert event.changes == {"status": ["open", "in_progress"]}
     assert event.actor_id == liaison.id

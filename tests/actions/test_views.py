@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from tests.factories import make_action
+from tests.factories import london_today, make_action
 from tracker.actions.models import Action, ActionStatus, ActionUpdate, ExtensionRequest
 from tracker.db import db
 
@@ -20,8 +21,11 @@ def action_fields(owner_user, **overrides):
     data = {
         "title": "Review the victims needs assessment with the force",
         "description": "Joint working group to review the victims needs assessment.",
-        "owner": str(owner_user.id), "owning_organisation": "force", "lead_role": "ACC Local Policing",
-        "raised_on": _date(date(2023, 6, 5)), "due_on": _date(date(2023, 9, 30)),
+        "owner": str(owner_user.id),
+        "owning_organisation": "force",
+        "lead_role": "ACC Local Policing",
+        "raised_on": _date(date(2023, 6, 5)),
+        "due_on": _date(date(2023, 9, 30)),
         "marking": "official",
     }
     data.update(overrides)
@@ -40,7 +44,9 @@ def get_action(app, action_id) -> Action:
         return action
 
 
-def test_officer_raises_two_actions_numbered_within_the_meeting(app, client, login_as, officer, liaison, meeting, post_form):
+def test_officer_raises_two_actions_numbered_within_the_meeting(
+    app, client, login_as, officer, liaison, meeting, post_form
+):
     login_as(officer)
     url = f"/actions/new/meeting/{meeting.id}"
     first = post_form(url, action_fields(liaison))
@@ -52,7 +58,8 @@ def test_officer_raises_two_actions_numbered_within_the_meeting(app, client, log
         assert [a.meeting_item_no for a in actions] == [1, 2]
         assert actions[0].original_due_on == date(2023, 9, 30)
     page = client.get(f"/meetings/{meeting.id}").text
-    assert "AA-2023-001" in page and "AA-2023-002" in page
+    assert "AA-2023-001" in page
+    assert "AA-2023-002" in page
 
 
 @pytest.mark.parametrize(
@@ -71,7 +78,9 @@ def test_officer_raises_two_actions_numbered_within_the_meeting(app, client, log
         ({"reference": "bad ref!"}, "Reference can only contain"),
     ],
 )
-def test_invalid_action_is_explained_and_nothing_saved(app, login_as, officer, liaison, meeting, post_form, overrides, message):
+def test_invalid_action_is_explained_and_nothing_saved(
+    app, login_as, officer, liaison, meeting, post_form, overrides, message
+):
     login_as(officer)
     response = post_form(f"/actions/new/meeting/{meeting.id}", action_fields(liaison, **overrides))
     assert response.status_code == 200
@@ -80,9 +89,13 @@ def test_invalid_action_is_explained_and_nothing_saved(app, login_as, officer, l
     assert count_actions(app) == 0
 
 
-def test_crafted_date_with_one_part_is_a_form_error(app, login_as, officer, liaison, meeting, post_form):
+def test_crafted_date_with_one_part_is_a_form_error(
+    app, login_as, officer, liaison, meeting, post_form
+):
     login_as(officer)
-    response = post_form(f"/actions/new/meeting/{meeting.id}", action_fields(liaison, due_on="2023"))
+    response = post_form(
+        f"/actions/new/meeting/{meeting.id}", action_fields(liaison, due_on="2023")
+    )
     assert response.status_code == 200
     assert count_actions(app) == 0
 
@@ -90,7 +103,9 @@ def test_crafted_date_with_one_part_is_a_form_error(app, login_as, officer, liai
 def test_duplicate_reference_is_refused(app, login_as, officer, liaison, meeting, post_form):
     make_action(app, meeting, liaison, reference="AA-2023-014")
     login_as(officer)
-    response = post_form(f"/actions/new/meeting/{meeting.id}", action_fields(liaison, reference="aa-2023-014"))
+    response = post_form(
+        f"/actions/new/meeting/{meeting.id}", action_fields(liaison, reference="aa-2023-014")
+    )
     assert "already used" in response.text
     assert count_actions(app) == 1
 
@@ -105,17 +120,33 @@ def test_deactivated_owner_is_refused(app, login_as, officer, make_user, meeting
     assert count_actions(app) == 0
 
 
-def test_force_updates_and_submits_then_opcc_closes(app, client, login_as, auth, officer, liaison, force_action, post_form):
+def test_force_updates_and_submits_then_opcc_closes(
+    app, client, login_as, auth, officer, liaison, force_action, post_form
+):
     login_as(liaison)
     page = f"/actions/{force_action.id}"
-    post_form(f"/actions/{force_action.id}/updates", {"text": "Working group met on 1 August", "rag": "amber"}, form_page=page)
-    post_form(f"/actions/{force_action.id}/status", {"target": "implemented", "note": "Assessment published", "version": "1"}, form_page=page)
+    post_form(
+        f"/actions/{force_action.id}/updates",
+        {"text": "Working group met on 1 August", "rag": "amber"},
+        form_page=page,
+    )
+    post_form(
+        f"/actions/{force_action.id}/status",
+        {"target": "implemented", "note": "Assessment published", "version": "1"},
+        form_page=page,
+    )
     assert get_action(app, force_action.id).status == ActionStatus.IMPLEMENTED
-    refused = post_form(f"/actions/{force_action.id}/status", {"target": "closed", "version": "2"}, form_page=page)
+    refused = post_form(
+        f"/actions/{force_action.id}/status", {"target": "closed", "version": "2"}, form_page=page
+    )
     assert refused.status_code == 403
     auth.logout()
     login_as(officer)
-    closed = post_form(f"/actions/{force_action.id}/status", {"target": "closed", "note": "Assured", "version": "2"}, form_page=page)
+    closed = post_form(
+        f"/actions/{force_action.id}/status",
+        {"target": "closed", "note": "Assured", "version": "2"},
+        form_page=page,
+    )
     assert closed.status_code == 302
     action = get_action(app, force_action.id)
     assert action.status == ActionStatus.CLOSED
@@ -126,8 +157,11 @@ def test_force_updates_and_submits_then_opcc_closes(app, client, login_as, auth,
 
 def test_submission_without_evidence_is_refused(app, login_as, liaison, force_action, post_form):
     login_as(liaison)
-    response = post_form(f"/actions/{force_action.id}/status", {"target": "implemented", "note": "", "version": "1"},
-                         form_page=f"/actions/{force_action.id}")
+    response = post_form(
+        f"/actions/{force_action.id}/status",
+        {"target": "implemented", "note": "", "version": "1"},
+        form_page=f"/actions/{force_action.id}",
+    )
     assert response.status_code == 400
     assert "Enter evidence of implementation" in response.text
     assert get_action(app, force_action.id).status == ActionStatus.OPEN
@@ -136,14 +170,24 @@ def test_submission_without_evidence_is_refused(app, login_as, liaison, force_ac
 def test_stale_status_change_is_refused(app, login_as, officer, force_action, post_form):
     login_as(officer)
     page = f"/actions/{force_action.id}"
-    post_form(f"/actions/{force_action.id}/status", {"target": "in_progress", "version": "1"}, form_page=page)
-    stale = post_form(f"/actions/{force_action.id}/status", {"target": "withdrawn", "note": "No longer needed", "version": "1"}, form_page=page)
+    post_form(
+        f"/actions/{force_action.id}/status",
+        {"target": "in_progress", "version": "1"},
+        form_page=page,
+    )
+    stale = post_form(
+        f"/actions/{force_action.id}/status",
+        {"target": "withdrawn", "note": "No longer needed", "version": "1"},
+        form_page=page,
+    )
     assert stale.status_code == 409
     assert "changed while you were editing" in stale.text
     assert get_action(app, force_action.id).status == ActionStatus.IN_PROGRESS
 
 
-def test_stale_edit_names_the_change_and_does_not_overwrite(app, login_as, officer, liaison, force_action, post_form):
+def test_stale_edit_names_the_change_and_does_not_overwrite(
+    app, login_as, officer, liaison, force_action, post_form
+):
     login_as(officer)
     url = f"/actions/{force_action.id}/edit"
     post_form(url, action_fields(liaison, title="First editor's title", version="1"))
@@ -153,16 +197,25 @@ def test_stale_edit_names_the_change_and_does_not_overwrite(app, login_as, offic
     assert get_action(app, force_action.id).title == "First editor's title"
 
 
-def test_extension_request_and_approval_keep_the_original_due_date(app, client, login_as, auth, officer, liaison, force_action, post_form):
+def test_extension_request_and_approval_keep_the_original_due_date(
+    app, client, login_as, auth, officer, liaison, force_action, post_form
+):
     login_as(liaison)
     new_due = force_action.due_on + timedelta(days=30)
-    post_form(f"/actions/{force_action.id}/extensions", {"proposed_due_on": _date(new_due), "reason": "Awaiting national guidance"},
-              form_page=f"/actions/{force_action.id}")
+    post_form(
+        f"/actions/{force_action.id}/extensions",
+        {"proposed_due_on": _date(new_due), "reason": "Awaiting national guidance"},
+        form_page=f"/actions/{force_action.id}",
+    )
     auth.logout()
     login_as(officer)
     with app.app_context():
         extension_id = db.session.scalar(select(ExtensionRequest.id))
-    post_form(f"/actions/extensions/{extension_id}/decision", {"decision": "approve"}, form_page=f"/actions/{force_action.id}")
+    post_form(
+        f"/actions/extensions/{extension_id}/decision",
+        {"decision": "approve"},
+        form_page=f"/actions/{force_action.id}",
+    )
     action = get_action(app, force_action.id)
     assert action.due_on == new_due
     assert action.original_due_on == force_action.original_due_on
@@ -173,9 +226,11 @@ def test_extension_request_and_approval_keep_the_original_due_date(app, client, 
 
 def test_extension_to_an_earlier_date_is_refused(app, login_as, liaison, force_action, post_form):
     login_as(liaison)
-    response = post_form(f"/actions/{force_action.id}/extensions",
-                         {"proposed_due_on": _date(force_action.due_on - timedelta(days=1)), "reason": "x"},
-                         form_page=f"/actions/{force_action.id}")
+    response = post_form(
+        f"/actions/{force_action.id}/extensions",
+        {"proposed_due_on": _date(force_action.due_on - timedelta(days=1)), "reason": "x"},
+        form_page=f"/actions/{force_action.id}",
+    )
     assert response.status_code == 400
     with app.app_context():
         assert db.session.scalar(select(func.count(ExtensionRequest.id))) == 0
@@ -183,21 +238,36 @@ def test_extension_to_an_earlier_date_is_refused(app, login_as, liaison, force_a
 
 def test_declining_needs_a_reason(app, login_as, officer, liaison, force_action, post_form):
     with app.app_context():
-        db.session.add(ExtensionRequest(action_id=force_action.id, requested_by_id=liaison.id,
-                                        current_due_on=force_action.due_on,
-                                        proposed_due_on=force_action.due_on + timedelta(days=7), reason="r"))
+        db.session.add(
+            ExtensionRequest(
+                action_id=force_action.id,
+                requested_by_id=liaison.id,
+                current_due_on=force_action.due_on,
+                proposed_due_on=force_action.due_on + timedelta(days=7),
+                reason="r",
+            )
+        )
         db.session.commit()
         extension_id = db.session.scalar(select(ExtensionRequest.id))
     login_as(officer)
-    response = post_form(f"/actions/extensions/{extension_id}/decision", {"decision": "decline", "note": ""},
-                         form_page=f"/actions/{force_action.id}")
+    response = post_form(
+        f"/actions/extensions/{extension_id}/decision",
+        {"decision": "decline", "note": ""},
+        form_page=f"/actions/{force_action.id}",
+    )
     assert response.status_code == 400
     assert get_action(app, force_action.id).due_on == force_action.due_on
 
 
-def test_author_can_correct_an_update_only_within_the_grace_period(app, login_as, liaison, force_action, post_form):
+def test_author_can_correct_an_update_only_within_the_grace_period(
+    app, login_as, liaison, force_action, post_form
+):
     login_as(liaison)
-    post_form(f"/actions/{force_action.id}/updates", {"text": "Teh group met"}, form_page=f"/actions/{force_action.id}")
+    post_form(
+        f"/actions/{force_action.id}/updates",
+        {"text": "Teh group met"},
+        form_page=f"/actions/{force_action.id}",
+    )
     with app.app_context():
         update_id = db.session.scalar(select(ActionUpdate.id))
     ok = post_form(f"/actions/updates/{update_id}/edit", {"text": "The group met"})
@@ -212,9 +282,15 @@ def test_author_can_correct_an_update_only_within_the_grace_period(app, login_as
         assert db.session.get(ActionUpdate, update_id).text == "The group met"
 
 
-def test_someone_else_cannot_correct_an_update(app, client, login_as, auth, officer, liaison, force_action, post_form):
+def test_someone_else_cannot_correct_an_update(
+    app, client, login_as, auth, officer, liaison, force_action, post_form
+):
     login_as(liaison)
-    post_form(f"/actions/{force_action.id}/updates", {"text": "Mine"}, form_page=f"/actions/{force_action.id}")
+    post_form(
+        f"/actions/{force_action.id}/updates",
+        {"text": "Mine"},
+        form_page=f"/actions/{force_action.id}",
+    )
     auth.logout()
     login_as(officer)
     with app.app_context():
@@ -222,17 +298,25 @@ def test_someone_else_cannot_correct_an_update(app, client, login_as, auth, offi
     assert client.get(f"/actions/updates/{update_id}/edit").status_code == 403
 
 
-def test_force_user_fetching_an_opcc_only_action_gets_404(app, client, login_as, officer, liaison, meeting):
+def test_force_user_fetching_an_opcc_only_action_gets_404(
+    app, client, login_as, officer, liaison, meeting
+):
     secret = make_action(app, meeting, officer, opcc_only=True, title="Restricted review")
     login_as(liaison)
     assert client.get(f"/actions/{secret.id}").status_code == 404
     assert "Restricted review" not in client.get("/actions/").text
 
 
-def test_internal_note_and_internal_updates_are_hidden_from_the_force(app, client, login_as, auth, officer, liaison, meeting, post_form):
+def test_internal_note_and_internal_updates_are_hidden_from_the_force(
+    app, client, login_as, auth, officer, liaison, meeting, post_form
+):
     action = make_action(app, meeting, liaison, opcc_note="Chief Executive is sceptical")
     login_as(officer)
-    post_form(f"/actions/{action.id}/updates", {"text": "OPCC-only musing", "opcc_only": "y"}, form_page=f"/actions/{action.id}")
+    post_form(
+        f"/actions/{action.id}/updates",
+        {"text": "OPCC-only musing", "opcc_only": "y"},
+        form_page=f"/actions/{action.id}",
+    )
     assert "Chief Executive is sceptical" in client.get(f"/actions/{action.id}").text
     auth.logout()
     login_as(liaison)
@@ -245,7 +329,11 @@ def test_panel_clerk_reads_but_cannot_change(app, client, login_as, clerk, force
     login_as(clerk)
     assert client.get(f"/actions/{force_action.id}").status_code == 200
     assert client.get(f"/actions/{force_action.id}/edit").status_code == 403
-    response = post_form(f"/actions/{force_action.id}/updates", {"text": "x"}, form_page=f"/actions/{force_action.id}")
+    response = post_form(
+        f"/actions/{force_action.id}/updates",
+        {"text": "x"},
+        form_page=f"/actions/{force_action.id}",
+    )
     assert response.status_code == 403
 
 
@@ -255,26 +343,38 @@ def test_force_user_cannot_raise_actions(app, client, login_as, liaison, meeting
 
 
 def test_list_filters_by_rag_overdue_and_search(app, client, login_as, officer, liaison, meeting):
-    today = date.today()
-    make_action(app, meeting, liaison, title="Overdue thing", due_on=today - timedelta(days=3),
-                raised_on=today - timedelta(days=40))
+    today = london_today()
+    make_action(
+        app,
+        meeting,
+        liaison,
+        title="Overdue thing",
+        due_on=today - timedelta(days=3),
+        raised_on=today - timedelta(days=40),
+    )
     make_action(app, meeting, liaison, title="Soon thing", due_on=today + timedelta(days=2))
     make_action(app, meeting, liaison, title="Later thing", due_on=today + timedelta(days=90))
     login_as(officer)
     red = client.get("/actions/?rag=red").text
-    assert "Overdue thing" in red and "Soon thing" not in red
+    assert "Overdue thing" in red
+    assert "Soon thing" not in red
     assert "3 days overdue" in red
     amber = client.get("/actions/?rag=amber").text
-    assert "Soon thing" in amber and "Later thing" not in amber
+    assert "Soon thing" in amber
+    assert "Later thing" not in amber
     overdue = client.get("/actions/?overdue=1").text
-    assert "Overdue thing" in overdue and "Later thing" not in overdue
+    assert "Overdue thing" in overdue
+    assert "Later thing" not in overdue
     search = client.get("/actions/?q=LATER").text
-    assert "Later thing" in search and "Soon thing" not in search
+    assert "Later thing" in search
+    assert "Soon thing" not in search
 
 
 def test_list_ignores_nonsense_arguments(client, login_as, officer):
     login_as(officer)
-    response = client.get("/actions/?rag=purple&status=x&owner=abc&due_from=2023-02-31&page=-1&sort=drop&q=%25_")
+    response = client.get(
+        "/actions/?rag=purple&status=x&owner=abc&due_from=2023-02-31&page=-1&sort=drop&q=%25_"
+    )
     assert response.status_code == 200
 
 
@@ -284,4 +384,17 @@ def test_list_pages_keep_the_filters(app, client, login_as, officer, liaison, me
     login_as(officer)
     page = client.get("/actions/?q=paged").text
     assert "Page 1 of 2" in page
-    assert "q=paged" in page and "page=2" in page
+    assert "q=paged" in page
+    assert "page=2" in page
+
+
+def test_multi_line_text_is_escaped_once_and_keeps_its_lines(
+    app, client, login_as, officer, meeting
+):
+    action = make_action(app, meeting, officer, description="First <b>line</b>\nSecond line")
+    login_as(officer)
+    page = client.get(f"/actions/{action.id}").text
+    # The summary list indents its HTML; white-space: pre-line collapses that indent.
+    assert re.search(
+        r'<span class="app-pre-line">First &lt;b&gt;line&lt;/b&gt;\n\s*Second line</span>', page
+    )

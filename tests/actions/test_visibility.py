@@ -19,7 +19,9 @@ def every_kind_of_action(app, officer, liaison):
     """Actions over every source, owning organisation, restriction and publication."""
     report = make_report(app)
     created = []
-    for published, opcc_only, owner in itertools.product((True, False), (True, False), (officer, liaison)):
+    for published, opcc_only, owner in itertools.product(
+        (True, False), (True, False), (officer, liaison)
+    ):
         if opcc_only and owner is liaison:
             continue  # force-owned actions cannot be restricted
         sources = [
@@ -36,10 +38,13 @@ EXPECTED = {
     Role.ADMIN: lambda a: True,
     Role.OPCC_OFFICER: lambda a: True,
     Role.FORCE_LIAISON: lambda a: a.owning_organisation.value == "force" and not a.opcc_only,
-    Role.PANEL_CLERK: lambda a: not a.opcc_only and (
-        a.source_type.value == "finding"
-        or (a.meeting is not None and a.meeting.published)
-        or (a.panel_item is not None and a.panel_item.published)
+    Role.PANEL_CLERK: lambda a: (
+        not a.opcc_only
+        and (
+            a.source_type.value == "finding"
+            or (a.meeting is not None and a.meeting.published)
+            or (a.panel_item is not None and a.panel_item.published)
+        )
     ),
 }
 
@@ -61,4 +66,7 @@ def test_deactivated_user_sees_nothing(app, make_user, every_kind_of_action):
     user = make_user(Role.OPCC_OFFICER, active=False)
     with app.app_context():
         viewer = db.session.get(User, user.id)
-        assert db.session.scalars(select(Action.id).where(policy.action_visibility(viewer))).all() == []
+        assert (
+            db.session.scalars(select(Action.id).where(policy.action_visibility(viewer))).all()
+            == []
+        )

@@ -40,3 +40,16 @@ def test_navigation_shows_only_what_the_role_may_open(client, login_as, liaison,
     page = client.get("/").text
     assert 'href="/audit/"' not in page
     assert 'href="/admin/users/"' not in page
+
+
+def test_clashing_save_is_a_409_page_not_a_500(app, client, login_as, officer):
+    from sqlalchemy.exc import IntegrityError
+
+    def clash():
+        raise IntegrityError("INSERT ...", {}, Exception("unique constraint failed"))
+
+    app.add_url_rule("/clash-for-test", view_func=clash)
+    login_as(officer)
+    response = client.get("/clash-for-test")
+    assert response.status_code == 409
+    assert "nothing was saved" in response.text

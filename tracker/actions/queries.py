@@ -110,7 +110,8 @@ class ActionFilters:
     meeting_id: int | None = None
     adhoc_request_id: int | None = None
     panel_item_id: int | None = None
-    finding_ids: list[int] = field(default_factory=list)
+    # None: any source; a list (even empty): only actions on those findings.
+    finding_ids: list[int] | None = None
 
     @classmethod
     def from_args(cls, args: Any) -> ActionFilters:
@@ -206,7 +207,7 @@ def filtered_actions(
         query = query.where(Action.adhoc_request_id == filters.adhoc_request_id)
     if filters.panel_item_id:
         query = query.where(Action.panel_item_id == filters.panel_item_id)
-    if filters.finding_ids:
+    if filters.finding_ids is not None:
         query = query.where(Action.finding_id.in_(filters.finding_ids))
     if filters.q:
         pattern = f"%{escape_like(filters.q.lower())}%"
@@ -274,3 +275,83 @@ def owner_choices() -> Select[tuple[User]]:
 
 def active_tags() -> Select[tuple[Tag]]:
     return select(Tag).where(Tag.active.is_(True)).order_by(Tag.tag_list, Tag.name)
+
+
+# Home page and dashboard ---------------------------------------------------------------
+
+HOME_LIMIT = 10
+
+
+def home_sections(user: Any, *, today: date, amber_days: int) -> dict[str, dict[str, Any]]:
+    """The home page's lists for `user`: overdue, due soon, awaiting assurance, extensions.
+
+    Each section is {"rows": first HOME_LIMIT rows, "total": count}; the number of
+    statements does not depend on the number of actions.
+    """
+    from tracker.actions.models import ExtensionRequest, ExtensionStatus
+    from tracker.db import db
+
+    visible = visible_actions(user)
+    mine = visible.where(Action.owner_id == user.id) if policy.is_opcc(user) else visible
+    soon = today + timedelta(days=amber_days)
+    wanted: dict[str, Select] = {
+        "overdue": mine.where(is_overdue(today)),
+        "due_soon": mine.where(~is_complete(), Action.due_on >= today, Action.due_on <= soon),
+    }
+    if policy.is_opcc(user):
+        wanted["awaiting_assurance"] = visible.where(Action.status == ActionStatus.IMPLEMENTED)
+        wanted["extensions"] = visible.where(
+            Action.id.in_(
+                select(ExtensionRequest.action_id).where(
+                    ExtensionRequest.status == ExtensionStatus.PENDING
+                )
+            )
+        )
+    elif policy.is_force(user):
+        wanted["awaiting_assurance"] = visible.where(Action.status == ActionStatus.IMPLEMENTED)
+    sections = {}
+    for name, query in wanted.items():
+        total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+        page = sorted_actions(query, "due", today=today).limit(HOME_LIMIT)
+        rows = db.session.execute(with_list_columns(page, today=today, amber_days=amber_days)).all()
+        sections[name] = {"rows": rows, "total": total}
+    return sections
+
+
+def dashboard_counts(user: Any, *, today: date, amber_days: int) -> dict[str, Any]:
+    """Counts by status, by RAG, by source and RAG, and overdue actions by owner."""
+    from tracker.db import db
+
+    visible = policy.action_visibility(user)
+    rag = rag_of(today, amber_days)
+    by_status = dict(
+        db.session.execute(
+            select(Action.status, func.count()).where(visible).group_by(Action.status)
+        ).all()
+    )
+    by_source_rag: dict[SourceType, dict[str, int]] = {s: {} for s in SourceType}
+    for source_type, rag_value, number in db.session.execute(
+        select(Action.source_type, rag, func.count())
+        .where(visible)
+        .group_by(Action.source_type, rag)
+    ):
+        by_source_rag[source_type][rag_value] = number
+    by_rag: dict[str, int] = {}
+    for counts in by_source_rag.values():
+        for rag_value, number in counts.items():
+            by_rag[rag_value] = by_rag.get(rag_value, 0) + number
+    overdue_by_owner = db.session.execute(
+        select(User, func.count(Action.id).label("overdue"))
+        .join(Action, Action.owner_id == User.id)
+        .where(visible, is_overdue(today))
+        .group_by(User.id)
+        .order_by(func.count(Action.id).desc(), User.name)
+        .limit(15)
+    ).all()
+    return {
+        "by_status": {s: by_status.get(s, 0) for s in ActionStatus},
+        "by_rag": {r.value: by_rag.get(r.value, 0) for r in Rag},
+        "by_source_rag": by_source_rag,
+        "overdue_by_owner": overdue_by_owner,
+        "total": sum(by_status.values()),
+    }

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from tracker import policy
 from tracker.actions import services
+from tracker.actions.charts import rag_chart
 from tracker.actions.forms import (
     ActionForm,
     CorrectUpdateForm,
@@ -27,6 +28,7 @@ from tracker.actions.queries import (
     SORTS,
     ActionFilters,
     active_tags,
+    dashboard_counts,
     filtered_actions,
     latest_updates,
     owner_choices,
@@ -46,6 +48,17 @@ from tracker.settings.services import get_setting
 bp = Blueprint("actions", __name__, url_prefix="/actions")
 
 PAGE_SIZE = 25
+
+
+@bp.route("/dashboard")
+@permission_required(can_view_lists)
+def dashboard():
+    counts = dashboard_counts(
+        current_user, today=today(), amber_days=int(get_setting("amber_days"))
+    )
+    return render_template(
+        "actions/dashboard.html", counts=counts, chart=rag_chart(counts["by_source_rag"])
+    )
 
 
 @bp.route("/")

@@ -5,17 +5,23 @@ from __future__ import annotations
 import time
 
 from flask import Blueprint, jsonify, render_template
+from flask_login import current_user
 from sqlalchemy import text
 
+from tracker.actions.queries import home_sections
+from tracker.clock import today
 from tracker.db import db
 from tracker.security import public
+from tracker.settings.services import get_setting
 
 bp = Blueprint("main", __name__)
 
 
 @bp.route("/")
 def home():
-    return render_template("main/home.html")
+    amber_days = int(get_setting("amber_days"))
+    sections = home_sections(current_user, today=today(), amber_days=amber_days)
+    return render_template("main/home.html", sections=sections, amber_days=amber_days)
 
 
 @bp.route("/healthz")

@@ -2,6 +2,192 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from collections import Counter, defaultdict
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from tracker.actions.models import Action
+from tracker.actions.queries import ActionFilters
+from tracker.clock import today
+from tracker.db import db
+from tracker.deadlines import s55_comments_due
+from tracker.errors import ConflictError
+from tracker.policy import can_edit_source, can_view_lists
+from tracker.security import permission_required
+from tracker.sources import services
+from tracker.sources.hmicfrs.forms import FindingForm, ReportForm
+from tracker.sources.listing import action_counts, actions_for
+from tracker.sources.models import Finding, HmicfrsReport
+from tracker.sources.queries import get_source_or_404, visible_sources
 
 bp = Blueprint("hmicfrs", __name__, url_prefix="/hmicfrs")
+
+
+def _visible_findings(report_ids: list[int]) -> list[Finding]:
+    """The findings of these reports the current user may see (force: those with actions)."""
+    query = visible_sources(current_user, Finding).where(Finding.report_id.in_(report_ids))
+    return list(db.session.scalars(query.order_by(Finding.id)))
+
+
+def _report_counts(reports: list[HmicfrsReport]) -> dict[int, Counter]:
+    """Visible findings and visible actions per report."""
+    findings = _visible_findings([r.id for r in reports])
+    per_finding = action_counts(
+        current_user, Action.finding_id, [f.id for f in findings], today=today()
+    )
+    counts: dict[int, Counter] = {r.id: Counter() for r in reports}
+    for finding in findings:
+        counts[finding.report_id]["findings"] += 1
+        counts[finding.report_id]["actions"] += per_finding[finding.id]["total"]
+    return counts
+
+
+def _grouped(findings: list[Finding]) -> dict[str, Any]:
+    """Causes of concern with the findings under them, then every other finding."""
+    causes = [f for f in findings if f.kind.is_cause_of_concern]
+    cause_ids = {f.id for f in causes}
+    under: dict[int, list[Finding]] = defaultdict(list)
+    others = []
+    for finding in findings:
+        if finding.parent_id in cause_ids and not finding.kind.is_cause_of_concern:
+            under[finding.parent_id].append(finding)
+        elif not finding.kind.is_cause_of_concern:
+            others.append(finding)
+    return {"causes": causes, "under": under, "others": others}
+
+
+def _actions_by_finding(findings: list[Finding]) -> tuple[dict[str, Any], dict[int, list]]:
+    """The visible actions of these findings (never every action when there are none)."""
+    if not findings:
+        return {"rows": [], "latest": {}, "counts": Counter(), "total": 0}, {}
+    filters = ActionFilters(finding_ids=[f.id for f in findings])
+    actions = actions_for(current_user, filters, today=today())
+    by_finding: dict[int, list] = defaultdict(list)
+    for row in actions["rows"]:
+        by_finding[row.Action.finding_id].append(row)
+    return actions, by_finding
+
+
+@bp.route("/")
+@permission_required(can_view_lists)
+def index():
+    query = visible_sources(current_user, HmicfrsReport).order_by(
+        HmicfrsReport.published_on.desc(), HmicfrsReport.id.desc()
+    )
+    reports = list(db.session.scalars(query))
+    return render_template(
+        "sources/hmicfrs/index.html",
+        reports=reports,
+        counts=_report_counts(reports),
+        today=today(),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@permission_required(can_edit_source)
+def new():
+    form = ReportForm()
+    if form.validate_on_submit():
+        report = services.create_source(HmicfrsReport, form.fields_for_model(), by=current_user)
+        db.session.commit()
+        flash(f"Report {report.code} recorded", "success")
+        return redirect(url_for("hmicfrs.show", report_id=report.id))
+    return render_template("sources/hmicfrs/form.html", form=form, report=None)
+
+
+@bp.route("/<int:report_id>")
+@permission_required(can_view_lists)
+def show(report_id: int):
+    report = get_source_or_404(HmicfrsReport, report_id)
+    findings = _visible_findings([report.id])
+    actions, by_finding = _actions_by_finding(findings)
+    return render_template(
+        "sources/hmicfrs/show.html",
+        report=report,
+        deadline=s55_comments_due(report.published_on),
+        findings=_grouped(findings),
+        actions=actions,
+        by_finding=by_finding,
+        today=today(),
+    )
+
+
+@bp.route("/<int:report_id>/edit", methods=["GET", "POST"])
+@permission_required(can_edit_source)
+def edit(report_id: int):
+    report = get_source_or_404(HmicfrsReport, report_id, need="edit")
+    form = ReportForm(report=report)
+    if form.validate_on_submit():
+        try:
+            services.edit_source(
+                report,
+                form.fields_for_model(),
+                by=current_user,
+                expected_version=form.version_number(),
+            )
+        except ConflictError as conflict:
+            db.session.rollback()
+            form.version.data = str(report.version)  # saving again is now a deliberate choice
+            return render_template(
+                "sources/hmicfrs/form.html", form=form, report=report, conflict=str(conflict)
+            ), 409
+        else:
+            db.session.commit()
+            flash("Report saved", "success")
+            return redirect(url_for("hmicfrs.show", report_id=report.id))
+    return render_template("sources/hmicfrs/form.html", form=form, report=report)
+
+
+@bp.route("/<int:report_id>/findings/new", methods=["GET", "POST"])
+@permission_required(can_edit_source)
+def new_finding(report_id: int):
+    report = get_source_or_404(HmicfrsReport, report_id, need="edit")
+    form = FindingForm(report=report)
+    if form.validate_on_submit():
+        fields = {"report_id": report.id, **form.fields_for_model()}
+        finding = services.create_source(Finding, fields, by=current_user)
+        db.session.commit()
+        flash(f"Finding {finding.reference} added", "success")
+        return redirect(_finding_url(finding))
+    return render_template(
+        "sources/hmicfrs/finding_form.html", form=form, report=report, finding=None
+    )
+
+
+@bp.route("/findings/<int:finding_id>/edit", methods=["GET", "POST"])
+@permission_required(can_edit_source)
+def edit_finding(finding_id: int):
+    finding = get_source_or_404(Finding, finding_id, need="edit")
+    report = finding.report
+    form = FindingForm(report=report, finding=finding)
+    if form.validate_on_submit():
+        try:
+            services.edit_source(
+                finding,
+                form.fields_for_model(),
+                by=current_user,
+                expected_version=form.version_number(),
+            )
+        except ConflictError as conflict:
+            db.session.rollback()
+            form.version.data = str(finding.version)  # saving again is now a deliberate choice
+            return render_template(
+                "sources/hmicfrs/finding_form.html",
+                form=form,
+                report=report,
+                finding=finding,
+                conflict=str(conflict),
+            ), 409
+        else:
+            db.session.commit()
+            flash(f"Finding {finding.reference} saved", "success")
+            return redirect(_finding_url(finding))
+    return render_template(
+        "sources/hmicfrs/finding_form.html", form=form, report=report, finding=finding
+    )
+
+
+def _finding_url(finding: Finding) -> str:
+    return url_for("hmicfrs.show", report_id=finding.report_id, _anchor=f"finding-{finding.id}")

@@ -1,0 +1,72 @@
+"""Lists and dashboards issue a constant number of SQL statements, however many rows."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event
+
+from tests.factories import london_today, make_action, make_meeting
+from tracker.actions.models import ActionStatus
+from tracker.db import db
+
+PAGES = [
+    "/",
+    "/actions/",
+    "/actions/?sort=overdue&rag=red&rag=amber",
+    "/actions/dashboard",
+    "/meetings/",
+    "/meetings/{meeting}",
+]
+
+
+@contextmanager
+def counting(app):
+    statements: list[str] = []
+    with app.app_context():
+        engine = db.engine
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+
+
+def add_actions(app, meeting, owners, number):
+    today = london_today()
+    for n in range(number):
+        make_action(
+            app,
+            meeting,
+            owners[n % len(owners)],
+            title=f"Action {n}",
+            raised_on=today - timedelta(days=60),
+            due_on=today + timedelta(days=(n % 9) - 4),
+            status=list(ActionStatus)[n % 4],
+        )
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_statement_count_does_not_grow_with_rows(app, client, login_as, officer, liaison, page):
+    meeting = make_meeting(app)
+    other = make_meeting(app)
+    login_as(officer)
+    url = page.format(meeting=meeting.id)
+    # Enough rows that every section of every page has something to show.
+    add_actions(app, meeting, [officer, liaison], 12)
+    add_actions(app, other, [officer, liaison], 4)
+    client.get(url)  # warm caches (settings, templates)
+    with counting(app) as few:
+        assert client.get(url).status_code == 200
+    add_actions(app, meeting, [officer, liaison], 40)
+    add_actions(app, other, [officer, liaison], 20)
+    with counting(app) as many:
+        assert client.get(url).status_code == 200
+    assert len(many) == len(few), "\n".join(many)
+    assert len(many) <= 25

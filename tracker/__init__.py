@@ -122,6 +122,7 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.sources.adhoc.views import bp as adhoc_bp
     from tracker.sources.hmicfrs.views import bp as hmicfrs_bp
     from tracker.sources.meetings.views import bp as meetings_bp
+    from tracker.settings.views import bp as settings_bp
     from tracker.sources.panel.views import bp as panel_bp
 
     for blueprint in (

@@ -369,11 +369,13 @@ def run(
     notes = []
     client = app.test_client()
     sign_in(client)
-    dashboard = client.get("/dashboard")
+    dashboard = client.get("/actions/dashboard")
     if dashboard.status_code == 200:
-        scenarios.append(("e) dashboard", "/dashboard"))
+        scenarios.append(("e) dashboard", "/actions/dashboard"))
     else:
-        notes.append(f"e) dashboard skipped: GET /dashboard returned HTTP {dashboard.status_code}")
+        notes.append(
+            f"e) dashboard skipped: GET /actions/dashboard returned HTTP {dashboard.status_code}"
+        )
 
     results = [run_scenario(app, client, recorder, name, url, repeat) for name, url in scenarios]
     event.remove(engine, "before_cursor_execute", recorder)

@@ -119,10 +119,10 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.auth.admin_views import bp as users_bp
     from tracker.auth.views import bp as auth_bp
     from tracker.main.views import bp as main_bp
+    from tracker.settings.views import bp as settings_bp
     from tracker.sources.adhoc.views import bp as adhoc_bp
     from tracker.sources.hmicfrs.views import bp as hmicfrs_bp
     from tracker.sources.meetings.views import bp as meetings_bp
-    from tracker.settings.views import bp as settings_bp
     from tracker.sources.panel.views import bp as panel_bp
 
     for blueprint in (
@@ -135,6 +135,7 @@ def _register_blueprints(app: Flask) -> None:
         adhoc_bp,
         panel_bp,
         hmicfrs_bp,
+        settings_bp,
     ):
         app.register_blueprint(blueprint)
 

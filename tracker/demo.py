@@ -1,4 +1,4 @@
-"""`flask seed-demo`: demonstration users (and, as the product grows, sample data).
+"""`flask seed-demo`: demonstration users, reference lists and realistic sample data.
 
 Idempotent: running it again creates only what is missing and never changes
 existing records. Refused in production, where the printed passwords would be a risk.
@@ -17,7 +17,10 @@ from tracker.audit.services import record
 from tracker.auth.models import ROLE_ORGANISATION, Role, User
 from tracker.auth.passwords import hash_password
 from tracker.auth.services import find_user_by_email
+from tracker.clock import today
 from tracker.db import db, utcnow
+from tracker.demo_data import Cast, seed_sample_data
+from tracker.settings.services import seed_reference_lists
 
 
 @dataclass(frozen=True)
@@ -96,7 +99,19 @@ def seed_demo_command(force: bool, if_empty: bool) -> None:
         outcome = [(demo, False) for demo in DEMO_USERS]
     else:
         outcome = seed_demo_users()
+        added_tags = seed_reference_lists()
+        cast = Cast(
+            officer=find_user_by_email(DEMO_USERS[1].email),
+            liaison=find_user_by_email(DEMO_USERS[2].email),
+        )
+        created = seed_sample_data(cast, today())
         db.session.commit()
+        if added_tags:
+            click.echo(f"Added {added_tags} reference list entries.")
+        if created:
+            click.echo("Sample data: " + ", ".join(f"{n} {what}" for what, n in created.items()))
+        else:
+            click.echo("Sample data already present: left unchanged.")
     click.echo("Demo sign-in details (development only):")
     width = max(len(demo.email) for demo, _ in outcome)
     for demo, created in outcome:

@@ -398,3 +398,10 @@ def test_multi_line_text_is_escaped_once_and_keeps_its_lines(
     assert re.search(
         r'<span class="app-pre-line">First &lt;b&gt;line&lt;/b&gt;\n\s*Second line</span>', page
     )
+
+
+def test_title_of_only_spaces_is_refused(app, login_as, officer, liaison, meeting, post_form):
+    login_as(officer)
+    response = post_form(f"/actions/new/meeting/{meeting.id}", action_fields(liaison, title="    "))
+    assert "Enter a title" in response.text
+    assert count_actions(app) == 0

@@ -24,7 +24,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from tracker.actions.models import TEXT_MAX, TITLE_MAX, Marking, Rag
 from tracker.auth.models import Organisation, User
@@ -67,7 +67,7 @@ class ActionForm(VersionedForm):
         widget=GovTextInput(),
         filters=[strip_text],
         validators=[
-            InputRequired(message="Enter a title"),
+            DataRequired(message="Enter a title"),
             Length(max=TITLE_MAX, message=f"Title must be {TITLE_MAX} characters or fewer"),
             no_control_characters,
         ],
@@ -82,7 +82,7 @@ class ActionForm(VersionedForm):
         ],
     )
     owner = SelectField(
-        "Owner", widget=GovSelect(), validators=[InputRequired(message="Choose an owner")]
+        "Owner", widget=GovSelect(), validators=[DataRequired(message="Choose an owner")]
     )
     owning_organisation = RadioField(
         "Owning organisation",
@@ -91,7 +91,7 @@ class ActionForm(VersionedForm):
             SelectChoice(Organisation.OPCC.value, "OPCC"),
         ],
         widget=GovRadioInput(),
-        validators=[InputRequired(message="Choose the owning organisation")],
+        validators=[DataRequired(message="Choose the owning organisation")],
     )
     lead_role = StringField(
         "Lead role (optional)",
@@ -110,7 +110,7 @@ class ActionForm(VersionedForm):
         choices=enum_choices(Marking),
         default=Marking.OFFICIAL.value,
         widget=GovRadioInput(),
-        validators=[InputRequired(message="Choose a protective marking")],
+        validators=[DataRequired(message="Choose a protective marking")],
     )
     opcc_only = BooleanField(
         "Restrict to OPCC staff (the force and the Panel will not see it)",
@@ -150,7 +150,7 @@ class UpdateForm(FlaskForm):
         widget=GovCharacterCount(),
         filters=[strip_text],
         validators=[
-            InputRequired(message="Enter the update"),
+            DataRequired(message="Enter the update"),
             Length(max=TEXT_MAX, message=f"Update must be {TEXT_MAX:,} characters or fewer"),
             no_control_characters,
         ],
@@ -173,7 +173,7 @@ class CorrectUpdateForm(FlaskForm):
         widget=GovTextArea(),
         filters=[strip_text],
         validators=[
-            InputRequired(message="Enter the update"),
+            DataRequired(message="Enter the update"),
             Length(max=TEXT_MAX),
             no_control_characters,
         ],
@@ -198,7 +198,7 @@ class ExtensionForm(FlaskForm):
         widget=GovTextArea(),
         filters=[strip_text],
         validators=[
-            InputRequired(message="Enter the reason for the extension"),
+            DataRequired(message="Enter the reason for the extension"),
             Length(max=TEXT_MAX),
             no_control_characters,
         ],
@@ -214,7 +214,7 @@ class ExtensionDecisionForm(FlaskForm):
             SelectChoice("decline", "Decline"),
         ],
         widget=GovRadioInput(),
-        validators=[InputRequired(message="Choose approve or decline")],
+        validators=[DataRequired(message="Choose approve or decline")],
     )
     note = TextAreaField(
         "Note (required when declining)",

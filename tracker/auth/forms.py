@@ -17,7 +17,7 @@ from wtforms import (
     StringField,
     SubmitField,
 )
-from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from tracker.auth.models import Role
 from tracker.auth.passwords import MAX_LENGTH, password_problem
@@ -29,12 +29,12 @@ class LoginForm(FlaskForm):
         "Email address",
         widget=GovTextInput(),
         filters=[strip_text],
-        validators=[InputRequired(message="Enter your email address"), Length(max=254)],
+        validators=[DataRequired(message="Enter your email address"), Length(max=254)],
     )
     password = PasswordField(
         "Password",
         widget=GovPasswordInput(),
-        validators=[InputRequired(message="Enter your password"), Length(max=MAX_LENGTH)],
+        validators=[DataRequired(message="Enter your password"), Length(max=MAX_LENGTH)],
     )
     submit = SubmitField("Sign in", widget=GovSubmitInput())
 
@@ -45,7 +45,7 @@ class ForgotPasswordForm(FlaskForm):
         widget=GovTextInput(),
         filters=[strip_text],
         validators=[
-            InputRequired(message="Enter your email address"),
+            DataRequired(message="Enter your email address"),
             Length(max=254, message="Email address must be 254 characters or fewer"),
             Email(
                 message="Enter an email address in the correct format, like name@example.org",
@@ -63,13 +63,13 @@ class NewPasswordForm(FlaskForm):
         "New password",
         description="Use 12 characters or more. Three random words make a strong password.",
         widget=GovPasswordInput(),
-        validators=[InputRequired(message="Enter a new password")],
+        validators=[DataRequired(message="Enter a new password")],
     )
     confirm = PasswordField(
         "Confirm new password",
         widget=GovPasswordInput(),
         validators=[
-            InputRequired(message="Confirm your new password"),
+            DataRequired(message="Confirm your new password"),
             EqualTo("password", message="Passwords do not match"),
         ],
     )
@@ -89,7 +89,7 @@ class ChangePasswordForm(NewPasswordForm):
     current = PasswordField(
         "Current password",
         widget=GovPasswordInput(),
-        validators=[InputRequired(message="Enter your current password"), Length(max=MAX_LENGTH)],
+        validators=[DataRequired(message="Enter your current password"), Length(max=MAX_LENGTH)],
     )
 
 
@@ -101,7 +101,7 @@ class UserForm(FlaskForm):
         widget=GovTextInput(),
         filters=[strip_text],
         validators=[
-            InputRequired(message="Enter the person's full name"),
+            DataRequired(message="Enter the person's full name"),
             Length(max=120, message="Full name must be 120 characters or fewer"),
         ],
     )
@@ -110,7 +110,7 @@ class UserForm(FlaskForm):
         widget=GovTextInput(),
         filters=[strip_text],
         validators=[
-            InputRequired(message="Enter the person's email address"),
+            DataRequired(message="Enter the person's email address"),
             Length(max=254, message="Email address must be 254 characters or fewer"),
             Email(
                 message="Enter an email address in the correct format, like name@example.org",
@@ -122,7 +122,7 @@ class UserForm(FlaskForm):
         "Role",
         choices=enum_choices(Role),
         widget=GovRadioInput(),
-        validators=[InputRequired(message="Select a role")],
+        validators=[DataRequired(message="Select a role")],
     )
     # The version the editor started from: a stale save is refused, never merged.
     version = HiddenField()

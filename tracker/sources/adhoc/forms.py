@@ -12,7 +12,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import RadioField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from tracker.actions.forms import VersionedForm, no_control_characters
 from tracker.filters import format_date
@@ -29,7 +29,7 @@ class AdhocRequestForm(VersionedForm):
         widget=GovTextInput(),
         filters=[strip_text],
         validators=[
-            InputRequired(message="Enter a subject"),
+            DataRequired(message="Enter a subject"),
             Length(max=TITLE_MAX, message=f"Subject must be {TITLE_MAX} characters or fewer"),
             no_control_characters,
         ],
@@ -50,7 +50,7 @@ class AdhocRequestForm(VersionedForm):
         widget=GovTextInput(),
         filters=[strip_text],
         validators=[
-            InputRequired(message="Enter who the request was sent to"),
+            DataRequired(message="Enter who the request was sent to"),
             Length(
                 max=RECIPIENT_MAX,
                 message=f"Sent to must be {RECIPIENT_MAX} characters or fewer",
@@ -89,7 +89,7 @@ class ResponseForm(VersionedForm):
         widget=GovTextArea(),
         filters=[strip_text],
         validators=[
-            InputRequired(message="Enter the response"),
+            DataRequired(message="Enter the response"),
             Length(max=TEXT_MAX, message=f"Response must be {TEXT_MAX:,} characters or fewer"),
             no_control_characters,
         ],
@@ -98,7 +98,7 @@ class ResponseForm(VersionedForm):
         "Status",
         choices=enum_choices(RequestStatus),
         widget=GovRadioInput(),
-        validators=[InputRequired(message="Choose the status of the request")],
+        validators=[DataRequired(message="Choose the status of the request")],
     )
     submit = SubmitField("Save response", widget=GovSubmitInput())
 

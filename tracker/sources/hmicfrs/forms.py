@@ -14,7 +14,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from sqlalchemy import func, select
 from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField, URLField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import URL, DataRequired, Length, Optional, Regexp, ValidationError
 
 from tracker.actions.forms import VersionedForm, no_control_characters
 from tracker.db import db
@@ -58,7 +58,7 @@ class ReportForm(VersionedForm):
         widget=GovTextInput(),
         filters=[strip_text],
         validators=[
-            InputRequired(message="Enter a report code"),
+            DataRequired(message="Enter a report code"),
             Length(max=CODE_MAX, message=f"Code must be {CODE_MAX} characters or fewer"),
             Regexp(LETTERS_AND_DIGITS, message="Code can only contain letters and numbers"),
         ],
@@ -68,7 +68,7 @@ class ReportForm(VersionedForm):
         widget=GovTextInput(),
         filters=[strip_text],
         validators=[
-            InputRequired(message="Enter a title"),
+            DataRequired(message="Enter a title"),
             Length(max=TITLE_MAX, message=f"Title must be {TITLE_MAX} characters or fewer"),
             no_control_characters,
         ],
@@ -77,13 +77,13 @@ class ReportForm(VersionedForm):
         "Type of report",
         choices=enum_choices(ReportType),
         widget=GovRadioInput(),
-        validators=[InputRequired(message="Choose the type of report")],
+        validators=[DataRequired(message="Choose the type of report")],
     )
     scope = RadioField(
         "Scope",
         choices=enum_choices(ReportScope),
         widget=GovRadioInput(),
-        validators=[InputRequired(message="Choose whether the report is force-specific")],
+        validators=[DataRequired(message="Choose whether the report is force-specific")],
     )
     published_on = UkDateField("Publication date")
     cc_comments_due_on = UkDateField(
@@ -162,7 +162,7 @@ class FindingForm(VersionedForm):
         "Type of finding",
         choices=enum_choices(FindingKind),
         widget=GovRadioInput(),
-        validators=[InputRequired(message="Choose the type of finding")],
+        validators=[DataRequired(message="Choose the type of finding")],
     )
     reference = StringField(
         "Reference",
@@ -170,7 +170,7 @@ class FindingForm(VersionedForm):
         widget=GovTextInput(),
         filters=[strip_text],
         validators=[
-            InputRequired(message="Enter the reference"),
+            DataRequired(message="Enter the reference"),
             Length(
                 max=REFERENCE_MAX, message=f"Reference must be {REFERENCE_MAX} characters or fewer"
             ),
@@ -182,7 +182,7 @@ class FindingForm(VersionedForm):
         widget=GovTextArea(),
         filters=[strip_text],
         validators=[
-            InputRequired(message="Enter the text of the finding"),
+            DataRequired(message="Enter the text of the finding"),
             Length(max=TEXT_MAX, message=f"Text must be {TEXT_MAX:,} characters or fewer"),
             no_control_characters,
         ],
@@ -199,7 +199,7 @@ class FindingForm(VersionedForm):
         choices=enum_choices(InspectorateStatus),
         default=InspectorateStatus.AWAITING_REVIEW.value,
         widget=GovRadioInput(),
-        validators=[InputRequired(message="Choose the inspectorate status")],
+        validators=[DataRequired(message="Choose the inspectorate status")],
     )
     submit = SubmitField("Save finding", widget=GovSubmitInput())
 

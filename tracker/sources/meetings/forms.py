@@ -12,7 +12,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import BooleanField, RadioField, StringField, SubmitField, TextAreaField, URLField
-from wtforms.validators import URL, InputRequired, Length, Optional
+from wtforms.validators import URL, DataRequired, Length, Optional
 
 from tracker.actions.forms import VersionedForm, no_control_characters
 from tracker.forms import UkDateField, enum_choices, strip_text
@@ -24,7 +24,7 @@ class MeetingForm(VersionedForm):
         "Type of meeting",
         choices=enum_choices(MeetingKind),
         widget=GovRadioInput(),
-        validators=[InputRequired(message="Choose the type of meeting")],
+        validators=[DataRequired(message="Choose the type of meeting")],
     )
     held_on = UkDateField("Date of the meeting")
     title = StringField(
@@ -32,7 +32,7 @@ class MeetingForm(VersionedForm):
         widget=GovTextInput(),
         filters=[strip_text],
         validators=[
-            InputRequired(message="Enter a title"),
+            DataRequired(message="Enter a title"),
             Length(max=TITLE_MAX, message=f"Title must be {TITLE_MAX} characters or fewer"),
             no_control_characters,
         ],

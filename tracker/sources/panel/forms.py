@@ -13,7 +13,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import BooleanField, RadioField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from tracker.actions.forms import VersionedForm, no_control_characters
 from tracker.forms import UkDateField, enum_choices, strip_text
@@ -36,14 +36,14 @@ class PanelItemForm(VersionedForm):
         "Type of Panel item",
         choices=enum_choices(PanelItemKind),
         widget=GovRadioInput(),
-        validators=[InputRequired(message="Choose the type of Panel item")],
+        validators=[DataRequired(message="Choose the type of Panel item")],
     )
     text = TextAreaField(
         "What the Panel recommended or asked for",
         widget=GovCharacterCount(),
         filters=[strip_text],
         validators=[
-            InputRequired(message="Enter what the Panel recommended or asked for"),
+            DataRequired(message="Enter what the Panel recommended or asked for"),
             Length(
                 max=TEXT_MAX, message=f"The Panel's text must be {TEXT_MAX:,} characters or fewer"
             ),

@@ -1,0 +1,77 @@
+"""The core tracking journey in a real browser, with axe on every page it loads."""
+
+from __future__ import annotations
+
+from tests.conftest import DEFAULT_PASSWORD
+
+
+def fill_date(ui, legend: str, day: str, month: str, year: str) -> None:
+    group = ui.page.get_by_role("group", name=legend)
+    group.get_by_label("Day").fill(day)
+    group.get_by_label("Month").fill(month)
+    group.get_by_label("Year").fill(year)
+
+
+def add_action(ui, title: str, owner_name: str) -> None:
+    ui.click("Add an action", role="link")
+    ui.fill("Title", title)
+    ui.page.get_by_label("Owner", exact=True).select_option(label=f"{owner_name} (Force)")
+    fill_date(ui, "Due date", "30", "9", "2030")
+    ui.click("Save action")
+
+
+def test_meeting_with_two_actions_force_update_and_opcc_closure(ui, officer, liaison):
+    ui.sign_in(officer.email, DEFAULT_PASSWORD)
+    ui.click("Meetings", role="link")
+    ui.click("Record a meeting", role="link")
+    ui.page.get_by_label("Thematic").check()
+    fill_date(ui, "Date of the meeting", "29", "6", "2023")
+    ui.fill("Title", "Thematic meeting: MAA and VAL")
+    ui.page.get_by_label("Minutes are published (Panel clerks can see this meeting)").check()
+    ui.click("Save meeting")
+    assert ui.heading == "Thematic meeting: MAA and VAL"
+
+    add_action(ui, "Review VAL governance", liaison.name)
+    assert "AA-2023-001" in ui.page.locator(".govuk-caption-l").inner_text()
+    ui.page.get_by_role("link", name="Thematic meeting: MAA and VAL").click()
+    ui.settle()
+    add_action(ui, "Give further assurance on MAA safeguarding", liaison.name)
+    ui.page.get_by_role("link", name="Thematic meeting: MAA and VAL").click()
+    ui.settle()
+    assert "Actions arising (2)" in ui.text()
+    ui.sign_out()
+
+    ui.sign_in(liaison.email, DEFAULT_PASSWORD)
+    ui.click("Actions", role="link")
+    ui.click("AA-2023-001", role="link")
+    ui.fill("Progress update", "Governance review under way with the VAL provider")
+    ui.page.get_by_label("Amber").check()
+    ui.click("Post update")
+    assert "Update posted" in ui.text()
+    ui.fill("Evidence of implementation", "Review report published on the intranet")
+    ui.click("Submit as implemented")
+    assert "is now implemented" in ui.text()
+    assert ui.page.get_by_role("button", name="Assure and close").count() == 0
+    ui.sign_out()
+
+    ui.sign_in(officer.email, DEFAULT_PASSWORD)
+    assert "Awaiting your assurance (1)" in ui.text()
+    ui.click("AA-2023-001", role="link")
+    ui.click("Assure and close")
+    assert "is now closed" in ui.text()
+    timeline = ui.page.locator("#updates ~ .moj-timeline").first.inner_text()
+    assert "Implemented → Closed" in timeline
+    assert "Governance review under way" in timeline
+    ui.click("Dashboard", role="link")
+    assert ui.heading == "Dashboard"
+
+
+def test_action_list_filters_through_the_form(ui, officer):
+    ui.sign_in(officer.email, DEFAULT_PASSWORD)
+    ui.click("Actions", role="link")
+    ui.page.get_by_label("Red").check()
+    ui.page.get_by_label("Overdue only").check()
+    ui.click("Apply filters")
+    assert "rag=red" in ui.page.url
+    assert "overdue=1" in ui.page.url
+    assert "0 actions matching the filters" in ui.text()

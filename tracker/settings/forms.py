@@ -1,0 +1,112 @@
+"""Forms for changing one setting and for naming a tag in a reference list."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextInput
+from wtforms import RadioField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import AnyOf, DataRequired, Length, ValidationError
+
+from tracker.forms import strip_text
+from tracker.settings.services import TAG_NAME_MAX, SettingDefinition
+
+WHOLE_NUMBER = re.compile(r"^-?[0-9]{1,9}$")
+
+
+class WholeNumberInRange:
+    """A whole number (ASCII digits, optional minus) between the definition's bounds."""
+
+    def __init__(self, minimum: int | None, maximum: int | None) -> None:
+        self.minimum = minimum
+        self.maximum = maximum
+
+    def __call__(self, form: FlaskForm, field: StringField) -> None:
+        text = field.data or ""
+        if not WHOLE_NUMBER.match(text):
+            raise ValidationError("Enter a whole number")
+        number = int(text)
+        too_low = self.minimum is not None and number < self.minimum
+        too_high = self.maximum is not None and number > self.maximum
+        if too_low or too_high:
+            if self.minimum is not None and self.maximum is not None:
+                raise ValidationError(f"Must be between {self.minimum} and {self.maximum}")
+            if too_low:
+                raise ValidationError(f"Must be {self.minimum} or more")
+            raise ValidationError(f"Must be {self.maximum} or fewer")
+
+
+class SettingForm(FlaskForm):
+    """Base for the form generated for one setting: a single `value` field."""
+
+    definition: SettingDefinition
+    value: Any
+    submit = SubmitField("Save setting", widget=GovSubmitInput())
+
+    def value_for_model(self) -> Any:
+        """The submitted value as stored: the choice key, or an int."""
+        if self.definition.choices:
+            return self.value.data
+        return int(self.value.data)
+
+    def show(self, current: Any) -> None:
+        """Fill the field with the setting's current value (for a GET)."""
+        self.value.data = current if self.definition.choices else str(current)
+
+
+def setting_form_for(definition: SettingDefinition, **kwargs: Any) -> SettingForm:
+    """A form for `definition`: radios for a choice setting, otherwise a whole number."""
+    if definition.choices:
+        keys = [key for key, _ in definition.choices]
+        field: Any = RadioField(
+            definition.label,
+            description=definition.hint,
+            choices=[SelectChoice(key, label) for key, label in definition.choices],
+            widget=GovRadioInput(),
+            validate_choice=False,  # AnyOf says it in words
+            validators=[
+                DataRequired(message="Select an option"),
+                AnyOf(keys, message="Select one of the options"),
+            ],
+        )
+    else:
+        field = StringField(
+            definition.label,
+            description=definition.hint,
+            widget=GovTextInput(),
+            filters=[strip_text],
+            validators=[
+                DataRequired(message="Enter a whole number"),
+                WholeNumberInRange(definition.minimum, definition.maximum),
+            ],
+        )
+    form_class = type(
+        f"SettingForm_{definition.key}",
+        (SettingForm,),
+        {"definition": definition, "value": field},
+    )
+    return form_class(**kwargs)
+
+
+class TagForm(FlaskForm):
+    """Add a tag to a reference list or rename one."""
+
+    name = StringField(
+        "Name",
+        widget=GovTextInput(),
+        filters=[strip_text],
+        validators=[
+            DataRequired(message="Enter a name"),  # checked after trimming: spaces are empty
+            Length(max=TAG_NAME_MAX, message=f"Name must be {TAG_NAME_MAX} characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+    def validate_name(self, field: StringField) -> None:
+        # A tag is one line: unlike long text, tabs and new lines are refused too.
+        if field.data and any(unicodedata.category(ch) == "Cc" for ch in field.data):
+            raise ValidationError("Name must not contain control characters")

@@ -60,10 +60,12 @@ def _configure_templates(app: Flask) -> None:
         ]
     )
     from tracker import filters, policy
+    from tracker.audit.queries import history_for
     from tracker.navigation import navigation_for
 
     app.jinja_env.globals.update(policy.TEMPLATE_GLOBALS)
     app.jinja_env.globals["navigation_for"] = navigation_for
+    app.jinja_env.globals["history_for"] = history_for
     filters.init_app(app)
 
     @app.context_processor

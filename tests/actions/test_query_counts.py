@@ -19,6 +19,10 @@ PAGES = [
     "/actions/dashboard",
     "/meetings/",
     "/meetings/{meeting}",
+    "/requests/",
+    "/panel/",
+    "/hmicfrs/",
+    "/audit/",
 ]
 
 

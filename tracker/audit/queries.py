@@ -16,3 +16,15 @@ def events_for(entity_type: str, entity_id: int) -> Select[tuple[AuditEvent]]:
         .options(selectinload(AuditEvent.actor))
         .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
     )
+
+
+def history_for(entity_type: str, entity_id: int) -> list[AuditEvent]:
+    """A record's history for the current user: OPCC staff only, else nothing (template global)."""
+    from flask_login import current_user
+
+    from tracker.db import db
+    from tracker.policy import can_view_audit
+
+    if not can_view_audit(current_user):
+        return []
+    return list(db.session.scalars(events_for(entity_type, entity_id)))

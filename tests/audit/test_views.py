@@ -25,3 +25,14 @@ def test_filter_by_record_type_and_bad_page_number(client, login_as, officer):
     assert client.get("/audit/?entity_type=user&page=2").status_code == 200
     assert client.get("/audit/?page=-5").status_code == 200
     assert client.get("/audit/?page=abc").status_code == 200
+
+
+def test_filter_by_person_and_date(client, login_as, officer, admin, auth):
+    login_as(admin)
+    auth.logout()
+    login_as(officer)
+    by_admin = client.get(f"/audit/?actor={admin.id}").text
+    assert admin.name in by_admin
+    assert "Olu Officer" not in by_admin.split("<tbody")[1]
+    assert "No events." in client.get("/audit/?from=2001-01-01&to=2001-01-02").text
+    assert "No events." not in client.get("/audit/?from=2001-01-01").text

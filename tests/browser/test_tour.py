@@ -8,11 +8,11 @@ from tests.conftest import DEFAULT_PASSWORD
 def test_officer_tour_of_sources_forms_and_errors(ui, app, runner, officer):
     runner.invoke(args=["seed-demo"])
     ui.sign_in("priya.shah@opcc.example.org", "orchard-kettle-officer-demo")
-    for nav, new_link, save in (
-        ("Requests", "Record a request", None),
-        ("Panel", "Record a Panel item", None),
-        ("HMICFRS", "Record a report", None),
-        ("Meetings", "Record a meeting", "Save meeting"),
+    for nav, new_link in (
+        ("Requests", "Record a request"),
+        ("Panel", "Record a Panel item"),
+        ("HMICFRS", "Record a report"),
+        ("Meetings", "Record a meeting"),
     ):
         ui.click(nav, role="link")
         ui.page.locator("main table a.govuk-link").first.click()  # a record's own page

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, current_app, render_template, request
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tracker.audit.models import AuditEvent
+from tracker.auth.models import User
 from tracker.db import db
 from tracker.policy import can_view_audit
 from tracker.security import permission_required
@@ -20,16 +24,26 @@ PAGE_SIZE = 50
 @permission_required(can_view_audit)
 def index():
     entity_type = request.args.get("entity_type", "").strip()[:40]
+    actor_id = request.args.get("actor", type=int)
+    since = _day(request.args.get("from"))
+    until = _day(request.args.get("to"))
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     query = select(AuditEvent).options(selectinload(AuditEvent.actor))
     if entity_type:
         query = query.where(AuditEvent.entity_type == entity_type)
+    if actor_id:
+        query = query.where(AuditEvent.actor_id == actor_id)
+    if since:
+        query = query.where(AuditEvent.occurred_at >= _start_of(since))
+    if until:
+        query = query.where(AuditEvent.occurred_at < _start_of(until + timedelta(days=1)))
     query = query.order_by(AuditEvent.id.desc()).limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)
     events = db.session.scalars(query).all()
     has_next = len(events) > PAGE_SIZE
     entity_types = db.session.scalars(
         select(AuditEvent.entity_type).distinct().order_by(AuditEvent.entity_type)
     ).all()
+    people = db.session.scalars(select(User).order_by(User.name)).all()
     return render_template(
         "audit/index.html",
         events=events[:PAGE_SIZE],
@@ -37,4 +51,24 @@ def index():
         has_next=has_next,
         entity_type=entity_type,
         entity_types=entity_types,
+        people=people,
+        filters={
+            "entity_type": entity_type or None,
+            "actor": actor_id,
+            "from": since.isoformat() if since else None,
+            "to": until.isoformat() if until else None,
+        },
     )
+
+
+def _day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat((value or "").strip())
+    except ValueError:
+        return None
+
+
+def _start_of(day: date) -> datetime:
+    """Midnight at the start of `day` in the tracker's time zone, as an instant."""
+    zone = ZoneInfo(current_app.config["TRACKER_TIMEZONE"])
+    return datetime.combine(day, time.min, tzinfo=zone)

@@ -16,6 +16,7 @@ from tracker.policy import can_edit_source, can_view_lists
 from tracker.security import permission_required
 from tracker.sources import services
 from tracker.sources.adhoc.forms import AdhocRequestForm, ResponseForm
+from tracker.sources.editing import save_edit
 from tracker.sources.listing import action_counts, actions_for
 from tracker.sources.models import AdhocRequest, RequestStatus
 from tracker.sources.queries import get_source_or_404, visible_sources
@@ -129,22 +130,11 @@ def record_response(request_id: int):
         form.version.data = str(adhoc.version)
         awaiting = adhoc.status == RequestStatus.AWAITING
         form.status.data = (RequestStatus.RECEIVED if awaiting else adhoc.status).value
-    if form.validate_on_submit():
-        try:
-            services.edit_source(
-                adhoc,
-                form.fields_for_model(),
-                by=current_user,
-                expected_version=form.version_number(),
-            )
-        except ConflictError as conflict:
-            db.session.rollback()
-            form.version.data = str(adhoc.version)  # saving again is now a deliberate choice
-            return render_template(
-                "sources/adhoc/response.html", form=form, adhoc=adhoc, conflict=str(conflict)
-            ), 409
-        else:
-            db.session.commit()
-            flash("Response saved", "success")
-            return redirect(url_for("adhoc_requests.show", request_id=adhoc.id))
-    return render_template("sources/adhoc/response.html", form=form, adhoc=adhoc)
+    return save_edit(
+        adhoc,
+        form,
+        template="sources/adhoc/response.html",
+        context={"adhoc": adhoc},
+        saved="Response saved",
+        next_url=lambda: url_for(".show", request_id=adhoc.id),
+    )

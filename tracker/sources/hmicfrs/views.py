@@ -17,6 +17,7 @@ from tracker.errors import ConflictError
 from tracker.policy import can_edit_source, can_view_lists
 from tracker.security import permission_required
 from tracker.sources import services
+from tracker.sources.editing import save_edit
 from tracker.sources.hmicfrs.forms import FindingForm, ReportForm
 from tracker.sources.listing import action_counts, actions_for
 from tracker.sources.models import Finding, HmicfrsReport
@@ -119,25 +120,14 @@ def show(report_id: int):
 def edit(report_id: int):
     report = get_source_or_404(HmicfrsReport, report_id, need="edit")
     form = ReportForm(report=report)
-    if form.validate_on_submit():
-        try:
-            services.edit_source(
-                report,
-                form.fields_for_model(),
-                by=current_user,
-                expected_version=form.version_number(),
-            )
-        except ConflictError as conflict:
-            db.session.rollback()
-            form.version.data = str(report.version)  # saving again is now a deliberate choice
-            return render_template(
-                "sources/hmicfrs/form.html", form=form, report=report, conflict=str(conflict)
-            ), 409
-        else:
-            db.session.commit()
-            flash("Report saved", "success")
-            return redirect(url_for("hmicfrs.show", report_id=report.id))
-    return render_template("sources/hmicfrs/form.html", form=form, report=report)
+    return save_edit(
+        report,
+        form,
+        template="sources/hmicfrs/form.html",
+        context={"report": report},
+        saved="Report saved",
+        next_url=lambda: url_for("hmicfrs.show", report_id=report.id),
+    )
 
 
 @bp.route("/<int:report_id>/findings/new", methods=["GET", "POST"])

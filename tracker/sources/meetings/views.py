@@ -9,10 +9,10 @@ from tracker.actions.models import Action
 from tracker.actions.queries import ActionFilters
 from tracker.clock import today
 from tracker.db import db
-from tracker.errors import ConflictError
 from tracker.policy import can_edit_source, can_view_lists
 from tracker.security import permission_required
 from tracker.sources import services
+from tracker.sources.editing import save_edit
 from tracker.sources.listing import action_counts, actions_for
 from tracker.sources.meetings.forms import MeetingForm
 from tracker.sources.models import Meeting, MeetingKind
@@ -69,22 +69,11 @@ def edit(meeting_id: int):
     if request.method == "GET":
         form.kind.data = meeting.kind.value
         form.version.data = str(meeting.version)
-    if form.validate_on_submit():
-        try:
-            services.edit_source(
-                meeting,
-                form.fields_for_model(),
-                by=current_user,
-                expected_version=form.version_number(),
-            )
-        except ConflictError as conflict:
-            db.session.rollback()
-            form.version.data = str(meeting.version)  # saving again is now a deliberate choice
-            return render_template(
-                "sources/meetings/form.html", form=form, meeting=meeting, conflict=str(conflict)
-            ), 409
-        else:
-            db.session.commit()
-            flash("Meeting saved", "success")
-            return redirect(url_for("meetings.show", meeting_id=meeting.id))
-    return render_template("sources/meetings/form.html", form=form, meeting=meeting)
+    return save_edit(
+        meeting,
+        form,
+        template="sources/meetings/form.html",
+        context={"meeting": meeting},
+        saved="Meeting saved",
+        next_url=lambda: url_for("meetings.show", meeting_id=meeting.id),
+    )

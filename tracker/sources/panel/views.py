@@ -13,10 +13,10 @@ from tracker.actions.models import Action
 from tracker.actions.queries import ActionFilters
 from tracker.clock import today
 from tracker.db import db
-from tracker.errors import ConflictError
 from tracker.policy import can_edit_source, can_view_lists
 from tracker.security import permission_required
 from tracker.sources import services
+from tracker.sources.editing import save_edit
 from tracker.sources.listing import action_counts, actions_for
 from tracker.sources.models import PanelItem, PanelItemKind
 from tracker.sources.panel.forms import PanelItemForm
@@ -93,22 +93,11 @@ def edit(item_id: int):
     if request.method == "GET":
         form.kind.data = item.kind.value
         form.version.data = str(item.version)
-    if form.validate_on_submit():
-        try:
-            services.edit_source(
-                item,
-                form.fields_for_model(),
-                by=current_user,
-                expected_version=form.version_number(),
-            )
-        except ConflictError as conflict:
-            db.session.rollback()
-            form.version.data = str(item.version)  # saving again is now a deliberate choice
-            return render_template(
-                "sources/panel/form.html", form=form, item=item, conflict=str(conflict)
-            ), 409
-        else:
-            db.session.commit()
-            flash("Panel item saved", "success")
-            return redirect(url_for("panel_items.show", item_id=item.id))
-    return render_template("sources/panel/form.html", form=form, item=item)
+    return save_edit(
+        item,
+        form,
+        template="sources/panel/form.html",
+        context={"item": item},
+        saved="Panel item saved",
+        next_url=lambda: url_for("panel_items.show", item_id=item.id),
+    )

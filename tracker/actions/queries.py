@@ -234,17 +234,10 @@ def sorted_actions(query: Select, sort: str, *, today: date) -> Select:
 
 
 def with_list_columns(query: Select, *, today: date, amber_days: int) -> Select:
-    """Add RAG and days overdue as columns, and load what a list row shows."""
+    """Add RAG and days overdue as columns, and load what a list row shows (the owner)."""
     return query.add_columns(
         rag_of(today, amber_days).label("rag"), days_overdue_of(today).label("days_overdue")
-    ).options(
-        selectinload(Action.owner),
-        selectinload(Action.meeting),
-        selectinload(Action.adhoc_request),
-        selectinload(Action.panel_item),
-        selectinload(Action.finding),
-        selectinload(Action.tags),
-    )
+    ).options(selectinload(Action.owner))
 
 
 def latest_updates(user: Any, action_ids: list[int]) -> dict[int, ActionUpdate]:

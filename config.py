@@ -96,6 +96,8 @@ class Config:
     SERVER_BASE_URL = os.environ.get("SERVER_BASE_URL", "http://127.0.0.1:5000")
 
     TRACKER_TIMEZONE = os.environ.get("TRACKER_TIMEZONE", "Europe/London")
+    # Local time (TRACKER_TIMEZONE) of the daily reminder run in `flask scheduler`.
+    REMINDER_TIME = os.environ.get("REMINDER_TIME", "07:00")
     OPCC_NAME = os.environ.get(
         "OPCC_NAME", "Office of the Police and Crime Commissioner for West Mercia"
     )

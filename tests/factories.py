@@ -112,8 +112,8 @@ _SOURCE_FIELD = {
 def make_action(app, source: Any, owner: User, **fields: Any) -> Action:
     """An action arising from `source`, owned by `owner` (force-owned for force users)."""
     column, source_type = _SOURCE_FIELD[type(source)]
-    raised = fields.pop("raised_on", london_today() - timedelta(days=30))
     due = fields.pop("due_on", london_today() + timedelta(days=30))
+    raised = fields.pop("raised_on", min(london_today(), due) - timedelta(days=30))
     values = {
         "reference": f"T-{next(_numbers):05d}",
         "title": "Review the victims needs assessment",

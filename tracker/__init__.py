@@ -121,6 +121,7 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.auth.admin_views import bp as users_bp
     from tracker.auth.views import bp as auth_bp
     from tracker.main.views import bp as main_bp
+    from tracker.reminders.views import bp as reminders_bp
     from tracker.settings.views import bp as settings_bp
     from tracker.sources.adhoc.views import bp as adhoc_bp
     from tracker.sources.hmicfrs.views import bp as hmicfrs_bp
@@ -138,6 +139,7 @@ def _register_blueprints(app: Flask) -> None:
         panel_bp,
         hmicfrs_bp,
         settings_bp,
+        reminders_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -145,6 +147,9 @@ def _register_blueprints(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from tracker.auth.cli import users_cli
     from tracker.demo import seed_demo_command
+    from tracker.reminders.cli import reminders_cli, scheduler_command
 
     app.cli.add_command(users_cli)
+    app.cli.add_command(reminders_cli)
+    app.cli.add_command(scheduler_command)
     app.cli.add_command(seed_demo_command)

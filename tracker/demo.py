@@ -20,7 +20,7 @@ from tracker.auth.services import find_user_by_email
 from tracker.clock import today
 from tracker.db import db, utcnow
 from tracker.demo_data import Cast, seed_sample_data
-from tracker.settings.services import seed_reference_lists
+from tracker.settings.services import get_setting, seed_reference_lists, set_setting
 
 
 @dataclass(frozen=True)
@@ -105,6 +105,10 @@ def seed_demo_command(force: bool, if_empty: bool) -> None:
             liaison=find_user_by_email(DEMO_USERS[2].email),
         )
         created = seed_sample_data(cast, today())
+        # The demo officer and liaison act as the leads who receive escalations.
+        for key, demo in (("opcc_lead_email", DEMO_USERS[1]), ("force_lead_email", DEMO_USERS[2])):
+            if not get_setting(key):
+                set_setting(key, demo.email, by=None)
         db.session.commit()
         if added_tags:
             click.echo(f"Added {added_tags} reference list entries.")

@@ -3,6 +3,7 @@
 from tracker.actions.models import Action, ActionUpdate, ExtensionRequest, Tag, action_tags
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import LoginAttempt, User
+from tracker.reminders.models import OutboxMessage, ReminderItem, ReminderOptOut
 from tracker.settings.models import Setting
 from tracker.sources.models import AdhocRequest, Finding, HmicfrsReport, Meeting, PanelItem
 
@@ -16,7 +17,10 @@ __all__ = [
     "HmicfrsReport",
     "LoginAttempt",
     "Meeting",
+    "OutboxMessage",
     "PanelItem",
+    "ReminderItem",
+    "ReminderOptOut",
     "Setting",
     "Tag",
     "User",

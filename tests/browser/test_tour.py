@@ -33,6 +33,20 @@ def test_officer_tour_of_sources_forms_and_errors(ui, app, runner, officer):
     ui.click("Audit trail", role="link")
 
 
+def test_reminder_pages(ui, runner):
+    runner.invoke(args=["seed-demo"])
+    runner.invoke(args=["reminders", "run"])  # demo due dates are relative to today
+    ui.sign_in("admin@opcc.example.org", "harbour-lantern-admin-demo")
+    ui.click("Reminders", role="link")
+    ui.page.get_by_label("Due soon").uncheck()
+    ui.click("Save preferences")
+    assert "Reminder preferences saved" in ui.text()
+    ui.click("Outbox", role="link")
+    if ui.page.locator("main table a.govuk-link").count():
+        ui.page.locator("main table a.govuk-link").first.click()
+        ui.settle()
+
+
 def test_admin_tour_of_settings(ui, runner):
     runner.invoke(args=["seed-demo"])
     ui.sign_in("admin@opcc.example.org", "harbour-lantern-admin-demo")

@@ -42,6 +42,7 @@ from tracker.clock import today
 from tracker.db import db
 from tracker.errors import ConflictError, PermissionDeniedError
 from tracker.policy import can_create_actions, can_view_lists
+from tracker.reminders.queries import reminders_about
 from tracker.security import permission_required
 from tracker.settings.services import get_setting
 
@@ -241,6 +242,7 @@ def _render_show(action: Action, *, status: int = 200, **forms):
             if policy.can_edit_update(current_user, u) and services.update_is_editable(u)
         },
         "conflict": forms.get("conflict"),
+        "reminders": db.session.execute(reminders_about("action", action.id)).all(),
         "failed_target": request.form.get("target") if "transition_form" in forms else None,
     }
     failed = [f for key, f in forms.items() if key.endswith("_form") and f.errors]

@@ -10,9 +10,10 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextInput
 from wtforms import RadioField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, DataRequired, Length, ValidationError
+from wtforms.validators import AnyOf, DataRequired, Email, Length, Optional, ValidationError
 
 from tracker.forms import strip_text
+from tracker.reminders.rules import Schedule
 from tracker.settings.services import TAG_NAME_MAX, SettingDefinition
 
 WHOLE_NUMBER = re.compile(r"^-?[0-9]{1,9}$")
@@ -40,6 +41,16 @@ class WholeNumberInRange:
             raise ValidationError(f"Must be {self.maximum} or fewer")
 
 
+def day_list(form: FlaskForm, field: StringField) -> None:
+    """Whole numbers of days from 1 to 365, separated by commas."""
+    parts = [p.strip() for p in (field.data or "").replace(";", ",").split(",") if p.strip()]
+    if not parts or len(parts) > 10:
+        raise ValidationError("Enter between one and ten numbers of days, like 14, 3")
+    for part in parts:
+        if not part.isdigit() or not 1 <= int(part) <= 365:
+            raise ValidationError("Each number of days must be a whole number from 1 to 365")
+
+
 class SettingForm(FlaskForm):
     """Base for the form generated for one setting: a single `value` field."""
 
@@ -48,9 +59,11 @@ class SettingForm(FlaskForm):
     submit = SubmitField("Save setting", widget=GovSubmitInput())
 
     def value_for_model(self) -> Any:
-        """The submitted value as stored: the choice key, or an int."""
-        if self.definition.choices:
-            return self.value.data
+        """The submitted value as stored: the choice key, text, or an int."""
+        if self.definition.choices or self.definition.kind == "email":
+            return (self.value.data or "").lower()
+        if self.definition.kind == "days":
+            return ", ".join(str(d) for d in Schedule.parse_days(self.value.data))
         return int(self.value.data)
 
     def show(self, current: Any) -> None:
@@ -72,6 +85,29 @@ def setting_form_for(definition: SettingDefinition, **kwargs: Any) -> SettingFor
                 DataRequired(message="Select an option"),
                 AnyOf(keys, message="Select one of the options"),
             ],
+        )
+    elif definition.kind == "email":
+        field = StringField(
+            definition.label,
+            description=definition.hint,
+            widget=GovTextInput(),
+            filters=[strip_text],
+            validators=[
+                Optional(),
+                Length(max=254, message="Email address must be 254 characters or fewer"),
+                Email(
+                    message="Enter an email address in the correct format, like name@example.org",
+                    check_deliverability=False,
+                ),
+            ],
+        )
+    elif definition.kind == "days":
+        field = StringField(
+            definition.label,
+            description=definition.hint,
+            widget=GovTextInput(),
+            filters=[strip_text],
+            validators=[DataRequired(message="Enter at least one number of days"), day_list],
         )
     else:
         field = StringField(

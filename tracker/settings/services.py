@@ -25,6 +25,8 @@ class SettingDefinition:
     choices: tuple[tuple[str, str], ...] = ()
     minimum: int | None = None
     maximum: int | None = None
+    # "number" (default), "choice" (when choices are given), "email" or "days" ("14, 3").
+    kind: str = "number"
 
 
 DEFINITIONS: dict[str, SettingDefinition] = {
@@ -60,6 +62,54 @@ DEFINITIONS: dict[str, SettingDefinition] = {
             15,
             minimum=0,
             maximum=1440,
+        ),
+        SettingDefinition(
+            "reminder_days_before",
+            "Reminders before a deadline (days)",
+            "Days before a due date to send a reminder, separated by commas, for example 14, 3.",
+            "14, 3",
+            kind="days",
+        ),
+        SettingDefinition(
+            "overdue_repeat_days",
+            "Repeat overdue reminders every (days)",
+            "While something is overdue, remind its owner again after this many days.",
+            7,
+            minimum=1,
+            maximum=90,
+        ),
+        SettingDefinition(
+            "escalation_after_days",
+            "Escalate actions overdue for (days)",
+            "After this many days overdue, the leads below are told (once).",
+            14,
+            minimum=1,
+            maximum=365,
+        ),
+        SettingDefinition(
+            "meeting_update_days_before",
+            "Ask for updates before a meeting (days)",
+            "Owners of open actions from earlier meetings of the same kind are asked this many "
+            "days before each A&A meeting.",
+            10,
+            minimum=1,
+            maximum=60,
+        ),
+        SettingDefinition(
+            "opcc_lead_email",
+            "OPCC lead for reminders",
+            "Receives Panel, HMICFRS and ad-hoc request reminders and every escalation. "
+            "Must be an OPCC user's email address.",
+            "",
+            kind="email",
+        ),
+        SettingDefinition(
+            "force_lead_email",
+            "Force lead contact for reminders",
+            "Receives escalations of force-owned actions and reminders about ad-hoc requests. "
+            "Must be a force user's email address.",
+            "",
+            kind="email",
         ),
     )
 }

@@ -1,0 +1,107 @@
+"""`flask reminders run` and `flask scheduler`, through the command line."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from tests.factories import make_action, make_meeting
+from tests.reminders.conftest import TODAY, item_count, outbox_count
+
+
+def test_dry_run_prints_what_would_be_sent_and_changes_nothing(app, runner, liaison, leads):
+    make_action(app, make_meeting(app), liaison, due_on=TODAY)
+    result = runner.invoke(args=["reminders", "run", "--today", TODAY.isoformat(), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "Would send 1 new reminder(s) in 1 email(s)" in result.output
+    assert liaison.email in result.output
+    assert outbox_count(app) == 0
+    assert item_count(app) == 0
+
+
+def test_run_plans_and_sends_then_a_second_run_sends_nothing(
+    app, runner, liaison, leads, smtp_server
+):
+    make_action(app, make_meeting(app), liaison, due_on=TODAY)
+    first = runner.invoke(args=["reminders", "run", "--today", TODAY.isoformat()])
+    assert "Planned 1 new reminder(s) in 1 email(s)" in first.output
+    assert "Sent 1" in first.output
+    second = runner.invoke(args=["reminders", "run", "--today", TODAY.isoformat()])
+    assert "Planned 0 new reminder(s) in 0 email(s)" in second.output
+    assert len(smtp_server.to(liaison.email)) == 1
+
+
+def test_bad_date_is_refused(app, runner):
+    result = runner.invoke(args=["reminders", "run", "--today", "2026-02-30"])
+    assert result.exit_code != 0
+    assert "Invalid value" in result.output
+    assert outbox_count(app) == 0
+
+
+def test_problems_are_printed(app, runner, liaison):
+    make_action(
+        app,
+        make_meeting(app),
+        liaison,
+        raised_on=TODAY - timedelta(days=60),
+        due_on=TODAY - timedelta(days=20),
+    )
+    result = runner.invoke(args=["reminders", "run", "--today", TODAY.isoformat()])
+    assert "Problem: No OPCC lead is set" in result.output
+
+
+def test_scheduler_runs_one_daily_job_in_london_time(app, runner, monkeypatch):
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    seen = {}
+
+    def fake_start(self):
+        seen["jobs"] = {job.id: job for job in self.get_jobs()}
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(BlockingScheduler, "start", fake_start)
+    result = runner.invoke(args=["scheduler", "--at", "07:00"])
+    assert result.exit_code == 0, result.output
+    job = seen["jobs"]["reminders"]
+    assert job.max_instances == 1
+    assert job.coalesce is True
+    assert str(job.trigger.timezone) == "Europe/London"
+    assert "outbox-retry" in seen["jobs"]
+
+
+@pytest.mark.parametrize(
+    ("now_utc", "expected_utc_hour"),
+    [
+        (datetime(2026, 3, 27, 12, 0, tzinfo=UTC), 7),  # GMT: 07:00 London is 07:00 UTC
+        (datetime(2026, 3, 29, 12, 0, tzinfo=UTC), 6),
+    ],  # BST from 29 March: 07:00 London is 06:00 UTC
+)
+def test_daily_run_stays_at_seven_local_across_the_clock_change(now_utc, expected_utc_hour):
+    from apscheduler.triggers.cron import CronTrigger
+
+    trigger = CronTrigger(hour=7, minute=0, timezone="Europe/London")
+    next_run = trigger.get_next_fire_time(None, now_utc)
+    assert next_run.astimezone(ZoneInfo("Europe/London")).hour == 7
+    assert next_run.astimezone(UTC).hour == expected_utc_hour
+
+
+@pytest.mark.parametrize(
+    ("now_utc", "expected_day"),
+    [
+        (datetime(2026, 3, 28, 23, 30, tzinfo=UTC), "2026-03-28"),  # still GMT
+        (datetime(2026, 6, 10, 23, 30, tzinfo=UTC), "2026-06-11"),
+    ],  # BST: already tomorrow in London
+)
+def test_today_is_the_london_date(app, monkeypatch, now_utc, expected_day):
+    import tracker.clock as clock
+
+    class FrozenDatetime(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return now_utc.astimezone(tz) if tz else now_utc
+
+    monkeypatch.setattr(clock, "datetime", FrozenDatetime)
+    with app.app_context():
+        assert clock.today().isoformat() == expected_day

@@ -1,0 +1,1 @@
+"""Reminders: rules, the planner that fills the outbox, the SMTP sender and the scheduler."""

@@ -1,0 +1,129 @@
+"""`flask reminders run` and `flask scheduler`: the reminder jobs from the command line."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+import click
+from flask import current_app
+from flask.cli import AppGroup, with_appcontext
+
+from tracker.clock import today as local_today
+from tracker.db import db
+from tracker.reminders.planner import run_planner
+from tracker.reminders.sender import send_pending
+
+reminders_cli = AppGroup("reminders", help="Plan and send reminder emails.")
+log = logging.getLogger(__name__)
+
+
+def run_reminders(day: date, *, dry_run: bool = False) -> tuple:
+    """Plan `day`'s reminders into the outbox, commit, then deliver what is pending.
+
+    Runs inside a request context for SERVER_BASE_URL so links in emails are built
+    with url_for, exactly as pages build them.
+    """
+    base_url = current_app.config["SERVER_BASE_URL"]
+    with current_app.test_request_context("/", base_url=base_url):
+        result = run_planner(day, dry_run=dry_run)
+        if dry_run:
+            return result, None
+        db.session.commit()
+        return result, send_pending()
+
+
+@reminders_cli.command("run")
+@click.option(
+    "--today",
+    "day",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Plan for this date (YYYY-MM-DD) instead of today in TRACKER_TIMEZONE.",
+)
+@click.option("--dry-run", is_flag=True, help="Print what would be sent and change nothing.")
+def run_command(day, dry_run: bool) -> None:
+    """Plan today's reminders (once each, whatever happened before) and send the outbox."""
+    run_on = day.date() if day else local_today()
+    result, sent = run_reminders(run_on, dry_run=dry_run)
+    verb = "Would send" if dry_run else "Planned"
+    click.echo(
+        f"{verb} {len(result.new)} new reminder(s) in {len(result.summary)} email(s) "
+        f"for {run_on.isoformat()} ({len(result.planned) - len(result.new)} already sent)."
+    )
+    for to, subject, count in result.summary:
+        click.echo(f"  {to}: {subject} [{count} item(s)]")
+    for problem in result.problems:
+        click.echo(f"  Problem: {problem}", err=True)
+    if sent is not None:
+        click.echo(
+            f"Sent {len(sent.sent)}, will retry {len(sent.deferred)}, failed {len(sent.failed)}."
+        )
+
+
+@reminders_cli.command("send")
+def send_command() -> None:
+    """Deliver pending outbox messages now (retries included)."""
+    sent = send_pending()
+    click.echo(
+        f"Sent {len(sent.sent)}, will retry {len(sent.deferred)}, failed {len(sent.failed)}."
+    )
+
+
+@click.command("scheduler")
+@click.option(
+    "--at", "at", default=None, help="Local time of the daily run, HH:MM (default REMINDER_TIME)."
+)
+@with_appcontext
+def scheduler_command(at: str | None) -> None:
+    """Run the reminder scheduler in the foreground: ONE such process per installation."""
+    from apscheduler.schedulers.blocking import BlockingScheduler
+    from apscheduler.triggers.cron import CronTrigger
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    hour, _, minute = (at or app.config["REMINDER_TIME"]).partition(":")
+    zone = app.config["TRACKER_TIMEZONE"]
+
+    def job() -> None:
+        with app.app_context():
+            try:
+                result, sent = run_reminders(local_today())
+                log.info(
+                    "reminder run finished",
+                    extra={
+                        "new": len(result.new),
+                        "emails": len(result.summary),
+                        "sent": len(sent.sent),
+                        "deferred": len(sent.deferred),
+                    },
+                )
+            except Exception:
+                db.session.rollback()
+                log.exception("reminder run failed")
+                raise
+
+    def retry_job() -> None:
+        with app.app_context():
+            send_pending()
+
+    scheduler = BlockingScheduler(timezone=zone)
+    scheduler.add_job(
+        job,
+        CronTrigger(hour=int(hour), minute=int(minute or 0), timezone=zone),
+        id="reminders",
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=3600,
+    )
+    # Retries between daily runs, so an SMTP outage does not hold mail for a day.
+    scheduler.add_job(
+        retry_job, "interval", minutes=15, id="outbox-retry", max_instances=1, coalesce=True
+    )
+    click.echo(
+        f"Scheduler started: reminders daily at {hour}:{minute or '00'} {zone}; "
+        "outbox retries every 15 minutes. Ctrl+C to stop."
+    )
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        click.echo("Scheduler stopped.")

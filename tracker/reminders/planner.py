@@ -1,0 +1,418 @@
+"""Planning a reminder run: work out who must be told what today, and fill the outbox.
+
+Each reminder is first inserted as a ReminderItem whose unique key is (rule, item,
+recipient, occurrence). The insert skips keys that exist, and returns only the rows
+this run created, so a repeated or overlapping run (even two schedulers at once)
+sends nothing twice. The new items are then gathered into one digest per recipient.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from types import SimpleNamespace
+from typing import Any
+
+from flask import current_app, render_template, url_for
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from tracker import policy
+from tracker.actions.models import COMPLETE_STATUSES, Action, Marking
+from tracker.auth.models import Organisation, User
+from tracker.db import db
+from tracker.deadlines import format_long, is_working_day
+from tracker.mail import absolute_url
+from tracker.reminders.models import OutboxMessage, ReminderItem, ReminderOptOut
+from tracker.reminders.rules import (
+    DIGEST_ORDER,
+    GROUP_LABELS,
+    Group,
+    Schedule,
+    deadline_occurrence,
+    escalation_occurrence,
+)
+from tracker.settings.services import all_settings
+from tracker.sources.models import AdhocRequest, HmicfrsReport, Meeting, PanelItem, RequestStatus
+
+log = logging.getLogger(__name__)
+
+_MARKING_RANK = {Marking.OFFICIAL: 0, Marking.OFFICIAL_SENSITIVE: 1}
+DIGEST_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """One thing to tell one person, before it is saved."""
+
+    rule: str
+    item_type: str
+    item_id: int
+    recipient_id: int
+    occurrence: date
+    group: Group
+    line: str
+    link: str
+    marking: Marking = Marking.OFFICIAL
+
+
+@dataclass
+class RunResult:
+    """What a run planned: new reminders, digests written, and problems to look at."""
+
+    planned: list[Reminder] = field(default_factory=list)
+    new: list[Reminder] = field(default_factory=list)
+    messages: list[OutboxMessage] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    # (to, subject, number of items) for each digest, readable after a dry run too.
+    summary: list[tuple[str, str, int]] = field(default_factory=list)
+
+
+class _People:
+    """Active users, opt-outs and the configured leads, loaded once per run."""
+
+    def __init__(self, settings: dict[str, Any], problems: list[str]) -> None:
+        users = db.session.scalars(select(User).where(User.active.is_(True))).all()
+        self.by_id = {u.id: u for u in users}
+        by_email = {u.email: u for u in users}
+        opt_outs = select(ReminderOptOut.user_id, ReminderOptOut.rule)
+        self.opted_out = {(user_id, rule) for user_id, rule in db.session.execute(opt_outs)}
+        self.opcc_lead = self._lead(
+            by_email, settings["opcc_lead_email"], Organisation.OPCC, "OPCC lead", problems
+        )
+        self.force_lead = self._lead(
+            by_email,
+            settings["force_lead_email"],
+            Organisation.FORCE,
+            "force lead contact",
+            problems,
+        )
+
+    @staticmethod
+    def _lead(by_email, email: str, organisation, name: str, problems: list[str]) -> User | None:
+        if not email:
+            problems.append(f"No {name} is set in Settings: their reminders cannot be sent.")
+            return None
+        user = by_email.get(email.lower())
+        if user is None or user.organisation != organisation:
+            problems.append(f"The {name} ({email}) is not an active {organisation.label} user.")
+            return None
+        return user
+
+    def wants(self, user_id: int, group: Group) -> bool:
+        return group == Group.ESCALATION or (user_id, group.value) not in self.opted_out
+
+
+def _action_link(action_id: int) -> str:
+    return absolute_url(url_for("actions.show", action_id=action_id))
+
+
+def _describe(reference: str, title: str, due: date, today: date) -> str:
+    overdue = (today - due).days
+    when = f"due {format_long(due)}"
+    if overdue > 0:
+        when += f", {overdue} day{'s' if overdue != 1 else ''} overdue"
+    return f"{reference}: {title} ({when})"
+
+
+def plan_reminders(today: date, schedule: Schedule, people: _People) -> list[Reminder]:
+    """Every reminder that applies on `today`, before de-duplication."""
+    reminders: list[Reminder] = []
+
+    def add(user: User | None, row: Any, group: Group, occurrence: date, **item: Any) -> None:
+        if user is None or user.id not in people.by_id or not people.wants(user.id, group):
+            return
+        if row is not None and not policy.can_view_action(user, row):
+            return  # restricted items are never sent to those who cannot see them
+        reminders.append(Reminder(recipient_id=user.id, group=group, occurrence=occurrence, **item))
+
+    horizon = today + timedelta(days=max(schedule.before_days, default=0))
+    actions = db.session.execute(
+        select(
+            Action.id,
+            Action.reference,
+            Action.title,
+            Action.due_on,
+            Action.owner_id,
+            Action.owning_organisation,
+            Action.opcc_only,
+            Action.marking,
+            Action.source_type,
+        ).where(Action.status.not_in(COMPLETE_STATUSES), Action.due_on <= horizon)
+    ).all()
+    for row in actions:
+        line = _describe(row.reference, row.title, row.due_on, today)
+        common = {
+            "item_type": "action",
+            "item_id": row.id,
+            "line": line,
+            "link": _action_link(row.id),
+            "marking": row.marking,
+        }
+        found = deadline_occurrence(row.due_on, today, schedule)
+        if found:
+            group, occurrence = found
+            add(
+                people.by_id.get(row.owner_id),
+                row,
+                group,
+                occurrence,
+                rule=f"action_{group.value}",
+                **common,
+            )
+        escalate_on = escalation_occurrence(row.due_on, today, schedule)
+        if escalate_on and (today - escalate_on).days <= schedule.lookback:
+            org_lead = people.force_lead if row.owning_organisation == Organisation.FORCE else None
+            for lead in {people.opcc_lead, org_lead} - {None}:
+                add(lead, row, Group.ESCALATION, escalate_on, rule="action_escalation", **common)
+
+    _meeting_update_round(today, schedule, people, add)
+    _source_deadlines(today, schedule, people, add)
+    return reminders
+
+
+def _meeting_update_round(today, schedule, people, add) -> None:
+    """Owners of open actions from earlier meetings of the same kind, once per meeting."""
+    days_before = int(all_settings()["meeting_update_days_before"])
+    upcoming = db.session.scalars(
+        select(Meeting).where(
+            Meeting.held_on > today, Meeting.held_on <= today + timedelta(days=days_before)
+        )
+    ).all()
+    for meeting in upcoming:
+        ask_on = meeting.held_on - timedelta(days=days_before)
+        if (today - ask_on).days > schedule.lookback:
+            continue
+        rows = db.session.execute(
+            select(
+                Action.id,
+                Action.reference,
+                Action.title,
+                Action.due_on,
+                Action.owner_id,
+                Action.owning_organisation,
+                Action.opcc_only,
+                Action.marking,
+                Action.source_type,
+            )
+            .join(Meeting, Action.meeting_id == Meeting.id)
+            .where(
+                Meeting.kind == meeting.kind,
+                Meeting.held_on < meeting.held_on,
+                Action.status.not_in(COMPLETE_STATUSES),
+            )
+        ).all()
+        for row in rows:
+            line = (
+                f"{row.reference}: {row.title}: please add an update before the "
+                f"{meeting.kind.label.lower()} meeting on {format_long(meeting.held_on)}"
+            )
+            add(
+                people.by_id.get(row.owner_id),
+                row,
+                Group.UPDATES_REQUESTED,
+                meeting.held_on,
+                rule=f"meeting_update_{meeting.id}",
+                item_type="action",
+                item_id=row.id,
+                line=line,
+                link=_action_link(row.id),
+                marking=row.marking,
+            )
+
+
+def _source_deadlines(today, schedule, people, add) -> None:
+    """Ad-hoc responses, Panel responses, s.55 and chief constable's comments."""
+    opcc_view = SimpleNamespace(opcc_only=False, owning_organisation=Organisation.FORCE)
+
+    def chase(due: date | None, item_type: str, item_id: int, text: str, link: str, recipients):
+        if due is None:
+            return
+        found = deadline_occurrence(due, today, schedule)
+        if not found:
+            return
+        group, occurrence = found
+        for user in {r for r in recipients if r is not None}:
+            add(
+                user,
+                opcc_view,
+                group,
+                occurrence,
+                rule=f"{item_type}_{group.value}",
+                item_type=item_type,
+                item_id=item_id,
+                line=_describe(text, "", due, today).replace(": (", " ("),
+                link=link,
+            )
+
+    for adhoc in db.session.scalars(
+        select(AdhocRequest).where(AdhocRequest.status == RequestStatus.AWAITING)
+    ):
+        author = people.by_id.get(adhoc.author_id) if adhoc.author_id else None
+        chase(
+            adhoc.response_due_on,
+            "adhoc_request",
+            adhoc.id,
+            f"Ad-hoc request '{adhoc.subject}': response from the {adhoc.recipient}",
+            absolute_url(url_for("adhoc_requests.show", request_id=adhoc.id)),
+            [author, people.force_lead],
+        )
+    for item in db.session.scalars(
+        select(PanelItem).where(
+            PanelItem.pcc_response_on.is_(None), PanelItem.response_due_on.is_not(None)
+        )
+    ):
+        chase(
+            item.response_due_on,
+            "panel_item",
+            item.id,
+            f"Panel {item.kind.label.lower()} of {format_long(item.panel_meeting_on)}: "
+            "PCC response",
+            absolute_url(url_for("panel_items.show", item_id=item.id)),
+            [people.opcc_lead],
+        )
+    for report in db.session.scalars(
+        select(HmicfrsReport).where(HmicfrsReport.comments_published_on.is_(None))
+    ):
+        link = absolute_url(url_for("hmicfrs.show", report_id=report.id))
+        chase(
+            report.pcc_comments_due_on,
+            "hmicfrs_s55",
+            report.id,
+            f"HMICFRS '{report.title}': PCC comments (s.55)",
+            link,
+            [people.opcc_lead],
+        )
+        chase(
+            report.cc_comments_due_on,
+            "hmicfrs_cc",
+            report.id,
+            f"HMICFRS '{report.title}': chief constable's comments",
+            link,
+            [people.opcc_lead],
+        )
+
+
+def _insert_new(reminders: list[Reminder]) -> list[tuple[int, Reminder]]:
+    """Insert reminder items, skipping existing keys; returns only the ones inserted here."""
+    if not reminders:
+        return []
+    dialect = db.engine.dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    by_key = {(r.rule, r.item_type, r.item_id, r.recipient_id, r.occurrence): r for r in reminders}
+    inserted: list[tuple[int, Reminder]] = []
+    keys = list(by_key)
+    for start in range(0, len(keys), 1000):
+        batch = keys[start : start + 1000]
+        statement = (
+            insert(ReminderItem)
+            .values(
+                [
+                    {
+                        "rule": k[0],
+                        "item_type": k[1],
+                        "item_id": k[2],
+                        "recipient_id": k[3],
+                        "occurrence": k[4],
+                    }
+                    for k in batch
+                ]
+            )
+            .on_conflict_do_nothing(
+                index_elements=["rule", "item_type", "item_id", "recipient_id", "occurrence"]
+            )
+            .returning(
+                ReminderItem.id,
+                ReminderItem.rule,
+                ReminderItem.item_type,
+                ReminderItem.item_id,
+                ReminderItem.recipient_id,
+                ReminderItem.occurrence,
+            )
+        )
+        for row in db.session.execute(statement):
+            inserted.append(
+                (
+                    row.id,
+                    by_key[
+                        (row.rule, row.item_type, row.item_id, row.recipient_id, row.occurrence)
+                    ],
+                )
+            )
+    return inserted
+
+
+def _digest(user: User, items: list[Reminder], today: date) -> OutboxMessage:
+    """One email for one recipient, grouped by urgency, with the highest marking in the subject."""
+    marking = max((r.marking for r in items), key=_MARKING_RANK.__getitem__)
+    groups = [(GROUP_LABELS[g], [r for r in items if r.group == g]) for g in DIGEST_ORDER]
+    groups = [(label, rows) for label, rows in groups if rows]
+    counts = ", ".join(f"{len(rows)} {label.split(':')[0].lower()}" for label, rows in groups)
+    service = current_app.config["SERVICE_NAME"]
+    # A readable email: the first DIGEST_LIMIT items of each section, then a link to the rest.
+    shown = [(label, rows[:DIGEST_LIMIT], len(rows) - DIGEST_LIMIT) for label, rows in groups]
+    context = {
+        "user": user,
+        "groups": shown,
+        "marking": marking,
+        "today": today,
+        "settings_link": absolute_url(url_for("reminders.preferences")),
+        "list_link": absolute_url(url_for("actions.index", owner=user.id)),
+    }
+    return OutboxMessage(
+        run_on=today,
+        recipient_id=user.id,
+        to_address=user.email,
+        subject=f"{marking.label}: {service}: {counts}",
+        text_body=render_template("reminders/email/digest.txt", **context),
+        html_body=render_template("reminders/email/digest.html", **context),
+        marking=marking,
+        rules=", ".join(sorted({r.rule for r in items}))[:300],
+    )
+
+
+def run_planner(today: date, *, dry_run: bool = False) -> RunResult:
+    """Plan today's reminders into the outbox (the caller commits, or rolls back a dry run).
+
+    Nothing is planned on weekends and England and Wales bank holidays; the next working
+    day's run catches up, because each reminder is keyed by the day it fell due.
+    """
+    settings = all_settings()
+    result = RunResult()
+    if not is_working_day(today):
+        result.problems.append(
+            f"{format_long(today)} is not a working day: reminders wait for the next one."
+        )
+        return result
+    schedule = Schedule(
+        before_days=Schedule.parse_days(settings["reminder_days_before"]),
+        overdue_every=int(settings["overdue_repeat_days"]),
+        escalate_after=int(settings["escalation_after_days"]),
+    )
+    people = _People(settings, result.problems)
+    result.planned = plan_reminders(today, schedule, people)
+    inserted = _insert_new(result.planned)
+    result.new = [reminder for _, reminder in inserted]
+    by_recipient: dict[int, list[tuple[int, Reminder]]] = defaultdict(list)
+    for item_id, reminder in inserted:
+        by_recipient[reminder.recipient_id].append((item_id, reminder))
+    for user_id, rows in sorted(by_recipient.items()):
+        message = _digest(people.by_id[user_id], [r for _, r in rows], today)
+        db.session.add(message)
+        db.session.flush()
+        item_ids = [i for i, _ in rows]
+        for start in range(0, len(item_ids), 1000):  # SQLite limits bound parameters
+            db.session.execute(
+                update(ReminderItem)
+                .where(ReminderItem.id.in_(item_ids[start : start + 1000]))
+                .values(message_id=message.id)
+            )
+        result.messages.append(message)
+        result.summary.append((message.to_address, message.subject, len(rows)))
+    for problem in result.problems:
+        log.warning("reminder problem", extra={"problem": problem, "run_on": today.isoformat()})
+    if dry_run:
+        db.session.rollback()
+    return result

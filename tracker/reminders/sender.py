@@ -1,0 +1,164 @@
+"""Delivering the outbox over SMTP: one connection per batch, retries with backoff.
+
+Each message is claimed before it is sent by a conditional UPDATE (pending, due,
+and not claimed by anyone else), committed at once; on PostgreSQL the candidates
+are also read with FOR UPDATE SKIP LOCKED. Two senders running together therefore
+never send the same message. A claim is a lease: if the process dies mid-send the
+message becomes due again after CLAIM_LEASE and is retried. SMTP down: messages
+stay pending, nothing is lost, and the next run sends them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import smtplib
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from tracker import mail
+from tracker.db import db, utcnow
+from tracker.reminders.models import OutboxMessage, OutboxStatus
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 6
+CLAIM_LEASE = timedelta(minutes=10)
+# The server answered with a refusal: this message waits or fails, the batch goes on.
+# (Checked first: smtplib's exceptions are all OSErrors.)
+REFUSALS = (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused)
+# The connection is gone or never came: this message and the rest wait for the next run.
+CONNECTION_ERRORS = (smtplib.SMTPException, OSError)
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait before the next try: 2, 4, 8 ... minutes, at most four hours."""
+    return timedelta(minutes=min(2 ** max(attempts, 1), 240))
+
+
+@dataclass
+class SendResult:
+    sent: list[int] = field(default_factory=list)
+    deferred: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+
+
+def _candidates(now: datetime, limit: int) -> list[int]:
+    query = (
+        select(OutboxMessage.id)
+        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    )
+    if db.engine.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    ids = list(db.session.scalars(query))
+    db.session.commit()
+    return ids
+
+
+def _claim(message_id: int, now: datetime) -> bool:
+    """Take the message for this sender; False when another sender already has it."""
+    claimed = db.session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == message_id,
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.next_attempt_at <= now,
+        )
+        .values(attempts=OutboxMessage.attempts + 1, next_attempt_at=now + CLAIM_LEASE)
+    ).rowcount
+    db.session.commit()
+    return claimed == 1
+
+
+def _email(message: OutboxMessage):
+    return mail.build_message(
+        to=message.to_address,
+        subject=message.subject,
+        text=message.text_body,
+        html=message.html_body,
+    )
+
+
+def _record_failure(message: OutboxMessage, error: Exception, now: datetime) -> bool:
+    """Note the error; give up after MAX_ATTEMPTS. Returns True when it failed for good."""
+    message.last_error = f"{type(error).__name__}: {error}"[:2000]
+    if message.attempts >= MAX_ATTEMPTS:
+        message.status = OutboxStatus.FAILED
+    else:
+        message.next_attempt_at = now + backoff(message.attempts)
+    db.session.commit()
+    log.warning(
+        "email not sent",
+        extra={"message_id": message.id, "error": message.last_error, "attempts": message.attempts},
+    )
+    return message.status == OutboxStatus.FAILED
+
+
+def _mark_sent(message: OutboxMessage, now: datetime) -> None:
+    message.status = OutboxStatus.SENT
+    message.sent_at = now
+    message.last_error = ""
+    db.session.commit()
+
+
+def send_pending(*, now: datetime | None = None, batch_size: int = 500) -> SendResult:
+    """Send every pending message that is due, over one SMTP connection."""
+    now = now or utcnow()
+    result = SendResult()
+    smtp: smtplib.SMTP | None = None
+    try:
+        for message_id in _candidates(now, batch_size):
+            if not _claim(message_id, now):
+                continue
+            message = db.session.get(OutboxMessage, message_id)
+            if not current_app.config["MAIL_SERVER"]:
+                mail.write_eml(_email(message))
+                _mark_sent(message, now)
+                result.sent.append(message_id)
+                continue
+            try:
+                if smtp is None:
+                    smtp = mail.smtp_connection()
+            except CONNECTION_ERRORS as error:
+                _record_failure(message, error, now)
+                result.deferred.append(message_id)
+                break
+            try:
+                smtp.send_message(_email(message))
+            except REFUSALS as error:
+                failed = _record_failure(message, error, now)
+                (result.failed if failed else result.deferred).append(message_id)
+                if not _still_connected(smtp):
+                    break
+            except CONNECTION_ERRORS as error:
+                # The server went away mid-batch: this one and the rest wait for the next run.
+                _record_failure(message, error, now)
+                result.deferred.append(message_id)
+                break
+            else:
+                _mark_sent(message, now)
+                result.sent.append(message_id)
+    finally:
+        if smtp is not None:
+            with contextlib.suppress(*CONNECTION_ERRORS):
+                smtp.quit()
+    return result
+
+
+def _still_connected(smtp: smtplib.SMTP) -> bool:
+    try:
+        return smtp.noop()[0] == 250
+    except CONNECTION_ERRORS:
+        return False
+
+
+def resend(message: OutboxMessage) -> None:
+    """Put a failed message back in the queue (an administrator asked for it)."""
+    message.status = OutboxStatus.PENDING
+    message.attempts = 0
+    message.next_attempt_at = utcnow()

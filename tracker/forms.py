@@ -6,9 +6,10 @@ import enum
 from datetime import date
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput
-from wtforms import DateField
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovTextInput
+from wtforms import DateField, HiddenField, StringField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, ValidationError
 
 
 class EmptyForm(FlaskForm):
@@ -73,3 +74,33 @@ class UkDateField(DateField):
 
     def pre_validate(self, form) -> None:
         """Errors come from process_formdata; no extra check."""
+
+
+def no_control_characters(form, field) -> None:
+    """Refuse invisible control characters (tabs and new lines are fine in long text)."""
+    if field.data and any(ord(ch) < 32 and ch not in "\t\r\n" for ch in field.data):
+        raise ValidationError(f"{field.label.text} must not contain control characters")
+
+
+def title_field(label: str = "Title", *, max_length: int = 200) -> StringField:
+    """A required one-line title, trimmed, with GOV.UK messages."""
+    return StringField(
+        label,
+        widget=GovTextInput(),
+        filters=[strip_text],
+        validators=[
+            DataRequired(message=f"Enter a {label.lower()}"),
+            Length(max=max_length, message=f"{label} must be {max_length} characters or fewer"),
+            no_control_characters,
+        ],
+    )
+
+
+class VersionedForm(FlaskForm):
+    """An edit form that carries the version of the record it started from."""
+
+    version = HiddenField()
+
+    def version_number(self) -> int:
+        value = self.version.data or ""
+        return int(value) if value.isdigit() and len(value) < 10 else 0

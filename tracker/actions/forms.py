@@ -28,23 +28,14 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 
 from tracker.actions.models import TEXT_MAX, TITLE_MAX, Marking, Rag
 from tracker.auth.models import Organisation, User
-from tracker.forms import UkDateField, enum_choices, strip_text
-
-
-def no_control_characters(form, field) -> None:
-    """Refuse invisible control characters (tabs and new lines are fine in long text)."""
-    if field.data and any(ord(ch) < 32 and ch not in "\t\r\n" for ch in field.data):
-        raise ValidationError(f"{field.label.text} must not contain control characters")
-
-
-class VersionedForm(FlaskForm):
-    """An edit form that carries the version of the record it started from."""
-
-    version = HiddenField()
-
-    def version_number(self) -> int:
-        value = self.version.data or ""
-        return int(value) if value.isdigit() and len(value) < 10 else 0
+from tracker.forms import (
+    UkDateField,
+    VersionedForm,
+    enum_choices,
+    no_control_characters,
+    strip_text,
+    title_field,
+)
 
 
 class ActionForm(VersionedForm):
@@ -62,16 +53,7 @@ class ActionForm(VersionedForm):
             ),
         ],
     )
-    title = StringField(
-        "Title",
-        widget=GovTextInput(),
-        filters=[strip_text],
-        validators=[
-            DataRequired(message="Enter a title"),
-            Length(max=TITLE_MAX, message=f"Title must be {TITLE_MAX} characters or fewer"),
-            no_control_characters,
-        ],
-    )
+    title = title_field(max_length=TITLE_MAX)
     description = TextAreaField(
         "What was asked or promised",
         widget=GovCharacterCount(),

@@ -14,9 +14,9 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from tracker.actions.forms import VersionedForm, no_control_characters
+from tracker.actions.forms import VersionedForm
 from tracker.filters import format_date
-from tracker.forms import UkDateField, enum_choices, strip_text
+from tracker.forms import UkDateField, enum_choices, no_control_characters, strip_text
 from tracker.sources.models import TEXT_MAX, TITLE_MAX, RequestStatus
 
 RECIPIENT_MAX = 120

@@ -16,9 +16,9 @@ from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, Optional, Regexp, ValidationError
 
-from tracker.actions.forms import VersionedForm, no_control_characters
+from tracker.actions.forms import VersionedForm
 from tracker.db import db
-from tracker.forms import UkDateField, enum_choices, strip_text
+from tracker.forms import UkDateField, enum_choices, no_control_characters, strip_text, title_field
 from tracker.sources.models import (
     TEXT_MAX,
     TITLE_MAX,
@@ -63,16 +63,7 @@ class ReportForm(VersionedForm):
             Regexp(LETTERS_AND_DIGITS, message="Code can only contain letters and numbers"),
         ],
     )
-    title = StringField(
-        "Title",
-        widget=GovTextInput(),
-        filters=[strip_text],
-        validators=[
-            DataRequired(message="Enter a title"),
-            Length(max=TITLE_MAX, message=f"Title must be {TITLE_MAX} characters or fewer"),
-            no_control_characters,
-        ],
-    )
+    title = title_field(max_length=TITLE_MAX)
     report_type = RadioField(
         "Type of report",
         choices=enum_choices(ReportType),

@@ -14,8 +14,8 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import BooleanField, RadioField, StringField, SubmitField, TextAreaField, URLField
 from wtforms.validators import URL, DataRequired, Length, Optional
 
-from tracker.actions.forms import VersionedForm, no_control_characters
-from tracker.forms import UkDateField, enum_choices, strip_text
+from tracker.actions.forms import VersionedForm
+from tracker.forms import UkDateField, enum_choices, no_control_characters, strip_text, title_field
 from tracker.sources.models import TEXT_MAX, TITLE_MAX, URL_MAX, MeetingKind
 
 
@@ -27,16 +27,7 @@ class MeetingForm(VersionedForm):
         validators=[DataRequired(message="Choose the type of meeting")],
     )
     held_on = UkDateField("Date of the meeting")
-    title = StringField(
-        "Title",
-        widget=GovTextInput(),
-        filters=[strip_text],
-        validators=[
-            DataRequired(message="Enter a title"),
-            Length(max=TITLE_MAX, message=f"Title must be {TITLE_MAX} characters or fewer"),
-            no_control_characters,
-        ],
-    )
+    title = title_field(max_length=TITLE_MAX)
     themes = TextAreaField(
         "Themes",
         description="One theme per line.",

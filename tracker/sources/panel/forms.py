@@ -15,8 +15,8 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import BooleanField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from tracker.actions.forms import VersionedForm, no_control_characters
-from tracker.forms import UkDateField, enum_choices, strip_text
+from tracker.actions.forms import VersionedForm
+from tracker.forms import UkDateField, enum_choices, no_control_characters, strip_text
 from tracker.sources.models import TEXT_MAX, TITLE_MAX, PanelItemKind
 
 

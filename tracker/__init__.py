@@ -122,6 +122,7 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.auth.views import bp as auth_bp
     from tracker.main.views import bp as main_bp
     from tracker.reminders.views import bp as reminders_bp
+    from tracker.reports.views import bp as reports_bp
     from tracker.settings.views import bp as settings_bp
     from tracker.sources.adhoc.views import bp as adhoc_bp
     from tracker.sources.hmicfrs.views import bp as hmicfrs_bp
@@ -140,6 +141,7 @@ def _register_blueprints(app: Flask) -> None:
         hmicfrs_bp,
         settings_bp,
         reminders_bp,
+        reports_bp,
     ):
         app.register_blueprint(blueprint)
 

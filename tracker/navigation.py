@@ -29,6 +29,7 @@ def navigation_for(user: Any) -> list[dict[str, Any]]:
         NavItem("Requests", "adhoc_requests.index", "adhoc_requests"),
         NavItem("Panel", "panel_items.index", "panel_items"),
         NavItem("HMICFRS", "hmicfrs.index", "hmicfrs"),
+        NavItem("Reports", "reports.index", "reports"),
     ]
     if policy.can_view_audit(user):
         items.append(NavItem("Audit trail", "audit.index", "audit"))

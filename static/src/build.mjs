@@ -24,6 +24,8 @@ const moj = join(root, "node_modules", "@ministryofjustice", "frontend", "moj");
 cpSync(join(govuk, "govuk-frontend.min.js"), out("js", "govuk-frontend.min.js"));
 cpSync(join(moj, "moj-frontend.min.js"), out("js", "moj-frontend.min.js"));
 cpSync(join(root, "static", "src", "app.mjs"), out("js", "app.mjs"));
+// Print styles for PDF reports, used by WeasyPrint only.
+cpSync(join(root, "static", "src", "report.css"), out("css", "report.css"));
 // MOJ Frontend's images (filter and sort icons). GOV.UK's crown images are not copied.
 cpSync(join(moj, "assets"), out("assets"), { recursive: true });
 

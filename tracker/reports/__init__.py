@@ -1,0 +1,1 @@
+"""Progress reports: HTML previews and PDFs from the same templates (WeasyPrint)."""

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from tracker import policy
 from tracker.actions import services
@@ -43,6 +44,13 @@ from tracker.db import db
 from tracker.errors import ConflictError, PermissionDeniedError
 from tracker.policy import can_create_actions, can_view_lists
 from tracker.reminders.queries import reminders_about
+from tracker.reports.exports import (
+    ACTION_COLUMNS,
+    OPCC_ONLY_COLUMNS,
+    action_records,
+    to_csv,
+    to_xlsx,
+)
 from tracker.security import permission_required
 from tracker.settings.services import get_setting
 
@@ -60,6 +68,45 @@ def dashboard():
     return render_template(
         "actions/dashboard.html", counts=counts, chart=rag_chart(counts["by_source_rag"])
     )
+
+
+@bp.route("/export.<any(csv, xlsx):file_format>")
+@permission_required(can_view_lists)
+def export(file_format: str):
+    """The filtered, sorted list (every page) as CSV or XLSX."""
+    filters = ActionFilters.from_args(request.args)
+    amber_days = int(get_setting("amber_days"))
+    query = sorted_actions(
+        filtered_actions(current_user, filters, today=today(), amber_days=amber_days),
+        filters.sort,
+        today=today(),
+    )
+    rows = db.session.execute(
+        with_list_columns(query, today=today(), amber_days=amber_days).options(*EXPORT_LOADS)
+    ).all()
+    latest = latest_updates(current_user, [row.Action.id for row in rows])
+    with_notes = policy.can_see_opcc_notes(current_user)
+    columns = ACTION_COLUMNS + (OPCC_ONLY_COLUMNS if with_notes else [])
+    records = action_records(rows, latest, with_opcc_notes=with_notes)
+    if file_format == "csv":
+        body, mimetype = to_csv(columns, records), "text/csv"
+    else:
+        body = to_xlsx(columns, records, sheet="Actions")
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="actions-{today().isoformat()}.{file_format}"'
+    )
+    return response
+
+
+EXPORT_LOADS = (
+    selectinload(Action.tags),
+    selectinload(Action.meeting),
+    selectinload(Action.adhoc_request),
+    selectinload(Action.panel_item),
+    selectinload(Action.finding),
+)
 
 
 @bp.route("/")

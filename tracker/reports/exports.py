@@ -1,0 +1,121 @@
+"""CSV and XLSX exports of action lists, with stable column names and safe cells.
+
+The column names are a contract: the spreadsheet import reads the same ones. Dates
+are ISO 8601. Any text cell starting with =, +, -, @, a tab or a carriage return is
+prefixed with an apostrophe so spreadsheet programs never run it as a formula.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from openpyxl import Workbook
+
+from tracker.actions.models import Action
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+ACTION_COLUMNS = [
+    "reference",
+    "title",
+    "description",
+    "source_type",
+    "source",
+    "owner_email",
+    "owner_name",
+    "owning_organisation",
+    "lead_role",
+    "raised_on",
+    "due_on",
+    "original_due_on",
+    "status",
+    "rag",
+    "days_overdue",
+    "marking",
+    "opcc_only",
+    "tags",
+    "closed_on",
+    "latest_update",
+]
+OPCC_ONLY_COLUMNS = ["opcc_note"]
+
+
+def safe_cell(value: Any) -> Any:
+    """A value as it should be written to a spreadsheet cell."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, int | float):
+        return value
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _source_label(action: Action) -> str:
+    source = action.source
+    if source is None:
+        return ""
+    for attribute in ("title", "subject", "reference"):
+        if getattr(source, attribute, None):
+            return getattr(source, attribute)
+    return str(getattr(source, "text", ""))[:100]
+
+
+def action_records(rows: Iterable[Any], latest: dict[int, Any], *, with_opcc_notes: bool):
+    """One dict per action row (rows carry .Action, .rag and .days_overdue)."""
+    for row in rows:
+        action = row.Action
+        record = {
+            "reference": action.reference,
+            "title": action.title,
+            "description": action.description,
+            "source_type": action.source_type.value,
+            "source": _source_label(action),
+            "owner_email": action.owner.email,
+            "owner_name": action.owner.name,
+            "owning_organisation": action.owning_organisation.value,
+            "lead_role": action.lead_role,
+            "raised_on": action.raised_on,
+            "due_on": action.due_on,
+            "original_due_on": action.original_due_on,
+            "status": action.status.value,
+            "rag": row.rag,
+            "days_overdue": row.days_overdue,
+            "marking": action.marking.label,
+            "opcc_only": action.opcc_only,
+            "tags": "; ".join(t.name for t in action.tags),
+            "closed_on": action.closed_on,
+            "latest_update": latest[action.id].text if action.id in latest else "",
+        }
+        if with_opcc_notes:
+            record["opcc_note"] = action.opcc_note
+        yield record
+
+
+def to_csv(columns: list[str], records: Iterable[dict[str, Any]]) -> bytes:
+    """UTF-8 CSV with a byte-order mark so Excel reads accents correctly."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(columns)
+    for record in records:
+        writer.writerow([safe_cell(record.get(column)) for column in columns])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def to_xlsx(columns: list[str], records: Iterable[dict[str, Any]], *, sheet: str) -> bytes:
+    """An XLSX workbook with one sheet, a header row and text cells kept as text."""
+    workbook = Workbook(write_only=True)
+    worksheet = workbook.create_sheet(title=sheet[:31])
+    worksheet.append(columns)
+    for record in records:
+        worksheet.append([safe_cell(record.get(column)) for column in columns])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

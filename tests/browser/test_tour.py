@@ -31,6 +31,12 @@ def test_officer_tour_of_sources_forms_and_errors(ui, app, runner, officer):
         ui.page.get_by_role("link", name="Change details").click()
     ui.settle()
     ui.click("Audit trail", role="link")
+    ui.click("Reports", role="link")
+    ui.click("Police and Crime Panel follow-up report", role="link")
+    ui.click("Reports", role="link")
+    ui.page.locator("main ul.govuk-list a.govuk-link").last.click()  # a meeting's matters arising
+    ui.settle()
+    assert ui.heading.startswith("Matters arising")
 
 
 def test_reminder_pages(ui, runner):

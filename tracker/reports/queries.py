@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from tracker import policy
-from tracker.actions.models import Action, Marking
+from tracker.actions.models import COMPLETE_STATUSES, Action, ActionUpdate, Marking
 from tracker.actions.queries import latest_updates, rag_of
 from tracker.db import db
 from tracker.settings.services import get_setting
-from tracker.sources.models import PanelItem
+from tracker.sources.models import Meeting, PanelItem
 from tracker.sources.queries import visible_sources
 
 MARKING_ORDER = [Marking.OFFICIAL, Marking.OFFICIAL_SENSITIVE]
@@ -98,4 +98,59 @@ def panel_follow_up(
         counts=counts,
         marking=highest_marking([a.marking for a, _ in action_rows]),
         meeting_dates=meeting_dates,
+    )
+
+
+@dataclass
+class MattersArising:
+    """Actions from earlier meetings of the same kind, for a meeting's pack."""
+
+    meeting: Meeting
+    previous: Meeting | None
+    rows: list[tuple[Action, str, list[ActionUpdate]]]  # (action, rag, updates since)
+    marking: Marking
+
+
+def matters_arising(user: Any, meeting: Meeting, *, today: date) -> MattersArising:
+    """Actions from earlier meetings of the same kind still open, or closed since the
+    previous meeting, each with the updates posted since the previous meeting."""
+    previous = db.session.scalar(
+        visible_sources(user, Meeting)
+        .where(Meeting.kind == meeting.kind, Meeting.held_on < meeting.held_on)
+        .order_by(Meeting.held_on.desc(), Meeting.id.desc())
+        .limit(1)
+    )
+    since = previous.held_on if previous else date.min
+    rag = rag_of(today, int(get_setting("amber_days")))
+    found = db.session.execute(
+        select(Action, rag.label("rag"))
+        .join(Meeting, Action.meeting_id == Meeting.id)
+        .where(
+            policy.action_visibility(user),
+            Meeting.kind == meeting.kind,
+            Meeting.held_on < meeting.held_on,
+            or_(~Action.status.in_(COMPLETE_STATUSES), Action.closed_on >= since),
+        )
+        .options(selectinload(Action.owner), selectinload(Action.meeting))
+        .order_by(Meeting.held_on, Action.meeting_item_no, Action.id)
+    ).all()
+    ids = [action.id for action, _ in found]
+    updates: dict[int, list[ActionUpdate]] = {i: [] for i in ids}
+    if ids:
+        start = datetime.combine(since, time.min, tzinfo=UTC) if previous else None
+        query = (
+            select(ActionUpdate)
+            .where(ActionUpdate.action_id.in_(ids), policy.update_visibility(user))
+            .options(selectinload(ActionUpdate.author))
+            .order_by(ActionUpdate.id)
+        )
+        if start is not None:
+            query = query.where(ActionUpdate.created_at >= start)
+        for update in db.session.scalars(query):
+            updates[update.action_id].append(update)
+    return MattersArising(
+        meeting=meeting,
+        previous=previous,
+        rows=[(action, rag_value, updates[action.id]) for action, rag_value in found],
+        marking=highest_marking([action.marking for action, _ in found]),
     )

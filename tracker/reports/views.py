@@ -8,10 +8,13 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from tracker.clock import today
+from tracker.db import db
 from tracker.policy import can_view_lists
-from tracker.reports.queries import panel_follow_up
+from tracker.reports.queries import matters_arising, panel_follow_up
 from tracker.reports.render import pdf_response, render_pdf
 from tracker.security import permission_required
+from tracker.sources.models import Meeting
+from tracker.sources.queries import get_source_or_404, visible_sources
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -55,7 +58,37 @@ def _panel_context() -> dict:
 @bp.route("/")
 @permission_required(can_view_lists)
 def index():
-    return render_template("reports/index.html")
+    meetings = db.session.scalars(
+        visible_sources(current_user, Meeting).order_by(Meeting.held_on.desc())
+    ).all()
+    return render_template("reports/index.html", meetings=meetings)
+
+
+def _matters_context(meeting_id: int) -> dict:
+    meeting = get_source_or_404(Meeting, meeting_id)
+    report = matters_arising(current_user, meeting, today=today())
+    return {
+        "report": report,
+        "marking": report.marking,
+        "produced_on": today(),
+        "title": f"Matters arising: {meeting.title}",
+    }
+
+
+@bp.route("/meetings/<int:meeting_id>")
+@permission_required(can_view_lists)
+def matters(meeting_id: int):
+    return render_template("reports/matters.html", **_matters_context(meeting_id))
+
+
+@bp.route("/meetings/<int:meeting_id>.pdf")
+@permission_required(can_view_lists)
+def matters_pdf(meeting_id: int):
+    context = _matters_context(meeting_id)
+    html = render_template("reports/matters_pdf.html", **context)
+    return pdf_response(
+        render_pdf(html), name=f"matters-arising-{meeting_id}", produced_on=context["produced_on"]
+    )
 
 
 @bp.route("/panel")

@@ -34,6 +34,8 @@ def test_officer_tour_of_sources_forms_and_errors(ui, app, runner, officer):
     ui.click("Reports", role="link")
     ui.click("Police and Crime Panel follow-up report", role="link")
     ui.click("Reports", role="link")
+    ui.click("HMICFRS progress report", role="link")
+    ui.click("Reports", role="link")
     ui.page.locator("main ul.govuk-list a.govuk-link").last.click()  # a meeting's matters arising
     ui.settle()
     assert ui.heading.startswith("Matters arising")

@@ -15,7 +15,7 @@ from tracker.actions.models import COMPLETE_STATUSES, Action, ActionUpdate, Mark
 from tracker.actions.queries import latest_updates, rag_of
 from tracker.db import db
 from tracker.settings.services import get_setting
-from tracker.sources.models import Meeting, PanelItem
+from tracker.sources.models import Finding, HmicfrsReport, Meeting, PanelItem
 from tracker.sources.queries import visible_sources
 
 MARKING_ORDER = [Marking.OFFICIAL, Marking.OFFICIAL_SENSITIVE]
@@ -153,4 +153,68 @@ def matters_arising(user: Any, meeting: Meeting, *, today: date) -> MattersArisi
         previous=previous,
         rows=[(action, rag_value, updates[action.id]) for action, rag_value in found],
         marking=highest_marking([action.marking for action, _ in found]),
+    )
+
+
+@dataclass
+class FindingProgress:
+    finding: Finding
+    actions: list[tuple[Action, str]]
+    children: list[FindingProgress] = field(default_factory=list)
+
+
+@dataclass
+class ReportProgress:
+    report: HmicfrsReport
+    findings: list[FindingProgress]  # causes of concern (with their recommendations), then the rest
+
+
+@dataclass
+class HmicfrsProgress:
+    reports: list[ReportProgress]
+    marking: Marking
+
+
+def hmicfrs_progress(user: Any, *, report_id: int | None, today: date) -> HmicfrsProgress:
+    """Per report: causes of concern with their recommendations, AFIs, actions and status."""
+    reports_query = visible_sources(user, HmicfrsReport).order_by(HmicfrsReport.published_on.desc())
+    if report_id:
+        reports_query = reports_query.where(HmicfrsReport.id == report_id)
+    reports = db.session.scalars(reports_query).all()
+    findings = (
+        db.session.scalars(
+            visible_sources(user, Finding)
+            .where(Finding.report_id.in_([r.id for r in reports]))
+            .order_by(Finding.id)
+        ).all()
+        if reports
+        else []
+    )
+    rag = rag_of(today, int(get_setting("amber_days")))
+    action_rows = (
+        db.session.execute(
+            select(Action, rag.label("rag"))
+            .where(Action.finding_id.in_([f.id for f in findings]), policy.action_visibility(user))
+            .options(selectinload(Action.owner))
+            .order_by(Action.reference)
+        ).all()
+        if findings
+        else []
+    )
+    by_finding: dict[int, list[tuple[Action, str]]] = {f.id: [] for f in findings}
+    for action, rag_value in action_rows:
+        by_finding[action.finding_id].append((action, rag_value))
+    progress = {f.id: FindingProgress(f, by_finding[f.id]) for f in findings}
+    roots: dict[int, list[FindingProgress]] = {r.id: [] for r in reports}
+    for finding in findings:
+        node = progress[finding.id]
+        if finding.parent_id in progress:
+            progress[finding.parent_id].children.append(node)
+        else:
+            roots[finding.report_id].append(node)
+    for nodes in roots.values():
+        nodes.sort(key=lambda n: (not n.finding.kind.is_cause_of_concern, n.finding.id))
+    return HmicfrsProgress(
+        reports=[ReportProgress(r, roots[r.id]) for r in reports],
+        marking=highest_marking([a.marking for a, _ in action_rows]),
     )

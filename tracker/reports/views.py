@@ -10,10 +10,10 @@ from flask_login import current_user
 from tracker.clock import today
 from tracker.db import db
 from tracker.policy import can_view_lists
-from tracker.reports.queries import matters_arising, panel_follow_up
+from tracker.reports.queries import hmicfrs_progress, matters_arising, panel_follow_up
 from tracker.reports.render import pdf_response, render_pdf
 from tracker.security import permission_required
-from tracker.sources.models import Meeting
+from tracker.sources.models import HmicfrsReport, Meeting
 from tracker.sources.queries import get_source_or_404, visible_sources
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -73,6 +73,39 @@ def _matters_context(meeting_id: int) -> dict:
         "produced_on": today(),
         "title": f"Matters arising: {meeting.title}",
     }
+
+
+def _hmicfrs_context() -> dict:
+    report_id = request.args.get("report", type=int)
+    progress = hmicfrs_progress(current_user, report_id=report_id, today=today())
+    reports = db.session.scalars(
+        visible_sources(current_user, HmicfrsReport).order_by(HmicfrsReport.published_on.desc())
+    ).all()
+    return {
+        "progress": progress,
+        "marking": progress.marking,
+        "produced_on": today(),
+        "title": "HMICFRS progress report",
+        "all_reports": reports,
+        "report_id": report_id,
+        "query": {"report": report_id} if report_id else {},
+    }
+
+
+@bp.route("/hmicfrs")
+@permission_required(can_view_lists)
+def hmicfrs():
+    return render_template("reports/hmicfrs.html", **_hmicfrs_context())
+
+
+@bp.route("/hmicfrs.pdf")
+@permission_required(can_view_lists)
+def hmicfrs_pdf():
+    context = _hmicfrs_context()
+    html = render_template("reports/hmicfrs_pdf.html", **context)
+    return pdf_response(
+        render_pdf(html), name="hmicfrs-progress", produced_on=context["produced_on"]
+    )
 
 
 @bp.route("/meetings/<int:meeting_id>")

@@ -109,3 +109,41 @@ def test_opcc_export_includes_notes(app, client, login_as, officer, liaison):
 def test_unknown_format_is_404(client, login_as, officer):
     login_as(officer)
     assert client.get("/actions/export.pdf").status_code == 404
+
+
+def test_each_source_type_exports_with_its_columns(app, client, login_as, officer):
+    from tests.factories import make_adhoc_request, make_finding, make_panel_item, make_report
+    from tracker.reports.exports import SOURCE_COLUMNS
+    from tracker.sources.models import FindingKind
+
+    make_meeting(app, title="=cmd|' /C calc'!A0")
+    make_adhoc_request(app, subject="Crime in Pershore")
+    make_panel_item(app, text="Front-line officers")
+    report = make_report(app, code="PEEL22")
+    concern = make_finding(app, report, reference="CoC1", kind=FindingKind.CAUSE_OF_CONCERN)
+    make_finding(app, report, reference="R1", parent_id=concern.id)
+    login_as(officer)
+    for kind in SOURCE_COLUMNS:
+        response = client.get(f"/reports/export/{kind}.csv")
+        assert response.status_code == 200, kind
+        rows = read_csv(response)
+        assert list(rows[0]) == SOURCE_COLUMNS[kind]
+        assert rows, kind
+    meetings = read_csv(client.get("/reports/export/meetings.csv"))
+    assert meetings[0]["title"].startswith("'=")
+    findings = read_xlsx(client.get("/reports/export/findings.xlsx"))
+    assert {(f["reference"], f["cause_of_concern"]) for f in findings} == {
+        ("CoC1", None),
+        ("R1", "CoC1"),
+    }
+
+
+def test_source_exports_respect_visibility(app, client, login_as, clerk):
+    from tests.factories import make_panel_item
+
+    make_panel_item(app, text="Published item", published=True)
+    make_panel_item(app, text="Draft item", published=False)
+    login_as(clerk)
+    texts = [row["text"] for row in read_csv(client.get("/reports/export/panel_items.csv"))]
+    assert texts == ["Published item"]
+    assert client.get("/reports/export/users.csv").status_code == 404

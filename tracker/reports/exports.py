@@ -119,3 +119,70 @@ def to_xlsx(columns: list[str], records: Iterable[dict[str, Any]], *, sheet: str
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+# Sources --------------------------------------------------------------------------------
+
+SOURCE_COLUMNS: dict[str, list[str]] = {
+    "meetings": [
+        "id",
+        "kind",
+        "held_on",
+        "title",
+        "themes",
+        "chair",
+        "attendees",
+        "minutes_url",
+        "published",
+    ],
+    "adhoc_requests": [
+        "id",
+        "subject",
+        "detail",
+        "sent_on",
+        "recipient",
+        "response_due_on",
+        "due_override_reason",
+        "response_received_on",
+        "response",
+        "status",
+    ],
+    "panel_items": [
+        "id",
+        "panel_meeting_on",
+        "agenda_item",
+        "kind",
+        "text",
+        "response_due_on",
+        "pcc_response",
+        "pcc_response_on",
+        "published",
+    ],
+    "findings": [
+        "id",
+        "report_code",
+        "report_title",
+        "kind",
+        "reference",
+        "text",
+        "cause_of_concern",
+        "inspectorate_status",
+    ],
+}
+
+
+def source_records(kind: str, sources: Iterable[Any]) -> Iterable[dict[str, Any]]:
+    """One dict per source record, under the stable column names for `kind`."""
+    for source in sources:
+        record = {}
+        for column in SOURCE_COLUMNS[kind]:
+            if column == "report_code":
+                value = source.report.code
+            elif column == "report_title":
+                value = source.report.title
+            elif column == "cause_of_concern":
+                value = source.parent.reference if source.parent else ""
+            else:
+                value = getattr(source, column)
+            record[column] = value.value if hasattr(value, "value") else value
+        yield record

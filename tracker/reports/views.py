@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, Response, render_template, request
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from tracker.clock import today
 from tracker.db import db
 from tracker.policy import can_view_lists
+from tracker.reports.exports import SOURCE_COLUMNS, source_records, to_csv, to_xlsx
 from tracker.reports.queries import hmicfrs_progress, matters_arising, panel_follow_up
 from tracker.reports.render import pdf_response, render_pdf
 from tracker.security import permission_required
-from tracker.sources.models import HmicfrsReport, Meeting
+from tracker.sources.models import AdhocRequest, Finding, HmicfrsReport, Meeting, PanelItem
 from tracker.sources.queries import get_source_or_404, visible_sources
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -106,6 +108,42 @@ def hmicfrs_pdf():
     return pdf_response(
         render_pdf(html), name="hmicfrs-progress", produced_on=context["produced_on"]
     )
+
+
+SOURCE_EXPORTS = {
+    "meetings": (Meeting, Meeting.held_on),
+    "adhoc_requests": (AdhocRequest, AdhocRequest.sent_on),
+    "panel_items": (PanelItem, PanelItem.panel_meeting_on),
+    "findings": (Finding, Finding.report_id),
+}
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+EXPORT_URL = (
+    "/export/<any(meetings, adhoc_requests, panel_items, findings):kind>"
+    ".<any(csv, xlsx):file_format>"
+)
+
+
+@bp.route(EXPORT_URL)
+@permission_required(can_view_lists)
+def export_sources(kind: str, file_format: str):
+    """Every record of one source type the user may see, as CSV or XLSX."""
+    model, order = SOURCE_EXPORTS[kind]
+    query = visible_sources(current_user, model).order_by(order, model.id)
+    if model is Finding:
+        query = query.options(selectinload(Finding.report), selectinload(Finding.parent))
+    records = source_records(kind, db.session.scalars(query))
+    columns = SOURCE_COLUMNS[kind]
+    if file_format == "csv":
+        body, mimetype = to_csv(columns, records), "text/csv"
+    else:
+        body, mimetype = to_xlsx(columns, records, sheet=kind), XLSX_MIMETYPE
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{kind.replace("_", "-")}-{today().isoformat()}.{file_format}"'
+    )
+    return response
 
 
 @bp.route("/meetings/<int:meeting_id>")

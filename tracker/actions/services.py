@@ -93,6 +93,11 @@ def _source_type(source: Source) -> SourceType:
 _PREFIX = {SourceType.MEETING: "AA", SourceType.ADHOC: "AR", SourceType.PANEL: "PCP"}
 
 
+def _audit(action: Action, by: User, what: str, **details: Any) -> None:
+    """Record an audit event about `action` (summary, changes and version as keywords)."""
+    record(actor=by, entity_type="action", entity_id=action.id, action=what, **details)
+
+
 def next_reference(source: Source, raised_on: date) -> str:
     """A readable reference: AA-2023-014, AR-2023-003, PCP-2023-007 or HM-PEEL22-R3."""
     source_type = _source_type(source)
@@ -153,11 +158,10 @@ def create_action(
         action.meeting_item_no = (highest or 0) + 1
     db.session.add(action)
     db.session.flush()
-    record(
-        actor=by,
-        entity_type="action",
-        entity_id=action.id,
-        action="created",
+    _audit(
+        action,
+        by,
+        "created",
         summary=f"{action.reference} raised",
         changes=diff({}, _snapshot(action)),
         version=action.version,
@@ -195,11 +199,10 @@ def edit_action(action: Action, details: ActionDetails, *, by: User, expected_ve
     if not changes:
         return
     db.session.flush()
-    record(
-        actor=by,
-        entity_type="action",
-        entity_id=action.id,
-        action="updated",
+    _audit(
+        action,
+        by,
+        "updated",
         changes=changes,
         version=action.version,
     )
@@ -235,11 +238,10 @@ def transition(
     )
     db.session.add(update)
     db.session.flush()
-    record(
-        actor=by,
-        entity_type="action",
-        entity_id=action.id,
-        action="status_changed",
+    _audit(
+        action,
+        by,
+        "status_changed",
         summary=note,
         changes={"status": [previous.value, target.value]},
         version=action.version,
@@ -262,11 +264,10 @@ def add_update(
     )
     db.session.add(update)
     db.session.flush()
-    record(
-        actor=by,
-        entity_type="action",
-        entity_id=action.id,
-        action="update_added",
+    _audit(
+        action,
+        by,
+        "update_added",
         summary=text.strip()[:500],
         changes={"rag": [None, rag.value]} if rag else None,
     )
@@ -301,13 +302,7 @@ def edit_update(update: ActionUpdate, *, by: User, text: str, now: datetime | No
     old = update.text
     update.text = text.strip()
     update.edited_at = now or utcnow()
-    record(
-        actor=by,
-        entity_type="action",
-        entity_id=update.action_id,
-        action="update_corrected",
-        changes={"update_text": [old, update.text]},
-    )
+    _audit(update.action, by, "update_corrected", changes={"update_text": [old, update.text]})
 
 
 def request_extension(
@@ -329,11 +324,10 @@ def request_extension(
     )
     db.session.add(extension)
     db.session.flush()
-    record(
-        actor=by,
-        entity_type="action",
-        entity_id=action.id,
-        action="extension_requested",
+    _audit(
+        action,
+        by,
+        "extension_requested",
         summary=reason.strip()[:500],
         changes={"due_on": [action.due_on.isoformat(), proposed_due_on.isoformat()]},
     )
@@ -358,11 +352,10 @@ def decide_extension(extension: ExtensionRequest, *, by: User, approve: bool, no
         changes = {"due_on": [action.due_on.isoformat(), extension.proposed_due_on.isoformat()]}
         action.due_on = extension.proposed_due_on
     db.session.flush()
-    record(
-        actor=by,
-        entity_type="action",
-        entity_id=action.id,
-        action="extension_approved" if approve else "extension_declined",
+    _audit(
+        action,
+        by,
+        "extension_approved" if approve else "extension_declined",
         summary=note.strip()[:500],
         changes=changes,
         version=action.version,

@@ -3,7 +3,9 @@
 from tracker.actions.models import Action, ActionUpdate, ExtensionRequest, Tag, action_tags
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import LoginAttempt, User
+from tracker.imports.models import ImportBatch
 from tracker.reminders.models import OutboxMessage, ReminderItem, ReminderOptOut
+from tracker.reports.models import ReportJob
 from tracker.settings.models import Setting
 from tracker.sources.models import AdhocRequest, Finding, HmicfrsReport, Meeting, PanelItem
 
@@ -15,12 +17,14 @@ __all__ = [
     "ExtensionRequest",
     "Finding",
     "HmicfrsReport",
+    "ImportBatch",
     "LoginAttempt",
     "Meeting",
     "OutboxMessage",
     "PanelItem",
     "ReminderItem",
     "ReminderOptOut",
+    "ReportJob",
     "Setting",
     "Tag",
     "User",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db import db, utcnow
@@ -21,6 +21,8 @@ class AuditEvent(db.Model):
     __table_args__ = (
         Index("ix_audit_events_entity", "entity_type", "entity_id"),
         Index("ix_audit_events_occurred_at", "occurred_at"),
+        Index("ix_audit_events_batch_id", "batch_id"),
+        UniqueConstraint("chain_seq"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -35,6 +37,13 @@ class AuditEvent(db.Model):
     # {"field": [old, new], ...} with values rendered as JSON-safe scalars.
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     ip_address: Mapped[str | None] = mapped_column(String(45))
+    # The import batch that made this change, if any (so a batch can be listed and undone).
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
+    # Tamper evidence: events form a hash chain in chain_seq order. Each event's hash
+    # covers its own content and the previous event's hash.
+    chain_seq: Mapped[int | None]
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
 
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
 

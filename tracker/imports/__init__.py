@@ -1,0 +1,1 @@
+"""Importing action logs, Panel items and HMICFRS findings from spreadsheets."""

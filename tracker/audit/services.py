@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from typing import Any
 
@@ -10,6 +13,19 @@ from flask import has_request_context
 
 from tracker.audit.models import AuditEvent
 from tracker.db import db
+
+# The import batch whose commit (or undo) is running, so every event it causes is tagged.
+_current_batch: ContextVar[int | None] = ContextVar("current_import_batch", default=None)
+
+
+@contextmanager
+def import_batch(batch_id: int) -> Iterator[None]:
+    """Tag every audit event recorded inside the block with the import batch."""
+    token = _current_batch.set(batch_id)
+    try:
+        yield
+    finally:
+        _current_batch.reset(token)
 
 
 def _plain(value: Any) -> Any:
@@ -52,6 +68,7 @@ def record(
         summary=summary,
         changes=changes or {},
         ip_address=client_address() if has_request_context() else None,
+        batch_id=_current_batch.get(),
     )
     db.session.add(event)
     return event

@@ -120,6 +120,7 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.audit.views import bp as audit_bp
     from tracker.auth.admin_views import bp as users_bp
     from tracker.auth.views import bp as auth_bp
+    from tracker.imports.views import bp as imports_bp
     from tracker.main.views import bp as main_bp
     from tracker.reminders.views import bp as reminders_bp
     from tracker.reports.views import bp as reports_bp
@@ -142,12 +143,15 @@ def _register_blueprints(app: Flask) -> None:
         settings_bp,
         reminders_bp,
         reports_bp,
+        imports_bp,
     ):
         app.register_blueprint(blueprint)
 
 
 def _register_cli(app: Flask) -> None:
+    from tracker.audit.cli import audit_cli
     from tracker.auth.cli import users_cli
+    from tracker.backup import backup_command, restore_command
     from tracker.demo import seed_demo_command
     from tracker.reminders.cli import reminders_cli, scheduler_command
 
@@ -155,3 +159,6 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(reminders_cli)
     app.cli.add_command(scheduler_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(audit_cli)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

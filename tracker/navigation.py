@@ -31,6 +31,8 @@ def navigation_for(user: Any) -> list[dict[str, Any]]:
         NavItem("HMICFRS", "hmicfrs.index", "hmicfrs"),
         NavItem("Reports", "reports.index", "reports"),
     ]
+    if policy.can_import(user):
+        items.append(NavItem("Import", "imports.index", "imports"))
     if policy.can_view_audit(user):
         items.append(NavItem("Audit trail", "audit.index", "audit"))
     if policy.can_manage_users(user):

@@ -189,7 +189,13 @@ def can_view_lists(user: AnyUser) -> bool:
     return is_signed_in(user)
 
 
+def can_import(user: AnyUser) -> bool:
+    """Upload spreadsheets of actions, Panel items or findings (OPCC staff and admins)."""
+    return is_opcc(user)
+
+
 TEMPLATE_GLOBALS = {
+    "can_import": can_import,
     "can_manage_users": can_manage_users,
     "can_manage_settings": can_manage_settings,
     "can_view_audit": can_view_audit,

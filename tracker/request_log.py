@@ -32,6 +32,9 @@ def configure_logging(level: str) -> None:
     root.setLevel(level.upper())
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # WeasyPrint reports every layout step at INFO; only its warnings matter here.
+    logging.getLogger("weasyprint").setLevel(logging.WARNING)
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 
 def init_app(app: Flask) -> None:

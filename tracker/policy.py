@@ -52,6 +52,11 @@ def can_view_audit(user: AnyUser) -> bool:
     return has_role(user, Role.ADMIN, Role.OPCC_OFFICER)
 
 
+def can_verify_audit(user: AnyUser) -> bool:
+    """Check the audit trail's hash chain for tampering."""
+    return has_role(user, Role.ADMIN)
+
+
 def can_change_user(actor: AnyUser, target: User) -> bool:
     """Edit another user's role or status; nobody may lock themselves out."""
     return can_manage_users(actor) and actor.id != target.id  # type: ignore[union-attr]
@@ -199,6 +204,7 @@ TEMPLATE_GLOBALS = {
     "can_manage_users": can_manage_users,
     "can_manage_settings": can_manage_settings,
     "can_view_audit": can_view_audit,
+    "can_verify_audit": can_verify_audit,
     "can_change_user": can_change_user,
     "can_create_actions": can_create_actions,
     "can_edit_action": can_edit_action,

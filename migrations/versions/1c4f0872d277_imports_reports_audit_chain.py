@@ -75,6 +75,67 @@ def upgrade():
         batch_op.create_foreign_key(batch_op.f('fk_audit_events_batch_id_import_batches'), 'import_batches', ['batch_id'], ['id'])
 
     # ### end Alembic commands ###
+    _chain_existing_audit_events()
+
+
+# The audit events table as this revision leaves it, for the backfill below.
+_audit_events = sa.table(
+    'audit_events',
+    sa.column('id', sa.Integer()),
+    sa.column('occurred_at', sa.DateTime(timezone=True)),
+    sa.column('actor_id', sa.Integer()),
+    sa.column('entity_type', sa.String(40)),
+    sa.column('entity_id', sa.Integer()),
+    sa.column('entity_version', sa.Integer()),
+    sa.column('action', sa.String(40)),
+    sa.column('summary', sa.Text()),
+    sa.column('changes', sa.JSON()),
+    sa.column('ip_address', sa.String(45)),
+    sa.column('batch_id', sa.Integer()),
+    sa.column('chain_seq', sa.Integer()),
+    sa.column('prev_hash', sa.String(64)),
+    sa.column('hash', sa.String(64)),
+)
+
+
+def _chain_existing_audit_events(batch_size=1000):
+    """Put the events recorded before the chain existed into it, oldest (lowest id) first.
+
+    Uses the same hashing as the application (tracker.audit.chain), so `flask audit
+    verify` accepts the result. Rows are read in id order in batches, so a large trail
+    is never held in memory at once.
+    """
+    from tracker.audit.chain import CONTENT_COLUMNS, GENESIS_HASH, event_hash
+
+    connection = op.get_bind()
+    columns = [_audit_events.c.id, *(_audit_events.c[name] for name in CONTENT_COLUMNS)]
+    update = (
+        _audit_events.update()
+        .where(_audit_events.c.id == sa.bindparam('event_id'))
+        .values(
+            chain_seq=sa.bindparam('new_seq'),
+            prev_hash=sa.bindparam('new_prev_hash'),
+            hash=sa.bindparam('new_hash'),
+        )
+    )
+    seq, prev, last_id = 0, GENESIS_HASH, None
+    while True:
+        query = sa.select(*columns).order_by(_audit_events.c.id).limit(batch_size)
+        if last_id is not None:
+            query = query.where(_audit_events.c.id > last_id)
+        rows = connection.execute(query).all()
+        if not rows:
+            return
+        params = []
+        for row in rows:
+            seq += 1
+            digest = event_hash(row._mapping, chain_seq=seq, prev_hash=prev)
+            params.append(
+                {'event_id': row.id, 'new_seq': seq, 'new_prev_hash': prev, 'new_hash': digest}
+            )
+            prev = digest
+        connection.execute(update, params)
+        last_id = rows[-1].id
 
 
 def downgrade():

@@ -56,7 +56,12 @@ def record(
     changes: dict[str, list[Any]] | None = None,
     version: int | None = None,
 ) -> AuditEvent:
-    """Add an audit event to the session (the caller's unit of work commits it)."""
+    """Add an audit event to the session (the caller's unit of work commits it).
+
+    Its place in the hash chain (chain_seq, prev_hash, hash) is set when the session
+    flushes (tracker.audit.chain), so events added in bulk cost one head lookup per
+    transaction, not one per event.
+    """
     from tracker.security import client_address
 
     event = AuditEvent(

@@ -9,10 +9,12 @@ from flask import Blueprint, current_app, render_template, request
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from tracker.audit.chain import chain_status, verify_chain
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import User
 from tracker.db import db
-from tracker.policy import can_view_audit
+from tracker.forms import EmptyForm
+from tracker.policy import can_verify_audit, can_view_audit
 from tracker.security import permission_required
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
@@ -58,6 +60,18 @@ def index():
             "from": since.isoformat() if since else None,
             "to": until.isoformat() if until else None,
         },
+    )
+
+
+@bp.route("/integrity", methods=["GET", "POST"])
+@permission_required(can_verify_audit)
+def integrity():
+    """Chain counts on every view; the full hash check when an administrator asks."""
+    form = EmptyForm()
+    connection = db.session.connection()
+    report = verify_chain(connection) if form.validate_on_submit() else None
+    return render_template(
+        "audit/integrity.html", form=form, status=chain_status(connection), report=report
     )
 
 

@@ -1,0 +1,74 @@
+"""Upgrading a database whose audit trail predates the chain puts every event in it."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.engine import make_url
+
+from tracker import create_app
+from tracker.audit.chain import GENESIS_HASH
+from tracker.audit.models import AuditEvent
+from tracker.db import db
+
+BEFORE_CHAIN = "915376bec739"
+
+
+@pytest.fixture
+def fresh_database_url(database_url: str, tmp_path) -> Iterator[str]:
+    """A new empty database of the same kind as the test database."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        yield f"sqlite:///{tmp_path / 'chain-migration.sqlite3'}"
+        return
+    name = f"tracker_chain_{uuid.uuid4().hex[:8]}"
+    admin_engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin_engine.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin_engine.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin_engine.dispose()
+
+
+def test_upgrade_chains_existing_events_in_id_order(fresh_database_url):
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=fresh_database_url)
+    start = datetime(2023, 4, 1, 9, 0, tzinfo=UTC)
+    with app.app_context():
+        upgrade(revision=BEFORE_CHAIN)
+        with db.engine.begin() as connection:
+            for n in range(5):
+                connection.execute(
+                    text(
+                        "INSERT INTO audit_events (occurred_at, entity_type, entity_id, action, "
+                        "summary, changes) VALUES (:at, 'action', :n, 'updated', :summary, :c)"
+                    ),
+                    {
+                        "at": start + timedelta(minutes=n),
+                        "n": n,
+                        "summary": f"Change {n} \u2013 \u201cquoted\u201d",
+                        "c": '{"title": ["old", "new"]}',
+                    },
+                )
+        upgrade()
+        rows = db.session.execute(
+            select(
+                AuditEvent.id, AuditEvent.chain_seq, AuditEvent.prev_hash, AuditEvent.hash
+            ).order_by(AuditEvent.id)
+        ).all()
+        db.session.remove()
+    assert [row.chain_seq for row in rows] == [1, 2, 3, 4, 5]
+    assert rows[0].prev_hash == GENESIS_HASH
+    assert [row.prev_hash for row in rows[1:]] == [row.hash for row in rows[:-1]]
+    result = app.test_cli_runner().invoke(args=["audit", "verify"])
+    with app.app_context():
+        db.engine.dispose()
+    assert result.exit_code == 0, result.output
+    assert "Audit trail intact: 5 events" in result.output

@@ -6,7 +6,8 @@ import logging
 
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from tracker.db import db
@@ -67,6 +68,30 @@ def init_app(app: Flask) -> None:
             409,
             "Someone else saved a record that clashes with yours at the same moment, "
             "so nothing was saved. Go back, check the details and try again.",
+        )
+
+    @app.errorhandler(StaleDataError)
+    def stale_data(error: StaleDataError):
+        # Two people saved the same record at the same moment from the same version:
+        # the database applied the first and matched no row for the second.
+        db.session.rollback()
+        log.warning("stale save on %s %s: %s", request.method, request.path, error)
+        return _render_error(
+            409,
+            "Someone else saved this record at the same moment, so your changes have not "
+            "been saved. Go back, check the current details and make your change again.",
+        )
+
+    @app.errorhandler(DataError)
+    @app.errorhandler(OverflowError)
+    def out_of_range(error: Exception):
+        # A value from the request (say a 30-digit page number) that the database cannot
+        # hold: the request is at fault, not the service. Nothing was saved.
+        db.session.rollback()
+        log.warning("value out of range on %s %s: %s", request.method, request.path, error)
+        return _render_error(
+            400,
+            "A number or date in the address or the form is out of range. Check it and try again.",
         )
 
     @app.errorhandler(HTTPException)

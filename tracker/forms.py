@@ -23,6 +23,18 @@ def enum_choices(enum_cls: type[enum.Enum]) -> list[SelectChoice]:
     ]
 
 
+def whole_number(value: str | None, *, max_digits: int = 9) -> int | None:
+    """A whole number written with ASCII digits only, or None.
+
+    `str.isdigit` also accepts superscripts and other scripts' digits, which `int`
+    either refuses or reads as a different number; posted values must not do either.
+    """
+    text = (value or "").strip()
+    if not text or len(text) > max_digits or not (text.isascii() and text.isdigit()):
+        return None
+    return int(text)
+
+
 def strip_text(value: str | None) -> str | None:
     """Trim surrounding white space from a text field."""
     return value.strip() if isinstance(value, str) else value
@@ -64,7 +76,7 @@ class UkDateField(DateField):
             raise ValueError(f"{self.label.text} must be a real date, like 27 7 2023")
         try:
             value = date(int(year), int(month), int(day))
-        except ValueError as exc:
+        except (ValueError, OverflowError) as exc:  # too many digits overflow a C long
             self.data = None
             raise ValueError(f"{self.label.text} must be a real date") from exc
         if not 1990 <= value.year <= 2100:
@@ -102,5 +114,7 @@ class VersionedForm(FlaskForm):
     version = HiddenField()
 
     def version_number(self) -> int:
-        value = self.version.data or ""
-        return int(value) if value.isdigit() and len(value) < 10 else 0
+        # What was posted, never the record's own version: a form built with obj=record
+        # holds the record's (int) version when the field is missing from the request.
+        number = whole_number((self.version.raw_data or [""])[0])
+        return 0 if number is None else number

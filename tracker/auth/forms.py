@@ -21,7 +21,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationE
 
 from tracker.auth.models import Role
 from tracker.auth.passwords import MAX_LENGTH, password_problem
-from tracker.forms import enum_choices, strip_text
+from tracker.forms import enum_choices, strip_text, whole_number
 
 
 class LoginForm(FlaskForm):
@@ -137,8 +137,10 @@ class UserForm(FlaskForm):
 
     def version_number(self) -> int:
         """The version the editor loaded (0 when missing or tampered with: always stale)."""
-        value = self.version.data or ""
-        return int(value) if value.isdigit() and len(value) < 10 else 0
+        # What was posted, never the record's own version: a form built with obj=record
+        # holds the record's (int) version when the field is missing from the request.
+        number = whole_number((self.version.raw_data or [""])[0])
+        return 0 if number is None else number
 
 
 def user_inputs_for(user) -> list[str]:

@@ -47,7 +47,7 @@ def day_list(form: FlaskForm, field: StringField) -> None:
     if not parts or len(parts) > 10:
         raise ValidationError("Enter between one and ten numbers of days, like 14, 3")
     for part in parts:
-        if not part.isdigit() or not 1 <= int(part) <= 365:
+        if not (part.isascii() and part.isdigit()) or not 1 <= int(part) <= 365:
             raise ValidationError("Each number of days must be a whole number from 1 to 365")
 
 

@@ -18,7 +18,14 @@ from wtforms.validators import URL, DataRequired, Length, Optional, Regexp, Vali
 
 from tracker.actions.forms import VersionedForm
 from tracker.db import db
-from tracker.forms import UkDateField, enum_choices, no_control_characters, strip_text, title_field
+from tracker.forms import (
+    UkDateField,
+    enum_choices,
+    no_control_characters,
+    strip_text,
+    title_field,
+    whole_number,
+)
 from tracker.sources.models import (
     TEXT_MAX,
     TITLE_MAX,
@@ -47,8 +54,7 @@ def not_before_publication(form, field) -> None:
 
 
 def _whole_number(value: str | None) -> int | None:
-    value = value or ""
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    return whole_number(value)
 
 
 class ReportForm(VersionedForm):

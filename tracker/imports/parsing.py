@@ -1,0 +1,307 @@
+"""Reading uploaded spreadsheets (XLSX or CSV) into a header and numbered rows.
+
+The file type is decided from the content, never the name. Workbooks are read with
+openpyxl in read-only mode and without evaluating formulas: a formula cell is
+reported, never run. Row numbers are the spreadsheet's own (the header is row 1).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from openpyxl import load_workbook
+from openpyxl.utils.cell import range_boundaries
+from openpyxl.utils.datetime import from_excel
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_MERGE_RE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
+
+
+class FileProblemError(Exception):
+    """The file cannot be read at all; the message says why in the user's terms."""
+
+
+@dataclass
+class Issue:
+    """An error or warning about one cell, row or the whole file."""
+
+    row: int | None
+    column: str
+    message: str
+
+
+@dataclass
+class Sheet:
+    """The rows of one sheet or CSV file."""
+
+    headings: list[str]
+    rows: list[tuple[int, list[Any]]]
+    sheet_names: list[str] = field(default_factory=list)
+    sheet_name: str = ""
+    problems: list[Issue] = field(default_factory=list)
+    kind: str = "csv"
+
+
+def file_kind(content: bytes) -> str:
+    """ "xlsx" or "csv" from the bytes themselves; FileProblemError otherwise."""
+    if not content or not content.strip():
+        raise FileProblemError("The file is empty")
+    if content.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(content)) as archive:
+                if "xl/workbook.xml" in archive.namelist():
+                    return "xlsx"
+        except zipfile.BadZipFile as exc:
+            raise FileProblemError("The file is a damaged Excel workbook") from exc
+        raise FileProblemError("The file is not an Excel workbook (XLSX) or a CSV file")
+    if content.startswith(b"\xd0\xcf\x11\xe0"):
+        raise FileProblemError(
+            "The file is an old Excel workbook (.xls). Save it as .xlsx or CSV and upload again"
+        )
+    if b"\x00" in content[:4096]:
+        raise FileProblemError("The file is not an Excel workbook (XLSX) or a CSV file")
+    return "csv"
+
+
+def read_sheet(
+    content: bytes, *, sheet_name: str | None = None, first_row_only: bool = False
+) -> Sheet:
+    """The header and rows of the file (the chosen or first sheet of a workbook).
+
+    `first_row_only` stops after the first data row: enough to check the file on upload.
+    """
+    kind = file_kind(content)
+    if kind == "xlsx":
+        try:
+            sheet = _read_xlsx(content, sheet_name, first_row_only=first_row_only)
+        except FileProblemError:
+            raise
+        except Exception as exc:  # a damaged member or malformed XML inside the archive
+            raise FileProblemError("The Excel workbook cannot be read: it may be damaged") from exc
+    else:
+        sheet = _read_csv(content)
+    if not sheet.headings or not any(sheet.headings):
+        raise FileProblemError("The file has no heading row: put column headings in row 1")
+    if not sheet.rows:
+        raise FileProblemError("The file has headings but no rows to import")
+    return sheet
+
+
+def _decode(content: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise FileProblemError("The CSV file's text encoding is not recognised: save it as UTF-8")
+
+
+def _read_csv(content: bytes) -> Sheet:
+    text = _decode(content)
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        lines = list(csv.reader(io.StringIO(text), dialect))
+    except csv.Error as exc:
+        raise FileProblemError(f"The CSV file cannot be read: {exc}") from exc
+    if not lines:
+        raise FileProblemError("The file is empty")
+    headings = [cell.strip() for cell in lines[0]]
+    sheet = Sheet(headings=headings, rows=[], kind="csv")
+    for number, line in enumerate(lines[1:], start=2):
+        if not any(cell.strip() for cell in line):
+            continue
+        for index, cell in enumerate(line):
+            if cell.startswith("=") and len(cell) > 1:
+                sheet.problems.append(
+                    Issue(number, _heading(headings, index), "Contains a formula: enter the value")
+                )
+        sheet.rows.append((number, list(line)))
+    return sheet
+
+
+def _heading(headings: list[str], index: int) -> str:
+    return headings[index] if index < len(headings) and headings[index] else f"column {index + 1}"
+
+
+def _read_xlsx(content: bytes, sheet_name: str | None, *, first_row_only: bool = False) -> Sheet:
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+    except Exception as exc:  # openpyxl raises many types for damaged workbooks
+        raise FileProblemError("The Excel workbook cannot be read: it may be damaged") from exc
+    try:
+        names = list(workbook.sheetnames)
+        if not names:
+            raise FileProblemError("The workbook has no sheets")
+        chosen = sheet_name if sheet_name in names else names[0]
+        worksheet = workbook[chosen]
+        worksheet.reset_dimensions()
+        sheet = Sheet(headings=[], rows=[], sheet_names=names, sheet_name=chosen, kind="xlsx")
+        rows = worksheet.iter_rows()
+        for cells in rows:
+            sheet.headings = [_plain_heading(cell.value) for cell in cells]
+            break
+        while sheet.headings and not sheet.headings[-1]:
+            sheet.headings.pop()
+        for number, cells in enumerate(rows, start=2):
+            values = []
+            for index, cell in enumerate(cells):
+                value = cell.value
+                if getattr(cell, "data_type", None) == "f":
+                    sheet.problems.append(
+                        Issue(
+                            number,
+                            _heading(sheet.headings, index),
+                            "Contains a formula: replace it with its value",
+                        )
+                    )
+                    value = None
+                values.append(value)
+            if any(v not in (None, "") and str(v).strip() for v in values):
+                sheet.rows.append((number, values))
+                if first_row_only:
+                    return sheet
+        sheet.problems.extend(_merged_cells(worksheet, sheet.headings))
+        return sheet
+    finally:
+        workbook.close()
+
+
+def _plain_heading(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _merged_cells(worksheet: Any, headings: list[str]) -> list[Issue]:
+    """Merged ranges in the sheet XML (read-only worksheets do not expose them)."""
+    with worksheet._get_source() as source:  # the sheet's XML stream inside the archive
+        xml = source.read()
+    problems = []
+    for match in _MERGE_RE.finditer(xml):
+        ref = match.group(1).decode()
+        min_col, min_row, _max_col, _max_row = range_boundaries(ref)
+        problems.append(
+            Issue(
+                min_row,
+                _heading(headings, (min_col or 1) - 1),
+                f"Cells {ref} are merged: unmerge them so each row has its own value",
+            )
+        )
+    return problems
+
+
+# Cell values ------------------------------------------------------------------------------
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_NAMED_DATE = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[\s\-/]+([a-z]+)\.?,?[\s\-/]+(\d{2}|\d{4})$")
+_SERIAL = re.compile(r"^\d{4,5}(?:\.0+)?$")
+
+
+def text_value(value: Any) -> str:
+    """A cell as trimmed text; an apostrophe put before formula-like text is removed."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime):
+        value = value.date() if not (value.hour or value.minute or value.second) else value
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value).strip()
+    if text.startswith("'") and text[1:2] and text[1:].startswith(FORMULA_STARTS):
+        text = text[1:]
+    return text
+
+
+def _year(raw: str) -> int:
+    year = int(raw)
+    return year + 2000 if len(raw) == 2 else year
+
+
+def date_value(value: Any) -> date | None:
+    """A date from a date cell, an Excel serial number or UK/ISO text; ValueError if not."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, datetime):
+        result = value.date()
+    elif isinstance(value, date):
+        result = value
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        result = _serial(value)
+    else:
+        result = _date_from_text(str(value).strip().casefold())
+    if not 1990 <= result.year <= 2100:
+        raise ValueError(f"{result.isoformat()} is not between 1990 and 2100")
+    return result
+
+
+def _serial(number: float) -> date:
+    if not 1 <= number < 2958466:
+        raise ValueError(f"{number} is not a date")
+    return from_excel(number).date()
+
+
+def _date_from_text(text: str) -> date:
+    original = text
+    try:
+        if match := _ISO_DATE.match(text):
+            return date(int(match[1]), int(match[2]), int(match[3]))
+        if match := _NUMERIC_DATE.match(text):
+            return date(_year(match[3]), int(match[2]), int(match[1]))
+        if match := _NAMED_DATE.match(text):
+            month = MONTHS.get(match[2])
+            if month is None:
+                raise ValueError(original)
+            return date(_year(match[3]), month, int(match[1]))
+    except ValueError as exc:
+        raise ValueError(f"{original} is not a real date") from exc
+    if _SERIAL.match(text):
+        return _serial(float(text))
+    raise ValueError(f"{original} is not a date: use a date like 12/05/2023 or 12 May 2023")
+
+
+YES = {"yes", "y", "true", "1", "x"}
+NO = {"no", "n", "false", "0", ""}
+
+
+def yes_no_value(value: Any) -> bool:
+    """True or False from yes/no, true/false, y/n, 1/0; ValueError otherwise."""
+    if isinstance(value, bool):
+        return value
+    text = text_value(value).casefold()
+    if text in YES:
+        return True
+    if text in NO:
+        return False
+    raise ValueError(f"{text_value(value)} is not yes or no")

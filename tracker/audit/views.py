@@ -13,7 +13,7 @@ from tracker.audit.chain import chain_status, verify_chain
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import User
 from tracker.db import db
-from tracker.forms import EmptyForm
+from tracker.forms import EmptyForm, whole_number
 from tracker.policy import can_verify_audit, can_view_audit
 from tracker.security import permission_required
 
@@ -26,10 +26,10 @@ PAGE_SIZE = 50
 @permission_required(can_view_audit)
 def index():
     entity_type = request.args.get("entity_type", "").strip()[:40]
-    actor_id = request.args.get("actor", type=int)
+    actor_id = whole_number(request.args.get("actor"))
     since = _day(request.args.get("from"))
     until = _day(request.args.get("to"))
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = max(whole_number(request.args.get("page"), max_digits=6) or 1, 1)
     query = select(AuditEvent).options(selectinload(AuditEvent.actor))
     if entity_type:
         query = query.where(AuditEvent.entity_type == entity_type)

@@ -114,6 +114,10 @@ class Config:
 
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 
+    # Reports with more actions than this are prepared in the background (a job page
+    # shows progress and offers the download when ready).
+    REPORT_BACKGROUND_THRESHOLD = env_int("REPORT_BACKGROUND_THRESHOLD", 150)
+
     @classmethod
     def validate(cls) -> None:
         """Refuse to start with settings that are unsafe for this environment."""

@@ -154,6 +154,7 @@ def _register_cli(app: Flask) -> None:
     from tracker.backup import backup_command, restore_command
     from tracker.demo import seed_demo_command
     from tracker.reminders.cli import reminders_cli, scheduler_command
+    from tracker.reports.cli import reports_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(reminders_cli)
@@ -162,3 +163,4 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(audit_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(reports_cli)

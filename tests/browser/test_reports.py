@@ -25,3 +25,38 @@ def test_panel_clerk_downloads_the_panel_report(ui, app, clerk):
     reader = PdfReader(io.BytesIO(Path(download.path()).read_bytes()))
     text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
     assert "Most-similar-group comparisons for robbery and burglary" in text
+
+
+def test_officer_checks_an_as_at_date_and_downloads_a_prepared_report(
+    ui, app, client, login_as, officer, liaison
+):
+    """The waiting page reloads itself (meta refresh), which axe reports under WCAG 2.2.1,
+    so the job is prepared through the test client and the browser opens it once ready."""
+    from tests.factories import make_action, make_meeting
+    from tests.reports.test_report_jobs import prepare, wait_for
+
+    app.config["REPORT_BACKGROUND_THRESHOLD"] = 2
+    meeting = make_meeting(app, title="October A&A")
+    for n in range(3):
+        make_action(app, meeting, liaison, title=f"Custody improvement {n}")
+    ui.sign_in(officer.email, DEFAULT_PASSWORD)
+    ui.goto("/actions/?q=Custody")
+    ui.click("preview it, or as at a past date", role="link")
+    assert ui.heading == "Action log"
+    assert "Custody improvement 2" in ui.text()
+    assert "Prepare PDF" in ui.text()
+    ui.fill("As at", "2999-01-01")
+    ui.click("Show report")
+    assert "The 'as at' date must be today or in the past" in ui.text()
+
+    login_as(officer)
+    wait_for(client, prepare(client, "/reports/actions?q=Custody"))
+    ui.goto("/reports/jobs")
+    ui.click("Action log", role="link")
+    with ui.page.expect_download() as download_info:
+        ui.page.get_by_role("link", name="Download PDF").click()
+    download = download_info.value
+    assert download.suggested_filename.startswith("action-log-")
+    reader = PdfReader(io.BytesIO(Path(download.path()).read_bytes()))
+    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    assert "Custody improvement 0" in text

@@ -27,6 +27,7 @@ from tracker.actions.models import (
     action_tags,
 )
 from tracker.auth.models import Organisation, User
+from tracker.forms import whole_number
 
 
 class days_between(FunctionElement):  # noqa: N801 - reads like the SQL function it is
@@ -122,8 +123,7 @@ class ActionFilters:
             return [valid[v] for v in args.getlist(name) if v in valid]
 
         def whole(name: str) -> int | None:
-            value = (args.get(name) or "").strip()
-            return int(value) if value.isdigit() and len(value) < 10 else None
+            return whole_number(args.get(name))
 
         def day(name: str) -> date | None:
             try:

@@ -42,6 +42,7 @@ from tracker.auth.models import Organisation, User
 from tracker.clock import today
 from tracker.db import db
 from tracker.errors import ConflictError, PermissionDeniedError
+from tracker.forms import whole_number
 from tracker.policy import can_create_actions, can_view_lists
 from tracker.reminders.queries import reminders_about
 from tracker.reports.exports import (
@@ -179,8 +180,8 @@ def _details(form: ActionForm) -> services.ActionDetails:
 
 
 def _owner_is_valid(form: ActionForm) -> bool:
-    value = form.owner.data or ""
-    owner = db.session.get(User, int(value)) if value.isdigit() and len(value) < 10 else None
+    number = whole_number(form.owner.data)
+    owner = db.session.get(User, number) if number is not None else None
     if owner is None:
         form.owner.errors.append("Choose an owner from the list")
         return False

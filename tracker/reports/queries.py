@@ -12,8 +12,24 @@ from sqlalchemy.orm import selectinload
 
 from tracker import policy
 from tracker.actions.models import COMPLETE_STATUSES, Action, ActionUpdate, Marking
-from tracker.actions.queries import latest_updates, rag_of
+from tracker.actions.queries import (
+    SORTS,
+    ActionFilters,
+    days_overdue_of,
+    filtered_actions,
+    latest_updates,
+    rag_of,
+    sorted_actions,
+)
 from tracker.db import db
+from tracker.reports.as_at import (
+    AsAt,
+    actions_as_at,
+    latest_as_at,
+    rag_as_at,
+    updates_as_at,
+    visible_as_at,
+)
 from tracker.settings.services import get_setting
 from tracker.sources.models import Finding, HmicfrsReport, Meeting, PanelItem
 from tracker.sources.queries import visible_sources
@@ -27,6 +43,8 @@ class PanelRow:
 
     item: PanelItem
     actions: list[tuple[Action, str]] = field(default_factory=list)  # (action, rag)
+    # False when the PCC's response came after the "as at" date.
+    answered: bool = True
 
 
 @dataclass
@@ -36,6 +54,10 @@ class PanelReport:
     counts: Counter
     marking: Marking
     meeting_dates: list[date]
+
+    @property
+    def item_count(self) -> int:
+        return sum(len(row.actions) for row in self.rows)
 
 
 def highest_marking(markings: list[Marking]) -> Marking:
@@ -51,8 +73,10 @@ def panel_follow_up(
     date_to: date | None,
     status: str,
     today: date,
+    as_at: AsAt | None = None,
 ) -> PanelReport:
-    """Panel items (for one Panel meeting or a date range) with their visible actions."""
+    """Panel items (for one Panel meeting or a date range) with their visible actions,
+    as they are now or, with `as_at`, as they stood at the end of that day."""
     items_query = visible_sources(user, PanelItem).order_by(
         PanelItem.panel_meeting_on, PanelItem.id
     )
@@ -62,25 +86,50 @@ def panel_follow_up(
         items_query = items_query.where(PanelItem.panel_meeting_on >= date_from)
     if date_to:
         items_query = items_query.where(PanelItem.panel_meeting_on <= date_to)
+    day = as_at.day if as_at else None
+    answered = PanelItem.pcc_response_on.is_not(None)
+    if day:
+        items_query = items_query.where(PanelItem.panel_meeting_on <= day)
+        answered = answered & (PanelItem.pcc_response_on <= day)
     if status == "outstanding":
-        items_query = items_query.where(PanelItem.pcc_response_on.is_(None))
+        items_query = items_query.where(~answered)
     elif status == "answered":
-        items_query = items_query.where(PanelItem.pcc_response_on.is_not(None))
+        items_query = items_query.where(answered)
     items = db.session.scalars(items_query).all()
-    rows = {item.id: PanelRow(item) for item in items}
-    rag = rag_of(today, int(get_setting("amber_days")))
-    action_rows = (
-        db.session.execute(
-            select(Action, rag.label("rag"))
+    rows = {
+        item.id: PanelRow(
+            item,
+            answered=item.pcc_response_on is not None
+            and (day is None or item.pcc_response_on <= day),
+        )
+        for item in items
+    }
+    amber_days = int(get_setting("amber_days"))
+    rag = rag_of(today, amber_days)
+    if as_at and rows:
+        stored = db.session.scalars(
+            select(Action)
             .where(Action.panel_item_id.in_(rows), policy.action_visibility(user))
-            .options(selectinload(Action.owner))
             .order_by(Action.reference)
         ).all()
-        if rows
-        else []
-    )
+        action_rows = [
+            (a, rag_as_at(a, as_at.day, amber_days))
+            for a in visible_as_at(user, actions_as_at(stored, as_at))
+        ]
+    else:
+        action_rows = (
+            db.session.execute(
+                select(Action, rag.label("rag"))
+                .where(Action.panel_item_id.in_(rows), policy.action_visibility(user))
+                .options(selectinload(Action.owner))
+                .order_by(Action.reference)
+            ).all()
+            if rows
+            else []
+        )
     for action, rag_value in action_rows:
         rows[action.panel_item_id].actions.append((action, rag_value))
+    ids = [a.id for a, _ in action_rows]
     counts = Counter(rag_value for _, rag_value in action_rows)
     meeting_dates = sorted(
         set(
@@ -94,7 +143,7 @@ def panel_follow_up(
     )
     return PanelReport(
         rows=list(rows.values()),
-        latest=latest_updates(user, [a.id for a, _ in action_rows]),
+        latest=latest_as_at(user, ids, as_at) if as_at else latest_updates(user, ids),
         counts=counts,
         marking=highest_marking([a.marking for a, _ in action_rows]),
         meeting_dates=meeting_dates,
@@ -110,10 +159,17 @@ class MattersArising:
     rows: list[tuple[Action, str, list[ActionUpdate]]]  # (action, rag, updates since)
     marking: Marking
 
+    @property
+    def item_count(self) -> int:
+        return len(self.rows)
 
-def matters_arising(user: Any, meeting: Meeting, *, today: date) -> MattersArising:
+
+def matters_arising(
+    user: Any, meeting: Meeting, *, today: date, as_at: AsAt | None = None
+) -> MattersArising:
     """Actions from earlier meetings of the same kind still open, or closed since the
-    previous meeting, each with the updates posted since the previous meeting."""
+    previous meeting, each with the updates posted since the previous meeting (as they
+    are now or, with `as_at`, as they stood at the end of that day)."""
     previous = db.session.scalar(
         visible_sources(user, Meeting)
         .where(Meeting.kind == meeting.kind, Meeting.held_on < meeting.held_on)
@@ -121,23 +177,46 @@ def matters_arising(user: Any, meeting: Meeting, *, today: date) -> MattersArisi
         .limit(1)
     )
     since = previous.held_on if previous else date.min
-    rag = rag_of(today, int(get_setting("amber_days")))
-    found = db.session.execute(
-        select(Action, rag.label("rag"))
+    start = datetime.combine(since, time.min, tzinfo=UTC) if previous else None
+    amber_days = int(get_setting("amber_days"))
+    query = (
+        select(Action)
         .join(Meeting, Action.meeting_id == Meeting.id)
         .where(
             policy.action_visibility(user),
             Meeting.kind == meeting.kind,
             Meeting.held_on < meeting.held_on,
-            or_(~Action.status.in_(COMPLETE_STATUSES), Action.closed_on >= since),
         )
         .options(selectinload(Action.owner), selectinload(Action.meeting))
         .order_by(Meeting.held_on, Action.meeting_item_no, Action.id)
-    ).all()
-    ids = [action.id for action, _ in found]
+    )
+    if as_at:
+        found = [
+            (action, rag_as_at(action, as_at.day, amber_days))
+            for action in visible_as_at(user, actions_as_at(db.session.scalars(query).all(), as_at))
+            if not action.status.is_complete or (action.closed_on and action.closed_on >= since)
+        ]
+        updates = updates_as_at(user, [a.id for a, _ in found], as_at, since=start)
+    else:
+        found = db.session.execute(
+            query.add_columns(rag_of(today, amber_days).label("rag")).where(
+                or_(~Action.status.in_(COMPLETE_STATUSES), Action.closed_on >= since)
+            )
+        ).all()
+        updates = _updates_since(user, [action.id for action, _ in found], start)
+    return MattersArising(
+        meeting=meeting,
+        previous=previous,
+        rows=[(action, rag_value, updates[action.id]) for action, rag_value in found],
+        marking=highest_marking([action.marking for action, _ in found]),
+    )
+
+
+def _updates_since(
+    user: Any, ids: list[int], start: datetime | None
+) -> dict[int, list[ActionUpdate]]:
     updates: dict[int, list[ActionUpdate]] = {i: [] for i in ids}
     if ids:
-        start = datetime.combine(since, time.min, tzinfo=UTC) if previous else None
         query = (
             select(ActionUpdate)
             .where(ActionUpdate.action_id.in_(ids), policy.update_visibility(user))
@@ -148,12 +227,7 @@ def matters_arising(user: Any, meeting: Meeting, *, today: date) -> MattersArisi
             query = query.where(ActionUpdate.created_at >= start)
         for update in db.session.scalars(query):
             updates[update.action_id].append(update)
-    return MattersArising(
-        meeting=meeting,
-        previous=previous,
-        rows=[(action, rag_value, updates[action.id]) for action, rag_value in found],
-        marking=highest_marking([action.marking for action, _ in found]),
-    )
+    return updates
 
 
 @dataclass
@@ -173,13 +247,19 @@ class ReportProgress:
 class HmicfrsProgress:
     reports: list[ReportProgress]
     marking: Marking
+    item_count: int = 0
 
 
-def hmicfrs_progress(user: Any, *, report_id: int | None, today: date) -> HmicfrsProgress:
-    """Per report: causes of concern with their recommendations, AFIs, actions and status."""
+def hmicfrs_progress(
+    user: Any, *, report_id: int | None, today: date, as_at: AsAt | None = None
+) -> HmicfrsProgress:
+    """Per report: causes of concern with their recommendations, AFIs, actions and status
+    (as they are now or, with `as_at`, as they stood at the end of that day)."""
     reports_query = visible_sources(user, HmicfrsReport).order_by(HmicfrsReport.published_on.desc())
     if report_id:
         reports_query = reports_query.where(HmicfrsReport.id == report_id)
+    if as_at:
+        reports_query = reports_query.where(HmicfrsReport.published_on <= as_at.day)
     reports = db.session.scalars(reports_query).all()
     findings = (
         db.session.scalars(
@@ -190,17 +270,24 @@ def hmicfrs_progress(user: Any, *, report_id: int | None, today: date) -> Hmicfr
         if reports
         else []
     )
-    rag = rag_of(today, int(get_setting("amber_days")))
-    action_rows = (
-        db.session.execute(
-            select(Action, rag.label("rag"))
-            .where(Action.finding_id.in_([f.id for f in findings]), policy.action_visibility(user))
-            .options(selectinload(Action.owner))
-            .order_by(Action.reference)
-        ).all()
-        if findings
-        else []
+    amber_days = int(get_setting("amber_days"))
+    query = (
+        select(Action)
+        .where(Action.finding_id.in_([f.id for f in findings]), policy.action_visibility(user))
+        .options(selectinload(Action.owner))
+        .order_by(Action.reference)
     )
+    if not findings:
+        action_rows = []
+    elif as_at:
+        action_rows = [
+            (a, rag_as_at(a, as_at.day, amber_days))
+            for a in visible_as_at(user, actions_as_at(db.session.scalars(query).all(), as_at))
+        ]
+    else:
+        action_rows = db.session.execute(
+            query.add_columns(rag_of(today, amber_days).label("rag"))
+        ).all()
     by_finding: dict[int, list[tuple[Action, str]]] = {f.id: [] for f in findings}
     for action, rag_value in action_rows:
         by_finding[action.finding_id].append((action, rag_value))
@@ -217,4 +304,133 @@ def hmicfrs_progress(user: Any, *, report_id: int | None, today: date) -> Hmicfr
     return HmicfrsProgress(
         reports=[ReportProgress(r, roots[r.id]) for r in reports],
         marking=highest_marking([a.marking for a, _ in action_rows]),
+        item_count=len(action_rows),
     )
+
+
+# Action log ------------------------------------------------------------------------------
+
+
+@dataclass
+class ActionLog:
+    """A filtered action list, every page of it, as the action log report shows it."""
+
+    rows: list[tuple[Action, str, int]]  # (action, rag, days overdue)
+    latest: dict[int, Any]
+    marking: Marking
+
+    @property
+    def item_count(self) -> int:
+        return len(self.rows)
+
+
+# Filters whose answer depends on the day: applied to the reconstructed actions instead.
+_TIME_VARYING = {
+    "status": [],
+    "rag": [],
+    "owner_id": None,
+    "organisation": None,
+    "due_from": None,
+    "due_to": None,
+    "overdue_only": False,
+    "q": "",
+}
+
+
+def action_log(
+    user: Any, filters: ActionFilters, *, today: date, as_at: AsAt | None = None
+) -> ActionLog:
+    """Every visible action matching the list's filters, in the list's order (as they
+    are now or, with `as_at`, as they stood at the end of that day)."""
+    amber_days = int(get_setting("amber_days"))
+    loads = (
+        selectinload(Action.owner),
+        selectinload(Action.meeting),
+        selectinload(Action.adhoc_request),
+        selectinload(Action.panel_item),
+        selectinload(Action.finding),
+    )
+    if as_at is None:
+        query = sorted_actions(
+            filtered_actions(user, filters, today=today, amber_days=amber_days),
+            filters.sort,
+            today=today,
+        )
+        rows = [
+            (action, rag_value, overdue)
+            for action, rag_value, overdue in db.session.execute(
+                query.add_columns(
+                    rag_of(today, amber_days).label("rag"),
+                    days_overdue_of(today).label("days_overdue"),
+                ).options(*loads)
+            )
+        ]
+        latest = latest_updates(user, [a.id for a, _, _ in rows])
+    else:
+        stable = ActionFilters(**{**filters.__dict__, **_TIME_VARYING})
+        stored = db.session.scalars(
+            filtered_actions(user, stable, today=as_at.day, amber_days=amber_days).options(*loads)
+        ).all()
+        day = as_at.day
+        rows = [
+            (action, rag_as_at(action, day, amber_days), action.days_overdue(day))
+            for action in visible_as_at(user, actions_as_at(stored, as_at))
+        ]
+        rows = _sorted_rows(
+            [row for row in rows if _matches(row, filters, day)], filters.sort, as_at
+        )
+        latest = latest_as_at(user, [a.id for a, _, _ in rows], as_at)
+    return ActionLog(
+        rows=rows, latest=latest, marking=highest_marking([a.marking for a, _, _ in rows])
+    )
+
+
+def _matches(row: tuple[Any, str, int], filters: ActionFilters, day: date) -> bool:
+    """The time-varying filters, on an action as it stood on `day`."""
+    action, rag_value, overdue = row
+    checks = [
+        not filters.status or action.status in filters.status,
+        not filters.rag or rag_value in {r.value for r in filters.rag},
+        not filters.owner_id or action.owner_id == filters.owner_id,
+        not filters.organisation or action.owning_organisation == filters.organisation,
+        not filters.due_from or action.due_on >= filters.due_from,
+        not filters.due_to or action.due_on <= filters.due_to,
+        not filters.overdue_only or overdue > 0,
+    ]
+    if filters.q:
+        needle = filters.q.lower()
+        text = " ".join((action.reference, action.title, action.description or "")).lower()
+        checks.append(needle in text)
+    return all(checks)
+
+
+def _sorted_rows(rows: list[Any], sort: str, as_at: AsAt) -> list[Any]:
+    """The list's sorts (queries.SORTS), applied in Python with the same tie-break on id."""
+    keys = {
+        "due": lambda r: (r[0].due_on, r[0].id),
+        "overdue": lambda r: (-r[2], r[0].due_on, r[0].id),
+        "reference": lambda r: (r[0].reference, r[0].id),
+        "status": lambda r: (r[0].status.value, r[0].id),
+    }
+    if sort in keys:
+        return sorted(rows, key=keys[sort])
+    if sort == "due_desc":
+        rows = sorted(rows, key=lambda r: r[0].id)
+        return sorted(rows, key=lambda r: r[0].due_on, reverse=True)
+    if sort == "raised":
+        rows = sorted(rows, key=lambda r: r[0].id)
+        return sorted(rows, key=lambda r: r[0].raised_on, reverse=True)
+    if sort == "updated":
+        rows = sorted(rows, key=lambda r: r[0].id)
+        return sorted(rows, key=lambda r: _changed(r[0], as_at), reverse=True)
+    return rows if sort in SORTS else sorted(rows, key=keys["due"])
+
+
+def _changed(action: Any, as_at: AsAt) -> datetime:
+    """When the action last changed by the end of the day (its creation if later edits)."""
+    updated = action.updated_at
+    updated = updated.replace(tzinfo=UTC) if updated.tzinfo is None else updated
+    if updated < as_at.cutoff:
+        return updated
+    created = action.created_at
+    return created.replace(tzinfo=UTC) if created.tzinfo is None else created

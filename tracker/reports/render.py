@@ -6,7 +6,6 @@ PDF is PDF/UA-1 (tagged, with title and language), and the file name carries the
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -42,11 +41,9 @@ def render_pdf(html: str) -> bytes:
     return document.write_pdf(pdf_variant="pdf/ua-1")
 
 
-def pdf_response(pdf: bytes, *, name: str, produced_on: date) -> Response:
-    """A download with a dated file name, e.g. panel-follow-up-2026-11-23.pdf."""
+def pdf_download(pdf: bytes, *, filename: str) -> Response:
+    """A PDF download under `filename` (already dated by the caller)."""
     response = Response(pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="{name}-{produced_on.isoformat()}.pdf"'
-    )
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "no-store"
     return response

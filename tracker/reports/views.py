@@ -2,59 +2,38 @@
 
 from __future__ import annotations
 
-from datetime import date
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
-from flask import Blueprint, Response, render_template, request
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
+from werkzeug.datastructures import MultiDict
 
 from tracker.clock import today
-from tracker.db import db
+from tracker.db import db, utcnow
+from tracker.forms import EmptyForm
 from tracker.policy import can_view_lists
+from tracker.reports import jobs
 from tracker.reports.exports import SOURCE_COLUMNS, source_records, to_csv, to_xlsx
-from tracker.reports.queries import hmicfrs_progress, matters_arising, panel_follow_up
-from tracker.reports.render import pdf_response, render_pdf
+from tracker.reports.kinds import KINDS, ReportKind, ReportNotFoundError, file_name
+from tracker.reports.models import ReportJob, ReportJobStatus
+from tracker.reports.render import pdf_download, render_pdf
 from tracker.security import permission_required
-from tracker.sources.models import AdhocRequest, Finding, HmicfrsReport, Meeting, PanelItem
-from tracker.sources.queries import get_source_or_404, visible_sources
+from tracker.sources.models import AdhocRequest, Finding, Meeting, PanelItem
+from tracker.sources.queries import visible_sources
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
-
-PANEL_STATUSES = {
-    "all": "All items",
-    "outstanding": "Awaiting the PCC's response",
-    "answered": "Answered",
-}
-
-
-def _day(name: str) -> date | None:
-    try:
-        return date.fromisoformat((request.args.get(name) or "").strip())
-    except ValueError:
-        return None
-
-
-def _panel_context() -> dict:
-    status = request.args.get("status", "all")
-    status = status if status in PANEL_STATUSES else "all"
-    args = {"meeting": _day("meeting"), "from": _day("from"), "to": _day("to"), "status": status}
-    report = panel_follow_up(
-        current_user,
-        meeting_on=args["meeting"],
-        date_from=args["from"],
-        date_to=args["to"],
-        status=status,
-        today=today(),
-    )
-    query = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in args.items() if v}
-    return {
-        "report": report,
-        "args": args,
-        "query": query,
-        "statuses": PANEL_STATUSES,
-        "produced_on": today(),
-        "title": "Police and Crime Panel follow-up report",
-    }
 
 
 @bp.route("/")
@@ -66,48 +45,208 @@ def index():
     return render_template("reports/index.html", meetings=meetings)
 
 
-def _matters_context(meeting_id: int) -> dict:
-    meeting = get_source_or_404(Meeting, meeting_id)
-    report = matters_arising(current_user, meeting, today=today())
-    return {
-        "report": report,
-        "marking": report.marking,
-        "produced_on": today(),
-        "title": f"Matters arising: {meeting.title}",
-    }
+def _threshold() -> int:
+    return int(current_app.config.get("REPORT_BACKGROUND_THRESHOLD", 150))
 
 
-def _hmicfrs_context() -> dict:
-    report_id = request.args.get("report", type=int)
-    progress = hmicfrs_progress(current_user, report_id=report_id, today=today())
-    reports = db.session.scalars(
-        visible_sources(current_user, HmicfrsReport).order_by(HmicfrsReport.published_on.desc())
-    ).all()
-    return {
-        "progress": progress,
-        "marking": progress.marking,
-        "produced_on": today(),
-        "title": "HMICFRS progress report",
-        "all_reports": reports,
-        "report_id": report_id,
-        "query": {"report": report_id} if report_id else {},
-    }
+def _build(kind: ReportKind, args: MultiDict) -> dict[str, Any]:
+    try:
+        context = kind.build(current_user, args, today())
+    except ReportNotFoundError:
+        abort(404)
+    context["kind"] = kind.name
+    context.setdefault("route_args", {})
+    context["pdf_url"] = url_for(kind.pdf_endpoint, **context["route_args"], **context["query"])
+    context["background"] = context["item_count"] > _threshold()
+    context["job_form"] = EmptyForm()
+    context["job_query"] = urlencode(context["query"], doseq=True)
+    return context
+
+
+def _page(kind: ReportKind, args: MultiDict):
+    context = _build(kind, args)
+    status = 400 if context["as_at_error"] else 200
+    return render_template(kind.page_template, **context), status
+
+
+def _pdf(kind: ReportKind, args: MultiDict):
+    """The PDF now, or (for a long report) back to the page to prepare it in the background."""
+    context = _build(kind, args)
+    if context["as_at_error"]:
+        return render_template(kind.page_template, **context), 400
+    if context["background"]:
+        flash(
+            f"This report has {context['item_count']} actions, so it is prepared in the "
+            "background: select 'Prepare PDF' and download it when it is ready."
+        )
+        target = url_for(kind.page_endpoint, **context.get("route_args", {}), **context["query"])
+        return redirect(target, 303)
+    html = render_template(kind.pdf_template, **context)
+    return pdf_download(render_pdf(html), filename=file_name(kind, context))
+
+
+@bp.route("/panel")
+@permission_required(can_view_lists)
+def panel():
+    return _page(KINDS["panel"], request.args)
+
+
+@bp.route("/panel.pdf")
+@permission_required(can_view_lists)
+def panel_pdf():
+    return _pdf(KINDS["panel"], request.args)
+
+
+def _with_meeting(meeting_id: int) -> MultiDict:
+    args = MultiDict(request.args)
+    args.setlist("meeting_id", [str(meeting_id)])
+    return args
+
+
+@bp.route("/meetings/<int:meeting_id>")
+@permission_required(can_view_lists)
+def matters(meeting_id: int):
+    return _page(KINDS["matters"], _with_meeting(meeting_id))
+
+
+@bp.route("/meetings/<int:meeting_id>.pdf")
+@permission_required(can_view_lists)
+def matters_pdf(meeting_id: int):
+    return _pdf(KINDS["matters"], _with_meeting(meeting_id))
 
 
 @bp.route("/hmicfrs")
 @permission_required(can_view_lists)
 def hmicfrs():
-    return render_template("reports/hmicfrs.html", **_hmicfrs_context())
+    return _page(KINDS["hmicfrs"], request.args)
 
 
 @bp.route("/hmicfrs.pdf")
 @permission_required(can_view_lists)
 def hmicfrs_pdf():
-    context = _hmicfrs_context()
-    html = render_template("reports/hmicfrs_pdf.html", **context)
-    return pdf_response(
-        render_pdf(html), name="hmicfrs-progress", produced_on=context["produced_on"]
+    return _pdf(KINDS["hmicfrs"], request.args)
+
+
+@bp.route("/actions")
+@permission_required(can_view_lists)
+def actions():
+    """The action list's filtered actions (every page) as a report."""
+    return _page(KINDS["actions"], request.args)
+
+
+@bp.route("/actions.pdf")
+@permission_required(can_view_lists)
+def actions_pdf():
+    return _pdf(KINDS["actions"], request.args)
+
+
+# Background jobs -------------------------------------------------------------------------
+
+
+@bp.route("/jobs", methods=["POST"])
+@permission_required(can_view_lists)
+def create_job():
+    """Prepare a long report in the background, then show its progress."""
+    form = EmptyForm()
+    kind = KINDS.get(request.form.get("kind", ""))
+    if not form.validate_on_submit() or kind is None:
+        abort(400)
+    args = MultiDict(parse_qsl((request.form.get("query") or "")[:4000], keep_blank_values=True))
+    if kind.name == "matters":
+        args.setlist("meeting_id", request.form.getlist("meeting_id")[:1])
+    context = _build(kind, args)
+    if context["as_at_error"]:
+        return render_template(kind.page_template, **context), 400
+    job = jobs.create_job(
+        current_app._get_current_object(),  # type: ignore[attr-defined]
+        user=current_user,
+        kind=kind.name,
+        params=jobs.params_of(args),
+        context=context,
     )
+    return redirect(url_for("reports.job", job_id=job.id), 303)
+
+
+def _own_job_or_404(job_id: int) -> ReportJob:
+    """Only the person who asked may see a job: everyone else (admins too) gets 404."""
+    job = db.session.get(ReportJob, job_id)
+    if job is None or job.requested_by_id != current_user.id:
+        abort(404)
+    return job
+
+
+@bp.route("/jobs")
+@permission_required(can_view_lists)
+def job_list():
+    per_action = jobs.seconds_per_action()
+    recent = jobs.recent_jobs(current_user)
+    return render_template(
+        "reports/jobs.html",
+        jobs=recent,
+        stale={j.id for j in recent if jobs.is_stale(j, per_action)},
+        title="Your reports",
+    )
+
+
+@bp.route("/jobs/<int:job_id>")
+@permission_required(can_view_lists)
+def job(job_id: int):
+    job = _own_job_or_404(job_id)
+    per_action = jobs.seconds_per_action()
+    now = utcnow()
+    stale = jobs.is_stale(job, per_action, now=now)
+    started = jobs.aware(job.started_at)
+    finished = jobs.aware(job.finished_at)
+    running_for = ((finished or now) - (started or jobs.aware(job.created_at))).total_seconds()
+    return render_template(
+        "reports/job.html",
+        job=job,
+        stale=stale,
+        waiting=job.status in (ReportJobStatus.QUEUED, ReportJobStatus.RUNNING) and not stale,
+        # People who find the page reloading disruptive can turn it off (WCAG 2.2.1).
+        refreshing=request.args.get("refresh") != "off",
+        running_for=max(int(running_for), 0),
+        estimate=int(jobs.estimate(job, per_action).total_seconds()),
+        job_form=EmptyForm(),
+        title=job.title or "Report",
+    )
+
+
+@bp.route("/jobs/<int:job_id>/download")
+@permission_required(can_view_lists)
+def job_download(job_id: int):
+    job = _own_job_or_404(job_id)
+    if job.status != ReportJobStatus.READY or not job.pdf:
+        abort(404)
+    return pdf_download(job.pdf, filename=job.filename or f"report-{job.id}.pdf")
+
+
+@bp.route("/jobs/<int:job_id>/retry", methods=["POST"])
+@permission_required(can_view_lists)
+def job_retry(job_id: int):
+    """Ask again for a failed or stopped report, with the same choices."""
+    old = _own_job_or_404(job_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    kind = KINDS.get(old.kind)
+    if kind is None:
+        abort(404)
+    args = MultiDict([(k, v) for k, values in (old.params or {}).items() for v in values])
+    context = _build(kind, args)
+    if context["as_at_error"]:
+        flash(context["as_at_error"])
+        return redirect(url_for("reports.job", job_id=old.id), 303)
+    job = jobs.create_job(
+        current_app._get_current_object(),  # type: ignore[attr-defined]
+        user=current_user,
+        kind=kind.name,
+        params=jobs.params_of(args),
+        context=context,
+    )
+    return redirect(url_for("reports.job", job_id=job.id), 303)
+
+
+# Spreadsheets ----------------------------------------------------------------------------
 
 
 SOURCE_EXPORTS = {
@@ -144,35 +283,3 @@ def export_sources(kind: str, file_format: str):
         f'attachment; filename="{kind.replace("_", "-")}-{today().isoformat()}.{file_format}"'
     )
     return response
-
-
-@bp.route("/meetings/<int:meeting_id>")
-@permission_required(can_view_lists)
-def matters(meeting_id: int):
-    return render_template("reports/matters.html", **_matters_context(meeting_id))
-
-
-@bp.route("/meetings/<int:meeting_id>.pdf")
-@permission_required(can_view_lists)
-def matters_pdf(meeting_id: int):
-    context = _matters_context(meeting_id)
-    html = render_template("reports/matters_pdf.html", **context)
-    return pdf_response(
-        render_pdf(html), name=f"matters-arising-{meeting_id}", produced_on=context["produced_on"]
-    )
-
-
-@bp.route("/panel")
-@permission_required(can_view_lists)
-def panel():
-    return render_template("reports/panel.html", **_panel_context())
-
-
-@bp.route("/panel.pdf")
-@permission_required(can_view_lists)
-def panel_pdf():
-    context = _panel_context()
-    html = render_template("reports/panel_pdf.html", **context)
-    return pdf_response(
-        render_pdf(html), name="panel-follow-up", produced_on=context["produced_on"]
-    )

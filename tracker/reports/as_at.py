@@ -1,0 +1,321 @@
+"""Actions and their updates as they stood at the end of a past day (Europe/London).
+
+Nothing here changes a stored record. The current row is the starting point and every
+audited change made after the end of the chosen day is undone, newest first, on a
+read-only copy:
+
+- audit events about an action ("created", "updated", "status_changed",
+  "extension_approved", imports...) carry {field: [old, new]}; the old value is put
+  back for the fields reports show (status, due date, closed date, title, owner...).
+  Events that record a request rather than a change (an extension request, a posted
+  or corrected update) are skipped here.
+- an action created after the end of the day did not exist then and is left out;
+- updates posted after the end of the day are left out, and an update corrected
+  after it shows the wording it had then (each correction is audited as
+  "update_corrected" with {"update_text": [old, new]}).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from tracker import policy
+from tracker.actions.models import Action, ActionStatus, ActionUpdate, Marking, Rag
+from tracker.audit.models import AuditEvent
+from tracker.auth.models import Organisation, User
+from tracker.db import db
+
+# Audit events about an action that record something asked for or said, not a change
+# to the action's own fields.
+NOT_CHANGES = frozenset(
+    {"extension_requested", "extension_declined", "update_added", "update_corrected"}
+)
+
+
+def _parse_date(value: Any) -> date | None:
+    return None if value is None else date.fromisoformat(str(value)[:10])
+
+
+def _parse_bool(value: Any) -> bool:
+    return value in (True, 1, "1", "true", "yes")
+
+
+# Field name -> how to turn the audited JSON value back into the attribute's value.
+FIELDS: dict[str, Any] = {
+    "title": lambda v: "" if v is None else str(v),
+    "description": lambda v: "" if v is None else str(v),
+    "lead_role": lambda v: "" if v is None else str(v),
+    "status": ActionStatus,
+    "due_on": _parse_date,
+    "raised_on": _parse_date,
+    "original_due_on": _parse_date,
+    "closed_on": _parse_date,
+    "owner_id": int,
+    "owning_organisation": Organisation,
+    "marking": Marking,
+    "opcc_only": _parse_bool,
+    "opcc_note": lambda v: "" if v is None else str(v),
+}
+
+
+@dataclass(frozen=True)
+class AsAt:
+    """A past day and the instant its end falls at (the next midnight in London, in UTC)."""
+
+    day: date
+    cutoff: datetime
+
+
+def moment_for(day: date) -> AsAt:
+    zone = ZoneInfo(current_app.config["TRACKER_TIMEZONE"])
+    end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone)
+    return AsAt(day=day, cutoff=end.astimezone(UTC))
+
+
+def _utc(instant: datetime | None) -> datetime | None:
+    """Stored instants in UTC (SQLite hands them back without a time zone)."""
+    if instant is None:
+        return None
+    return instant.replace(tzinfo=UTC) if instant.tzinfo is None else instant.astimezone(UTC)
+
+
+def _local_day(instant: datetime) -> date:
+    return _utc(instant).astimezone(ZoneInfo(current_app.config["TRACKER_TIMEZONE"])).date()
+
+
+def earliest_day(user: Any) -> date | None:
+    """The first day anything the user may see was recorded (None when nothing is)."""
+    first = db.session.scalar(
+        select(func.min(Action.created_at)).where(policy.action_visibility(user))
+    )
+    return _local_day(first) if first is not None else None
+
+
+class AsAtError(ValueError):
+    """An "as at" date that cannot be used; the message says why, in the user's terms."""
+
+
+def parse_as_at(raw: str | None, *, user: Any, today: date) -> date | None:
+    """The requested past day, None for "now", or AsAtError with a clear message."""
+    text = (raw or "").strip()
+    if not text:
+        return None
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise AsAtError("Enter the 'as at' date as a real date, for example 2023-08-31") from None
+    if len(text) != 10:
+        raise AsAtError("Enter the 'as at' date as a real date, for example 2023-08-31")
+    if day > today:
+        raise AsAtError("The 'as at' date must be today or in the past")
+    earliest = earliest_day(user)
+    if earliest is None or day < earliest:
+        when = f"{earliest.day} {earliest:%B %Y}" if earliest else "today"
+        raise AsAtError(f"The 'as at' date must be on or after {when}, when records begin")
+    return None if day == today else day
+
+
+class ActionAsAt:
+    """A read-only view of an action with the fields it had at a past moment.
+
+    Reconstructed fields are plain attributes; everything else (reference, source,
+    tags...) comes from the stored action. Never added to a session.
+    """
+
+    def __init__(self, action: Action, values: dict[str, Any]) -> None:
+        self._action = action
+        self.__dict__.update(values)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._action, name)
+
+    def days_overdue(self, today: date) -> int:
+        if self.status.is_complete or self.due_on >= today:
+            return 0
+        return (today - self.due_on).days
+
+    def __repr__(self) -> str:
+        return f"<ActionAsAt {self._action.reference} {self.status.value}>"
+
+
+class UpdateAsAt:
+    """An update with the wording it had at a past moment."""
+
+    def __init__(self, update: ActionUpdate, text: str) -> None:
+        self._update = update
+        self.text = text
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._update, name)
+
+
+def rag_as_at(action: Any, day: date, amber_days: int) -> str:
+    """The RAG the lists would have shown on `day` (same rule as queries.rag_of)."""
+    if action.status.is_complete:
+        return Rag.COMPLETE.value
+    if action.due_on < day:
+        return Rag.RED.value
+    if action.due_on <= day + timedelta(days=amber_days):
+        return Rag.AMBER.value
+    return Rag.GREEN.value
+
+
+def _events_after(ids: Sequence[int], cutoff: datetime) -> dict[int, list[AuditEvent]]:
+    """Audit events about these actions after `cutoff`, newest first, per action."""
+    found: dict[int, list[AuditEvent]] = defaultdict(list)
+    for chunk in _chunks(ids):
+        for event in db.session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.entity_type == "action",
+                AuditEvent.entity_id.in_(chunk),
+                AuditEvent.occurred_at >= cutoff,
+            )
+        ):
+            if _utc(event.occurred_at) >= cutoff:
+                found[event.entity_id].append(event)
+    for events in found.values():
+        events.sort(key=lambda e: (_utc(e.occurred_at), e.id), reverse=True)
+    return found
+
+
+def _closing_days(ids: Sequence[int], cutoff: datetime) -> dict[int, date]:
+    """The day each action was last closed before `cutoff`, from its status changes."""
+    closed: dict[int, tuple[datetime, date]] = {}
+    for chunk in _chunks(ids):
+        for event in db.session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.entity_type == "action",
+                AuditEvent.entity_id.in_(chunk),
+                AuditEvent.occurred_at < cutoff,
+            )
+        ):
+            change = (event.changes or {}).get("status")
+            when = _utc(event.occurred_at)
+            if not isinstance(change, list) or len(change) != 2 or when >= cutoff:
+                continue
+            later = event.entity_id not in closed or closed[event.entity_id][0] < when
+            if change[1] == ActionStatus.CLOSED.value and later:
+                closed[event.entity_id] = (when, _local_day(when))
+    return {action_id: day for action_id, (_, day) in closed.items()}
+
+
+def _chunks(ids: Sequence[int], size: int = 500) -> Iterable[list[int]]:
+    ids = list(ids)
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def actions_as_at(actions: Sequence[Action], moment: AsAt) -> list[ActionAsAt]:
+    """The actions that existed at `moment`, each as it stood then (order kept)."""
+    existing = [a for a in actions if _utc(a.created_at) < moment.cutoff]
+    ids = [a.id for a in existing]
+    events = _events_after(ids, moment.cutoff)
+    closing = _closing_days(ids, moment.cutoff)
+    snapshots: list[tuple[Action, dict[str, Any]]] = []
+    owner_ids: set[int] = set()
+    for action in existing:
+        values = {name: getattr(action, name) for name in FIELDS}
+        closed_on_audited = False
+        created_later = False
+        for event in events.get(action.id, []):
+            if event.action == "created":
+                created_later = True
+                break
+            if event.action in NOT_CHANGES:
+                continue
+            for name, change in (event.changes or {}).items():
+                if name not in FIELDS or not isinstance(change, list) or len(change) != 2:
+                    continue
+                try:
+                    values[name] = None if change[0] is None else FIELDS[name](change[0])
+                except (TypeError, ValueError):
+                    continue  # an unreadable old value: keep the later one
+                closed_on_audited = closed_on_audited or name == "closed_on"
+        if created_later or values["status"] is None:
+            continue
+        if not closed_on_audited:
+            if values["status"] == ActionStatus.CLOSED:
+                values["closed_on"] = closing.get(action.id) or action.closed_on
+            else:
+                values["closed_on"] = None
+        if values["due_on"] is None:
+            values["due_on"] = action.due_on
+        owner_ids.add(values["owner_id"])
+        snapshots.append((action, values))
+    owners = {
+        u.id: u for u in db.session.scalars(select(User).where(User.id.in_(owner_ids or [0])))
+    }
+    result = []
+    for action, values in snapshots:
+        values["owner"] = owners.get(values["owner_id"], action.owner)
+        result.append(ActionAsAt(action, values))
+    return result
+
+
+def visible_as_at(user: Any, actions: Sequence[ActionAsAt]) -> list[ActionAsAt]:
+    """Those the user may see both now (the caller's SQL) and as they stood then."""
+    return [a for a in actions if policy.can_view_action(user, a)]
+
+
+def updates_as_at(
+    user: Any, action_ids: Sequence[int], moment: AsAt, *, since: datetime | None = None
+) -> dict[int, list[UpdateAsAt]]:
+    """Each action's visible updates posted by `moment` (from `since`), with their text
+    as it stood then, oldest first."""
+    result: dict[int, list[UpdateAsAt]] = {i: [] for i in action_ids}
+    if not action_ids:
+        return result
+    updates: list[ActionUpdate] = []
+    for chunk in _chunks(action_ids):
+        query = (
+            select(ActionUpdate)
+            .where(
+                ActionUpdate.action_id.in_(chunk),
+                policy.update_visibility(user),
+                ActionUpdate.created_at < moment.cutoff,
+            )
+            .options(selectinload(ActionUpdate.author))
+            .order_by(ActionUpdate.id)
+        )
+        if since is not None:
+            query = query.where(ActionUpdate.created_at >= since)
+        updates.extend(
+            u
+            for u in db.session.scalars(query)
+            if _utc(u.created_at) < moment.cutoff and (since is None or _utc(u.created_at) >= since)
+        )
+    texts = {u.id: u.text for u in updates}
+    by_action: dict[int, list[ActionUpdate]] = defaultdict(list)
+    for update in updates:
+        by_action[update.action_id].append(update)
+    corrected = [i for i in by_action if any(u.edited_at for u in by_action[i])]
+    corrections = _events_after(corrected, moment.cutoff) if corrected else {}
+    for action_id, events in corrections.items():
+        for event in events:  # newest first: undo each later correction in turn
+            change = (event.changes or {}).get("update_text")
+            if event.action != "update_corrected" or not isinstance(change, list):
+                continue
+            old, new = change if len(change) == 2 else (None, None)
+            when = _utc(event.occurred_at)
+            candidates = [
+                u for u in by_action[action_id] if texts[u.id] == new and _utc(u.created_at) <= when
+            ]
+            if candidates and old is not None:
+                texts[candidates[-1].id] = str(old)
+    for update in updates:
+        result[update.action_id].append(UpdateAsAt(update, texts[update.id]))
+    return result
+
+
+def latest_as_at(user: Any, action_ids: Sequence[int], moment: AsAt) -> dict[int, UpdateAsAt]:
+    """The newest visible update each action had at `moment`."""
+    return {i: ups[-1] for i, ups in updates_as_at(user, action_ids, moment).items() if ups}

@@ -1,0 +1,26 @@
+"""`flask reports prune`: delete old report jobs and their PDFs."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import click
+from flask.cli import AppGroup
+
+reports_cli = AppGroup("reports", help="Report jobs.")
+
+
+@reports_cli.command("prune")
+@click.option(
+    "--days",
+    type=click.IntRange(min=1),
+    default=7,
+    show_default=True,
+    help="Delete jobs created more than this many days ago.",
+)
+def prune_command(days: int) -> None:
+    """Delete report jobs (with their PDFs) older than --days."""
+    from tracker.reports.jobs import prune_jobs
+
+    deleted = prune_jobs(older_than=timedelta(days=days))
+    click.echo(f"Deleted {deleted} report job{'' if deleted == 1 else 's'} older than {days} days")

@@ -1,0 +1,193 @@
+"""The authorization matrix: for every endpoint and method, what each identity gets.
+
+One line per (endpoint, method). The identities are, in order: anonymous, admin,
+opcc_officer, force_liaison, panel_clerk and deactivated (an administrator who signed
+in and was then deactivated). Outcomes:
+
+- "ok": 2xx, or a redirect that is not to the sign-in page. For POST also 400 and 409
+  (the minimal body the test sends is refused with the form shown again).
+- "public": the same as "ok", for someone who is not signed in: the page is public.
+- "login": a redirect to the sign-in page (which will return to the page asked for).
+- "signed_out": a redirect to the sign-in page after signing out (no return address).
+- "forbidden": 403.
+- "hidden": 404 (the record exists but the user may not know it does).
+
+URL parameters are filled from the world in tests/security/world.py (`url_values`).
+To declare a new endpoint, add one line here, usually with one of the shorthands.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+OK = "ok"
+PUBLIC = "public"
+LOGIN = "login"
+SIGNED_OUT = "signed_out"
+FORBIDDEN = "forbidden"
+HIDDEN = "hidden"
+OUTCOMES = (OK, PUBLIC, LOGIN, SIGNED_OUT, FORBIDDEN, HIDDEN)
+
+
+class Expect(NamedTuple):
+    """The outcome for each identity (the field order is IDENTITIES in world.py)."""
+
+    anonymous: str
+    admin: str
+    opcc_officer: str
+    force_liaison: str
+    panel_clerk: str
+    deactivated: str
+
+
+# Shorthands for the common rows.
+PUBLIC_PAGE = Expect(PUBLIC, OK, OK, OK, OK, PUBLIC)
+SIGNED_IN = Expect(LOGIN, OK, OK, OK, OK, LOGIN)
+OPCC_STAFF = Expect(LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, LOGIN)
+ADMIN_ONLY = Expect(LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, LOGIN)
+# Acting on an action: OPCC staff and the force; the Panel may read it but not act.
+OPCC_AND_FORCE = Expect(LOGIN, OK, OK, OK, FORBIDDEN, LOGIN)
+# A record the Panel never sees (ad-hoc requests): hidden from the clerk.
+NOT_PANEL = Expect(LOGIN, OK, OK, OK, HIDDEN, LOGIN)
+# Correcting an update: only its author (the world's update is the force liaison's).
+AUTHOR_ONLY = Expect(LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, LOGIN)
+SIGN_OUT = Expect(LOGIN, SIGNED_OUT, SIGNED_OUT, SIGNED_OUT, SIGNED_OUT, LOGIN)
+# Someone else's record that nobody else may know of (the world's report job).
+OWNER_ONLY_NOT_MINE = Expect(LOGIN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, LOGIN)
+
+GET, POST = "GET", "POST"
+
+MATRIX: dict[tuple[str, str], Expect] = {
+    # Actions
+    ("actions.index", GET): SIGNED_IN,
+    ("actions.dashboard", GET): SIGNED_IN,
+    ("actions.export", GET): SIGNED_IN,
+    ("actions.show", GET): SIGNED_IN,
+    ("actions.new", GET): OPCC_STAFF,
+    ("actions.new", POST): OPCC_STAFF,
+    ("actions.edit", GET): OPCC_STAFF,
+    ("actions.edit", POST): OPCC_STAFF,
+    ("actions.change_status", POST): OPCC_AND_FORCE,
+    ("actions.add_update", POST): OPCC_AND_FORCE,
+    ("actions.correct_update", GET): AUTHOR_ONLY,
+    ("actions.correct_update", POST): AUTHOR_ONLY,
+    ("actions.request_extension", POST): OPCC_AND_FORCE,
+    ("actions.decide_extension", POST): OPCC_STAFF,
+    # Ad-hoc requests
+    ("adhoc_requests.index", GET): SIGNED_IN,
+    ("adhoc_requests.show", GET): NOT_PANEL,
+    ("adhoc_requests.new", GET): OPCC_STAFF,
+    ("adhoc_requests.new", POST): OPCC_STAFF,
+    ("adhoc_requests.edit", GET): OPCC_STAFF,
+    ("adhoc_requests.edit", POST): OPCC_STAFF,
+    ("adhoc_requests.record_response", GET): OPCC_STAFF,
+    ("adhoc_requests.record_response", POST): OPCC_STAFF,
+    # Audit trail
+    ("audit.index", GET): OPCC_STAFF,
+    ("audit.integrity", GET): ADMIN_ONLY,
+    ("audit.integrity", POST): ADMIN_ONLY,
+    # Accounts
+    ("auth.login", GET): PUBLIC_PAGE,
+    ("auth.login", POST): PUBLIC_PAGE,
+    ("auth.logout", POST): SIGN_OUT,
+    ("auth.forgot_password", GET): PUBLIC_PAGE,
+    ("auth.forgot_password", POST): PUBLIC_PAGE,
+    ("auth.reset_password", GET): PUBLIC_PAGE,
+    ("auth.reset_password", POST): PUBLIC_PAGE,
+    ("auth.accept_invite", GET): PUBLIC_PAGE,
+    ("auth.accept_invite", POST): PUBLIC_PAGE,
+    ("auth.change_password", GET): SIGNED_IN,
+    ("auth.change_password", POST): SIGNED_IN,
+    # HMICFRS reports and findings
+    ("hmicfrs.index", GET): SIGNED_IN,
+    ("hmicfrs.show", GET): SIGNED_IN,
+    ("hmicfrs.new", GET): OPCC_STAFF,
+    ("hmicfrs.new", POST): OPCC_STAFF,
+    ("hmicfrs.edit", GET): OPCC_STAFF,
+    ("hmicfrs.edit", POST): OPCC_STAFF,
+    ("hmicfrs.new_finding", GET): OPCC_STAFF,
+    ("hmicfrs.new_finding", POST): OPCC_STAFF,
+    ("hmicfrs.edit_finding", GET): OPCC_STAFF,
+    ("hmicfrs.edit_finding", POST): OPCC_STAFF,
+    # Spreadsheet imports
+    ("imports.index", GET): OPCC_STAFF,
+    ("imports.new", GET): OPCC_STAFF,
+    ("imports.new", POST): OPCC_STAFF,
+    ("imports.paste_findings", GET): OPCC_STAFF,
+    ("imports.paste_findings", POST): OPCC_STAFF,
+    ("imports.template", GET): OPCC_STAFF,
+    ("imports.show", GET): OPCC_STAFF,
+    ("imports.mapping", GET): OPCC_STAFF,
+    ("imports.mapping", POST): OPCC_STAFF,
+    ("imports.commit", POST): OPCC_STAFF,
+    ("imports.discard", POST): OPCC_STAFF,
+    ("imports.undo", POST): OPCC_STAFF,
+    # Home and health
+    ("main.home", GET): SIGNED_IN,
+    ("main.healthz", GET): PUBLIC_PAGE,
+    # A&A meetings
+    ("meetings.index", GET): SIGNED_IN,
+    ("meetings.show", GET): SIGNED_IN,
+    ("meetings.new", GET): OPCC_STAFF,
+    ("meetings.new", POST): OPCC_STAFF,
+    ("meetings.edit", GET): OPCC_STAFF,
+    ("meetings.edit", POST): OPCC_STAFF,
+    # Police and Crime Panel items
+    ("panel_items.index", GET): SIGNED_IN,
+    ("panel_items.show", GET): SIGNED_IN,
+    ("panel_items.new", GET): OPCC_STAFF,
+    ("panel_items.new", POST): OPCC_STAFF,
+    ("panel_items.edit", GET): OPCC_STAFF,
+    ("panel_items.edit", POST): OPCC_STAFF,
+    # Reminders
+    ("reminders.preferences", GET): SIGNED_IN,
+    ("reminders.preferences", POST): SIGNED_IN,
+    ("reminders.outbox", GET): ADMIN_ONLY,
+    ("reminders.message", GET): ADMIN_ONLY,
+    ("reminders.resend_message", POST): ADMIN_ONLY,
+    # Reports and exports
+    ("reports.index", GET): SIGNED_IN,
+    ("reports.export_sources", GET): SIGNED_IN,
+    ("reports.panel", GET): SIGNED_IN,
+    ("reports.panel_pdf", GET): SIGNED_IN,
+    ("reports.matters", GET): SIGNED_IN,
+    ("reports.matters_pdf", GET): SIGNED_IN,
+    ("reports.hmicfrs", GET): SIGNED_IN,
+    ("reports.hmicfrs_pdf", GET): SIGNED_IN,
+    ("reports.actions", GET): SIGNED_IN,
+    ("reports.actions_pdf", GET): SIGNED_IN,
+    ("reports.create_job", POST): SIGNED_IN,
+    ("reports.job_list", GET): SIGNED_IN,
+    ("reports.job", GET): OWNER_ONLY_NOT_MINE,
+    ("reports.job_download", GET): OWNER_ONLY_NOT_MINE,
+    ("reports.job_retry", POST): OWNER_ONLY_NOT_MINE,
+    # Settings and reference lists
+    ("settings.index", GET): ADMIN_ONLY,
+    ("settings.edit_setting", GET): ADMIN_ONLY,
+    ("settings.edit_setting", POST): ADMIN_ONLY,
+    ("settings.new_tag", GET): ADMIN_ONLY,
+    ("settings.new_tag", POST): ADMIN_ONLY,
+    ("settings.edit_tag", GET): ADMIN_ONLY,
+    ("settings.edit_tag", POST): ADMIN_ONLY,
+    ("settings.retire_tag", POST): ADMIN_ONLY,
+    ("settings.restore_tag", POST): ADMIN_ONLY,
+    # User administration
+    ("users.index", GET): ADMIN_ONLY,
+    ("users.show", GET): ADMIN_ONLY,
+    ("users.invite", GET): ADMIN_ONLY,
+    ("users.invite", POST): ADMIN_ONLY,
+    ("users.edit", GET): ADMIN_ONLY,
+    ("users.edit", POST): ADMIN_ONLY,
+    ("users.deactivate", POST): ADMIN_ONLY,
+    ("users.reactivate", POST): ADMIN_ONLY,
+    ("users.resend_invitation", POST): ADMIN_ONLY,
+}
+
+# Endpoints the matrix does not cover (served files, not pages).
+NOT_COVERED = {"static"}
+
+
+def template_line(endpoint: str, method: str) -> str:
+    """The line to add to MATRIX for an undeclared endpoint, outcomes to be chosen."""
+    fields = ", ".join(f"{name}=?" for name in Expect._fields)
+    return f'    ("{endpoint}", {method}): Expect({fields}),'

@@ -60,14 +60,16 @@ def prepare(client, page_url: str):
 
 
 def wait_for(client, job_url: str, *, seconds: float = 60) -> str:
-    """Poll the job page (bounded) until it is no longer waiting; returns its HTML."""
+    """Poll the job's status (bounded), as the job page does, until it has finished;
+    returns the job page's HTML."""
     deadline = time.monotonic() + seconds
     while True:
-        page = client.get(job_url)
-        assert page.status_code == 200
-        if 'http-equiv="refresh"' not in page.text:
-            return page.text
-        assert 'content="3"' in page.text
+        status = client.get(f"{job_url}/status")
+        assert status.status_code == 200
+        assert status.headers["Cache-Control"] == "no-store"
+        if status.json["finished"]:
+            return client.get(job_url).text
+        assert status.json["label"] in ("Waiting to start", "Being prepared")
         assert time.monotonic() < deadline, "the report job did not finish in time"
         time.sleep(0.2)
 
@@ -227,12 +229,15 @@ def test_a_job_left_running_is_shown_as_stopped(app, client, login_as, officer, 
     login_as(officer)
     page = client.get(f"/reports/jobs/{job_id}").text
     assert "Stopped before it finished" in page
-    assert 'http-equiv="refresh"' not in page
+    assert 'data-module="report-job"' not in page  # nothing left to wait for
+    status = client.get(f"/reports/jobs/{job_id}/status").json
+    assert status == {**status, "finished": True, "ready": False}
+    assert status["label"] == "Stopped before it finished"
     assert "Try again" in page
     assert "Stopped before it finished" in client.get("/reports/jobs").text
 
 
-def test_a_waiting_job_refreshes_and_shows_its_estimate(app, client, login_as, officer):
+def test_a_waiting_job_is_watched_and_shows_its_estimate(app, client, login_as, officer):
     with app.app_context():
         job = ReportJob(
             requested_by_id=officer.id,
@@ -247,12 +252,16 @@ def test_a_waiting_job_refreshes_and_shows_its_estimate(app, client, login_as, o
         job_id = job.id
     login_as(officer)
     page = client.get(f"/reports/jobs/{job_id}").text
-    assert '<meta http-equiv="refresh" content="3">' in page
+    assert 'http-equiv="refresh"' not in page  # the page never reloads itself (WCAG 2.2.1)
+    assert f'data-status-url="/reports/jobs/{job_id}/status"' in page
     assert "Waiting to start" in page
     assert "about 34 seconds" in page  # 2 s plus 32 ms for each of 1000 actions
-    calm = client.get(f"/reports/jobs/{job_id}?refresh=off").text
-    assert 'http-equiv="refresh"' not in calm
-    assert "Check again" in calm
+    assert "check again" in page
+    status = client.get(f"/reports/jobs/{job_id}/status").json
+    assert status["finished"] is False
+    assert status["ready"] is False
+    assert status["label"] == "Waiting to start"
+    assert status["estimate"] == 34
 
 
 def test_prune_deletes_old_jobs_only(app, runner, officer):

@@ -159,6 +159,7 @@ MATRIX: dict[tuple[str, str], Expect] = {
     ("reports.create_job", POST): SIGNED_IN,
     ("reports.job_list", GET): SIGNED_IN,
     ("reports.job", GET): OWNER_ONLY_NOT_MINE,
+    ("reports.job_status", GET): OWNER_ONLY_NOT_MINE,
     ("reports.job_download", GET): OWNER_ONLY_NOT_MINE,
     ("reports.job_retry", POST): OWNER_ONLY_NOT_MINE,
     # Settings and reference lists

@@ -11,6 +11,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -188,28 +189,51 @@ def job_list():
     )
 
 
-@bp.route("/jobs/<int:job_id>")
-@permission_required(can_view_lists)
-def job(job_id: int):
-    job = _own_job_or_404(job_id)
+def _job_progress(job: ReportJob) -> dict:
+    """Where a job stands: stopped (stale), still waiting, seconds so far and expected."""
     per_action = jobs.seconds_per_action()
     now = utcnow()
     stale = jobs.is_stale(job, per_action, now=now)
     started = jobs.aware(job.started_at)
     finished = jobs.aware(job.finished_at)
     running_for = ((finished or now) - (started or jobs.aware(job.created_at))).total_seconds()
+    return {
+        "stale": stale,
+        "waiting": job.status in (ReportJobStatus.QUEUED, ReportJobStatus.RUNNING) and not stale,
+        "running_for": max(int(running_for), 0),
+        "estimate": int(jobs.estimate(job, per_action).total_seconds()),
+    }
+
+
+@bp.route("/jobs/<int:job_id>")
+@permission_required(can_view_lists)
+def job(job_id: int):
+    job = _own_job_or_404(job_id)
     return render_template(
         "reports/job.html",
         job=job,
-        stale=stale,
-        waiting=job.status in (ReportJobStatus.QUEUED, ReportJobStatus.RUNNING) and not stale,
-        # People who find the page reloading disruptive can turn it off (WCAG 2.2.1).
-        refreshing=request.args.get("refresh") != "off",
-        running_for=max(int(running_for), 0),
-        estimate=int(jobs.estimate(job, per_action).total_seconds()),
         job_form=EmptyForm(),
         title=job.title or "Report",
+        **_job_progress(job),
     )
+
+
+@bp.route("/jobs/<int:job_id>/status")
+@permission_required(can_view_lists)
+def job_status(job_id: int):
+    """The job page asks this every few seconds (JSON) and shows the download when ready."""
+    job = _own_job_or_404(job_id)
+    progress = _job_progress(job)
+    response = jsonify(
+        status=job.status.value,
+        label="Stopped before it finished" if progress["stale"] else job.status.label,
+        ready=job.status == ReportJobStatus.READY,
+        finished=not progress["waiting"],
+        running_for=progress["running_for"],
+        estimate=progress["estimate"],
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/jobs/<int:job_id>/download")

@@ -71,6 +71,43 @@ def test_scheduler_runs_one_daily_job_in_london_time(app, runner, monkeypatch):
     assert "outbox-retry" in seen["jobs"]
 
 
+def test_scheduler_housekeeping_deletes_report_pdfs_older_than_a_week(
+    app, runner, monkeypatch, officer
+):
+    from datetime import timedelta
+
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    from tracker.db import db
+    from tracker.reports.models import ReportJob, ReportJobStatus
+
+    with app.app_context():
+        for age in (8, 2):
+            db.session.add(
+                ReportJob(
+                    requested_by_id=officer.id,
+                    kind="actions",
+                    title=f"{age} days old",
+                    status=ReportJobStatus.READY,
+                    created_at=datetime.now(UTC) - timedelta(days=age),
+                )
+            )
+        db.session.commit()
+    seen = {}
+
+    def fake_start(self):
+        seen["jobs"] = {job.id: job for job in self.get_jobs()}
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(BlockingScheduler, "start", fake_start)
+    assert runner.invoke(args=["scheduler"]).exit_code == 0
+    housekeeping = seen["jobs"]["housekeeping"]
+    assert housekeeping.max_instances == 1
+    housekeeping.func()
+    with app.app_context():
+        assert [job.title for job in db.session.scalars(db.select(ReportJob))] == ["2 days old"]
+
+
 @pytest.mark.parametrize(
     ("now_utc", "expected_utc_hour"),
     [

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import date, timedelta
 
 import click
 from flask import current_app
@@ -106,6 +106,13 @@ def scheduler_command(at: str | None) -> None:
         with app.app_context():
             send_pending()
 
+    def housekeeping_job() -> None:
+        from tracker.reports.jobs import prune_jobs
+
+        with app.app_context():
+            deleted = prune_jobs(older_than=timedelta(days=7))
+            log.info("old report jobs deleted", extra={"deleted": deleted})
+
     scheduler = BlockingScheduler(timezone=zone)
     scheduler.add_job(
         job,
@@ -119,9 +126,18 @@ def scheduler_command(at: str | None) -> None:
     scheduler.add_job(
         retry_job, "interval", minutes=15, id="outbox-retry", max_instances=1, coalesce=True
     )
+    # Prepared report PDFs are kept for a week.
+    scheduler.add_job(
+        housekeeping_job,
+        CronTrigger(hour=3, minute=30, timezone=zone),
+        id="housekeeping",
+        max_instances=1,
+        coalesce=True,
+    )
     click.echo(
         f"Scheduler started: reminders daily at {hour}:{minute or '00'} {zone}; "
-        "outbox retries every 15 minutes. Ctrl+C to stop."
+        "outbox retries every 15 minutes; report PDFs older than 7 days deleted "
+        "daily at 03:30. Ctrl+C to stop."
     )
     try:
         scheduler.start()

@@ -7,7 +7,7 @@ about), a few users and meetings, then writes an XLSX of actions with the export
 column names and times, with ``time.perf_counter()``:
 
 * upload: storing the file as a pending batch (reads the file once for its headings);
-* preview: ``check_batch`` (openpyxl read-only parse and every row checked), as the
+* preview: ``check_batch`` (the file parsed and every row checked), as the
   preview page does;
 * commit: ``commit_batch`` plus the database commit (re-parse, re-check, insert the
   actions, their first updates and one audit event per record);
@@ -15,7 +15,7 @@ column names and times, with ``time.perf_counter()``:
 
 Each figure is wall-clock time, with the process's CPU time (``time.process_time()``)
 beside it: on a shared machine the wall time grows with the load, the CPU time much
-less. A parse-only figure shows how much of preview and commit is openpyxl itself.
+less. A parse-only figure shows how much of preview and commit is reading the file.
 Prints plain figures, one per line.
 """
 
@@ -162,7 +162,7 @@ def main() -> None:
         undone, undo_s, undo_cpu = timed(undo)
 
         print(f"upload (store, read headings): {upload_s:.2f} s wall, {upload_cpu:.2f} s CPU")
-        print(f"parse only (openpyxl read-only): {parse_s:.2f} s wall, {parse_cpu:.2f} s CPU")
+        print(f"parse only: {parse_s:.2f} s wall, {parse_cpu:.2f} s CPU")
         print(f"preview (parse, check every row): {preview_s:.2f} s wall, {preview_cpu:.2f} s CPU")
         print(f"commit (re-check, insert, audit): {commit_s:.2f} s wall, {commit_cpu:.2f} s CPU")
         print(

@@ -164,3 +164,43 @@ def test_pasted_findings_lines_become_rows():
         (4, ["AFI3", "The force should record crime accurately", ""]),
         (5, ["", "not a finding line", ""]),
     ]
+
+
+def test_workbook_without_formulas_reads_typed_cells_merges_and_a_chosen_sheet():
+    import io
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    first = workbook.active
+    first.title = "Open"
+    first.append(["title", "due_on", "days"])
+    first.append(["One", datetime(2023, 5, 12), 3])  # noqa: DTZ001 - a naive date cell
+    first.append([None, None, None])  # a blank row is skipped, numbering is kept
+    first.append(["Two", "12/06/2023", 4.5])
+    first.append(["Three", None, None])
+    first.merge_cells("B4:B5")
+    second = workbook.create_sheet("Closed")
+    second.append(["title", "due_on"])
+    second.append(["Closed one", date(2022, 1, 31)])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    parsed = read_sheet(buffer.getvalue())
+    assert parsed.sheet_names == ["Open", "Closed"]
+    assert parsed.sheet_name == "Open"
+    assert parsed.headings == ["title", "due_on", "days"]
+    assert [number for number, _values in parsed.rows] == [2, 4, 5]
+    assert date_value(parsed.rows[0][1][1]) == date(2023, 5, 12)
+    assert parsed.rows[0][1][2] == 3
+    assert date_value(parsed.rows[1][1][1]) == date(2023, 6, 12)
+    merged = [(p.row, p.column, p.message) for p in parsed.problems]
+    assert merged == [
+        (4, "due_on", "Cells B4:B5 are merged: unmerge them so each row has its own value")
+    ]
+
+    closed = read_sheet(buffer.getvalue(), sheet_name="Closed")
+    assert closed.sheet_name == "Closed"
+    assert closed.rows == [(2, ["Closed one", closed.rows[0][1][1]])]
+    assert date_value(closed.rows[0][1][1]) == date(2022, 1, 31)
+    assert closed.problems == []

@@ -1,8 +1,10 @@
 """Reading uploaded spreadsheets (XLSX or CSV) into a header and numbered rows.
 
-The file type is decided from the content, never the name. Workbooks are read with
-openpyxl in read-only mode and without evaluating formulas: a formula cell is
-reported, never run. Row numbers are the spreadsheet's own (the header is row 1).
+The file type is decided from the content, never the name. Cell values are read with
+calamine (fast, in Rust); a sheet holding any formula is read cell by cell with
+openpyxl instead, so each formula cell can be reported (never run). Formulas and
+merged cells are found in the sheet's XML (parsed with defusedxml). Row numbers are
+the spreadsheet's own (the header is row 1).
 """
 
 from __future__ import annotations
@@ -15,11 +17,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from defusedxml import ElementTree
 from openpyxl import load_workbook
 from openpyxl.utils.cell import range_boundaries
 from openpyxl.utils.datetime import from_excel
+from python_calamine import CalamineWorkbook
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_RE = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _MERGE_RE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
 
 
@@ -132,57 +137,105 @@ def _heading(headings: list[str], index: int) -> str:
     return headings[index] if index < len(headings) and headings[index] else f"column {index + 1}"
 
 
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+def _sheet_xml(content: bytes, name: str) -> bytes | None:
+    """The XML of the sheet called `name`, found through the workbook's relationships
+    (None when the workbook is laid out in a way this does not follow)."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+        targets = {rel.get("Id"): rel.get("Target", "") for rel in relations.iter()}
+        for sheet in workbook.iter(f"{_MAIN_NS}sheet"):
+            if sheet.get("name") == name:
+                target = targets.get(sheet.get(f"{_REL_NS}id"), "")
+                path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+                return archive.read(path) if path in archive.namelist() else None
+    return None
+
+
 def _read_xlsx(content: bytes, sheet_name: str | None, *, first_row_only: bool = False) -> Sheet:
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
+        names = list(workbook.sheet_names)
+        chosen = sheet_name if sheet_name in names else (names[0] if names else "")
+        xml = _sheet_xml(content, chosen) if names else None
+    except Exception as exc:  # damaged archives and XML raise many kinds of error
+        raise FileProblemError("The Excel workbook cannot be read: it may be damaged") from exc
+    if not names:
+        raise FileProblemError("The workbook has no sheets")
+    sheet = Sheet(headings=[], rows=[], sheet_names=names, sheet_name=chosen, kind="xlsx")
+    if xml is None or _FORMULA_RE.search(xml):
+        return _read_xlsx_cell_by_cell(content, sheet, first_row_only=first_row_only)
+    grid = workbook.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
+    if _collect(sheet, enumerate(grid, start=1), first_row_only=first_row_only):
+        sheet.problems.extend(_merged_cells(xml, sheet.headings))
+    return sheet
+
+
+def _read_xlsx_cell_by_cell(content: bytes, sheet: Sheet, *, first_row_only: bool) -> Sheet:
+    """The slower openpyxl reading, which can tell formula cells apart."""
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many types for damaged workbooks
         raise FileProblemError("The Excel workbook cannot be read: it may be damaged") from exc
     try:
-        names = list(workbook.sheetnames)
-        if not names:
-            raise FileProblemError("The workbook has no sheets")
-        chosen = sheet_name if sheet_name in names else names[0]
-        worksheet = workbook[chosen]
-        worksheet.reset_dimensions()
-        sheet = Sheet(headings=[], rows=[], sheet_names=names, sheet_name=chosen, kind="xlsx")
-        rows = worksheet.iter_rows()
-        for cells in rows:
-            sheet.headings = [_plain_heading(cell.value) for cell in cells]
-            break
-        while sheet.headings and not sheet.headings[-1]:
-            sheet.headings.pop()
-        for number, cells in enumerate(rows, start=2):
-            values = []
-            for index, cell in enumerate(cells):
-                value = cell.value
-                if getattr(cell, "data_type", None) == "f":
-                    sheet.problems.append(
-                        Issue(
-                            number,
-                            _heading(sheet.headings, index),
-                            "Contains a formula: replace it with its value",
-                        )
-                    )
-                    value = None
-                values.append(value)
-            if any(v not in (None, "") and str(v).strip() for v in values):
-                sheet.rows.append((number, values))
-                if first_row_only:
-                    return sheet
-        sheet.problems.extend(_merged_cells(worksheet, sheet.headings))
+        worksheet = workbook[sheet.sheet_name]
+        with worksheet._get_source() as source:  # the sheet's XML stream inside the archive
+            xml = source.read()
+        numbered = _cells_with_formulas(worksheet, sheet)
+        if _collect(sheet, numbered, first_row_only=first_row_only):
+            sheet.problems.extend(_merged_cells(xml, sheet.headings))
         return sheet
     finally:
         workbook.close()
+
+
+def _collect(sheet: Sheet, numbered, *, first_row_only: bool) -> bool:
+    """Fill the headings (row 1) and non-blank rows; False when stopped after one row."""
+    for number, values in numbered:
+        if number == 1:
+            sheet.headings = [_plain_heading(value) for value in values]
+            while sheet.headings and not sheet.headings[-1]:
+                sheet.headings.pop()
+            continue
+        if any(v not in (None, "") and str(v).strip() for v in values):
+            sheet.rows.append((number, list(values)))
+            if first_row_only:
+                return False
+    return True
+
+
+def _cells_with_formulas(worksheet: Any, sheet: Sheet):
+    """(row number, values) read cell by cell, reporting every formula cell as a problem
+    and reading it as empty. The heading row (row 1) is yielded as it is."""
+    worksheet.reset_dimensions()
+    for number, cells in enumerate(worksheet.iter_rows(), start=1):
+        values = []
+        for index, cell in enumerate(cells):
+            value = cell.value
+            if number > 1 and getattr(cell, "data_type", None) == "f":
+                sheet.problems.append(
+                    Issue(
+                        number,
+                        _heading(sheet.headings, index),
+                        "Contains a formula: replace it with its value",
+                    )
+                )
+                value = None
+            values.append(value)
+        yield number, values
 
 
 def _plain_heading(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _merged_cells(worksheet: Any, headings: list[str]) -> list[Issue]:
+def _merged_cells(xml: bytes, headings: list[str]) -> list[Issue]:
     """Merged ranges in the sheet XML (read-only worksheets do not expose them)."""
-    with worksheet._get_source() as source:  # the sheet's XML stream inside the archive
-        xml = source.read()
     problems = []
     for match in _MERGE_RE.finditer(xml):
         ref = match.group(1).decode()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import UTC, datetime
 
+from flask import g, has_app_context, request, request_started
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, Enum, Integer, MetaData, event
 from sqlalchemy.engine import Engine
@@ -93,7 +94,7 @@ def _configure_sqlite(dbapi_connection, connection_record) -> None:
     module = type(dbapi_connection).__module__
     if not module.startswith("sqlite3"):
         return
-    from flask import current_app, has_app_context
+    from flask import current_app
 
     timeout_ms = 5000
     if has_app_context():
@@ -104,3 +105,31 @@ def _configure_sqlite(dbapi_connection, connection_record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@request_started.connect
+def _note_writing_request(sender, **extra) -> None:
+    """Remember whether the request being served may write (see _begin_sqlite)."""
+    g.sqlite_write_request = request.method not in READ_ONLY_METHODS
+
+
+@event.listens_for(Engine, "begin")
+def _begin_sqlite(connection) -> None:
+    """On SQLite, a request that may write takes the database write lock up front.
+
+    Python's sqlite3 opens a transaction only at the first write, so the reads before
+    it (the record and its version) ran outside any transaction: two saves of the same
+    record could both pass the version check and the second then failed half-way.
+    BEGIN IMMEDIATE makes a POST wait (up to the busy timeout) for the write lock
+    before it reads anything, so it reads the latest committed data and saves or is
+    refused cleanly. Pages served for GET, and work outside requests (the reminder
+    jobs, the command line), keep sqlite3's own behaviour: reads never wait.
+    """
+    if connection.dialect.name != "sqlite" or not has_app_context():
+        return
+    writing = g.get("sqlite_write_request", False)
+    if writing and not connection.connection.driver_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -254,3 +254,26 @@ def link_in(message: EmailMessage) -> str:
     match = LINK_RE.search(Mailbox.text_of(message))
     assert match, "no link in the email"
     return match.group(0).replace("http://localhost", "")
+
+
+@dataclass
+class LiveServer:
+    url: str
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[LiveServer]:
+    """The test app behind a real threaded HTTP server on 127.0.0.1 (requests really run
+    in parallel), for the browser and concurrency tests."""
+    from werkzeug.serving import make_server
+
+    port = free_port()
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    app.config["SERVER_BASE_URL"] = f"http://127.0.0.1:{port}"
+    yield LiveServer(url=f"http://127.0.0.1:{port}")
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=10)

@@ -10,16 +10,13 @@ fails at teardown if any loaded page was not scanned or had a violation.
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from flask import Flask
-from werkzeug.serving import make_server
 
-from tests.conftest import free_port
+from tests.conftest import LiveServer
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 AXE_PATH = PROJECT_DIR / "node_modules" / "axe-core" / "axe.min.js"
@@ -64,24 +61,6 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
         ],
     }
-
-
-@dataclass
-class LiveServer:
-    url: str
-
-
-@pytest.fixture
-def live_server(app: Flask) -> Iterator[LiveServer]:
-    """The test app served by a real HTTP server on 127.0.0.1."""
-    port = free_port()
-    server = make_server("127.0.0.1", port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    app.config["SERVER_BASE_URL"] = f"http://127.0.0.1:{port}"
-    yield LiveServer(url=f"http://127.0.0.1:{port}")
-    server.shutdown()
-    thread.join(timeout=5)
 
 
 @dataclass

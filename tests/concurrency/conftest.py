@@ -5,40 +5,17 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 import requests
-from flask import Flask
-from werkzeug.serving import make_server
 
-from tests.conftest import DEFAULT_PASSWORD, csrf_token_from, free_port
+from tests.conftest import DEFAULT_PASSWORD, csrf_token_from
 
 CLIENTS = 20
 VERSION_RE = re.compile(r'name="version" type="hidden" value="(\d+)"|name="version" value="(\d+)"')
-
-
-@dataclass
-class LiveServer:
-    url: str
-
-
-@pytest.fixture
-def live_server(app: Flask) -> Iterator[LiveServer]:
-    """The test app behind a threaded WSGI server: requests really run in parallel."""
-    port = free_port()
-    server = make_server("127.0.0.1", port, app, threaded=True)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    app.config["SERVER_BASE_URL"] = f"http://127.0.0.1:{port}"
-    yield LiveServer(url=f"http://127.0.0.1:{port}")
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=10)
 
 
 class Browser:

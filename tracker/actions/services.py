@@ -61,7 +61,8 @@ class ActionDetails:
     tags: list[Tag]
 
 
-_EDITABLE = (
+# The fields an edit (or an import) may change; status moves only through transition().
+EDITABLE_FIELDS = (
     "title",
     "description",
     "owner_id",
@@ -75,9 +76,10 @@ _EDITABLE = (
 )
 
 
-def _snapshot(action: Action) -> dict[str, Any]:
-    values = {name: getattr(action, name) for name in _EDITABLE}
-    values["tags"] = ", ".join(sorted(t.name for t in action.tags))
+def action_snapshot(action: Action, tags: list[Tag] | None = None) -> dict[str, Any]:
+    """The audited fields of an action, tags as one sorted string (for `diff`)."""
+    values = {name: getattr(action, name) for name in EDITABLE_FIELDS}
+    values["tags"] = ", ".join(sorted(t.name for t in (action.tags if tags is None else tags)))
     return values
 
 
@@ -163,7 +165,7 @@ def create_action(
         by,
         "created",
         summary=f"{action.reference} raised",
-        changes=diff({}, _snapshot(action)),
+        changes=diff({}, action_snapshot(action)),
         version=action.version,
     )
     return action
@@ -193,9 +195,9 @@ def edit_action(action: Action, details: ActionDetails, *, by: User, expected_ve
         raise PermissionDeniedError("Only OPCC staff can change an action")
     ensure_current(action, expected_version, entity_type="action")
     _check_details(details)
-    before = _snapshot(action)
+    before = action_snapshot(action)
     _apply(action, details)
-    changes = diff(before, _snapshot(action))
+    changes = diff(before, action_snapshot(action))
     if not changes:
         return
     db.session.flush()

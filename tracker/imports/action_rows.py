@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tracker.actions.models import TITLE_MAX, Action, ActionStatus, Marking, SourceType, Tag
+from tracker.actions.services import EDITABLE_FIELDS
 from tracker.auth.models import Organisation, User
 from tracker.db import db
 from tracker.imports.fields import ACTION_FIELDS
@@ -66,19 +67,7 @@ SOURCE_MODELS = {
     SourceType.HMICFRS: Finding,
 }
 # Fields an update compares and sets (the status moves only through the state machine).
-UPDATABLE = (
-    "title",
-    "description",
-    "owner_id",
-    "owning_organisation",
-    "lead_role",
-    "raised_on",
-    "due_on",
-    "marking",
-    "opcc_only",
-    "opcc_note",
-    "tags",
-)
+UPDATABLE = (*EDITABLE_FIELDS, "tags")
 
 
 def source_label(source: Any) -> str:

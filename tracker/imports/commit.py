@@ -18,7 +18,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import selectinload
 
 from tracker.actions.models import Action, ActionUpdate, SourceType, action_tags
-from tracker.actions.services import next_reference
+from tracker.actions.services import EDITABLE_FIELDS, action_snapshot, next_reference
 from tracker.audit.services import diff, record
 from tracker.auth.models import User
 from tracker.db import db, utcnow
@@ -26,25 +26,7 @@ from tracker.imports.plan import CREATE, SKIP, UNCHANGED, UPDATE, Plan, RowPlan,
 from tracker.sources import services as source_services
 from tracker.sources.models import AdhocRequest, Finding, Meeting, PanelItem
 
-ACTION_FIELDS = (
-    "title",
-    "description",
-    "owner_id",
-    "owning_organisation",
-    "lead_role",
-    "raised_on",
-    "due_on",
-    "marking",
-    "opcc_only",
-    "opcc_note",
-)
-
-
-def action_snapshot(action: Action, tags: list[Any] | None = None) -> dict[str, Any]:
-    """The audited fields of an action (the same names as the action services use)."""
-    values = {name: getattr(action, name) for name in ACTION_FIELDS}
-    values["tags"] = ", ".join(sorted(t.name for t in (action.tags if tags is None else tags)))
-    return values
+ACTION_FIELDS = EDITABLE_FIELDS
 
 
 _PREFIX = {Meeting: "AA", AdhocRequest: "AR", PanelItem: "PCP"}

@@ -17,12 +17,12 @@ from sqlalchemy import Date, Enum, delete, or_, select
 
 from tracker import policy
 from tracker.actions.models import Action, ActionUpdate, ExtensionRequest, Tag, action_tags
+from tracker.actions.services import action_snapshot
 from tracker.audit.models import AuditEvent
 from tracker.audit.services import diff, import_batch, record
 from tracker.auth.models import User
 from tracker.db import db, utcnow
 from tracker.errors import PermissionDeniedError
-from tracker.imports.commit import action_snapshot
 from tracker.imports.models import ImportBatch, ImportStatus
 from tracker.imports.plan import chunks
 from tracker.imports.services import BatchStateError

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import select, text
 
 from tracker import create_app
 from tracker.audit.chain import GENESIS_HASH
@@ -19,27 +15,8 @@ from tracker.db import db
 BEFORE_CHAIN = "915376bec739"
 
 
-@pytest.fixture
-def fresh_database_url(database_url: str, tmp_path) -> Iterator[str]:
-    """A new empty database of the same kind as the test database."""
-    url = make_url(database_url)
-    if url.get_backend_name() == "sqlite":
-        yield f"sqlite:///{tmp_path / 'chain-migration.sqlite3'}"
-        return
-    name = f"tracker_chain_{uuid.uuid4().hex[:8]}"
-    admin_engine = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin_engine.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin_engine.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin_engine.dispose()
-
-
-def test_upgrade_chains_existing_events_in_id_order(fresh_database_url):
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=fresh_database_url)
+def test_upgrade_chains_existing_events_in_id_order(empty_database_url):
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=empty_database_url)
     start = datetime(2023, 4, 1, 9, 0, tzinfo=UTC)
     with app.app_context():
         upgrade(revision=BEFORE_CHAIN)

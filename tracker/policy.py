@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from flask_login import AnonymousUserMixin
 
     from tracker.auth.models import User
+    from tracker.reports.models import ReportJob
 
     AnyUser = User | AnonymousUserMixin
 
@@ -192,6 +193,11 @@ def can_edit_source(user: AnyUser) -> bool:
 def can_view_lists(user: AnyUser) -> bool:
     """Open the action list and dashboard (everyone signed in; rows are filtered)."""
     return is_signed_in(user)
+
+
+def can_view_report_job(user: AnyUser, job: ReportJob) -> bool:
+    """A prepared report is private to the person who asked for it (admins included)."""
+    return is_signed_in(user) and job.requested_by_id == user.id  # type: ignore[union-attr]
 
 
 def can_import(user: AnyUser) -> bool:

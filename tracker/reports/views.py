@@ -24,7 +24,7 @@ from werkzeug.datastructures import MultiDict
 from tracker.clock import today
 from tracker.db import db, utcnow
 from tracker.forms import EmptyForm
-from tracker.policy import can_view_lists
+from tracker.policy import can_view_lists, can_view_report_job
 from tracker.reports import jobs
 from tracker.reports.exports import SOURCE_COLUMNS, source_records, to_csv, to_xlsx
 from tracker.reports.kinds import KINDS, ReportKind, ReportNotFoundError, file_name
@@ -171,7 +171,7 @@ def create_job():
 def _own_job_or_404(job_id: int) -> ReportJob:
     """Only the person who asked may see a job: everyone else (admins too) gets 404."""
     job = db.session.get(ReportJob, job_id)
-    if job is None or job.requested_by_id != current_user.id:
+    if job is None or not can_view_report_job(current_user, job):
         abort(404)
     return job
 

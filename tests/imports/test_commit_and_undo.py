@@ -25,6 +25,19 @@ def action_count(app) -> int:
         return db.session.scalar(select(func.count(Action.id)))
 
 
+def checked_batch(app, officer, login_as, upload_and_check) -> int:
+    """Officer signed in, Meeting A on file and two new actions uploaded and checked."""
+    make_meeting(app, title="Meeting A")
+    login_as(officer)
+    batch_id, _page = upload_and_check(two_new_actions(officer), "log.csv")
+    return batch_id
+
+
+def undo(client, batch_id: int, **options):
+    """Press "Undo this import" on the batch page."""
+    return client.post(f"/imports/{batch_id}/undo", data=batch_form(client, batch_id), **options)
+
+
 def batch_form(client, batch_id: int) -> dict:
     page = client.get(f"/imports/{batch_id}")
     version = VERSION_RE.search(page.text)
@@ -45,9 +58,7 @@ def two_new_actions(officer) -> bytes:
 
 
 def test_double_submit_imports_once(app, client, login_as, officer, upload_and_check):
-    make_meeting(app, title="Meeting A")
-    login_as(officer)
-    batch_id, _page = upload_and_check(two_new_actions(officer), "log.csv")
+    batch_id = checked_batch(app, officer, login_as, upload_and_check)
     form = batch_form(client, batch_id)
     first = client.post(f"/imports/{batch_id}/commit", data=form)
     second = client.post(f"/imports/{batch_id}/commit", data=form)
@@ -65,9 +76,7 @@ def test_double_submit_imports_once(app, client, login_as, officer, upload_and_c
 def test_commit_from_a_stale_tab_is_refused(
     app, client, login_as, officer, upload_and_check, post_form
 ):
-    make_meeting(app, title="Meeting A")
-    login_as(officer)
-    batch_id, _page = upload_and_check(two_new_actions(officer), "log.csv")
+    batch_id = checked_batch(app, officer, login_as, upload_and_check)
     stale = batch_form(client, batch_id)
     from tests.imports.conftest import _current_selects
 
@@ -80,9 +89,7 @@ def test_commit_from_a_stale_tab_is_refused(
 
 
 def test_commit_without_csrf_token_is_refused(app, client, login_as, officer, upload_and_check):
-    make_meeting(app, title="Meeting A")
-    login_as(officer)
-    batch_id, _page = upload_and_check(two_new_actions(officer), "log.csv")
+    batch_id = checked_batch(app, officer, login_as, upload_and_check)
     form = batch_form(client, batch_id)
     del form["csrf_token"]
     assert client.post(f"/imports/{batch_id}/commit", data=form).status_code == 400
@@ -90,9 +97,7 @@ def test_commit_without_csrf_token_is_refused(app, client, login_as, officer, up
 
 
 def test_discarded_upload_cannot_be_committed(app, client, login_as, officer, upload_and_check):
-    make_meeting(app, title="Meeting A")
-    login_as(officer)
-    batch_id, _page = upload_and_check(two_new_actions(officer), "log.csv")
+    batch_id = checked_batch(app, officer, login_as, upload_and_check)
     form = batch_form(client, batch_id)
     client.post(f"/imports/{batch_id}/discard", data=form)
     response = client.post(f"/imports/{batch_id}/commit", data=form, follow_redirects=True)
@@ -130,7 +135,7 @@ def test_undo_deletes_created_and_restores_updated(
         assert (updated.title, updated.due_on) == ("New title", date(2023, 10, 1))
         assert updated.original_due_on == date(2023, 9, 1)
         assert db.session.scalar(select(func.count(Action.id))) == 2
-    response = client.post(f"/imports/{batch_id}/undo", data=batch_form(client, batch_id))
+    response = undo(client, batch_id)
     assert response.status_code == 302
     with app.app_context():
         restored = db.session.get(Action, existing.id)
@@ -153,18 +158,14 @@ def test_undo_deletes_created_and_restores_updated(
 def test_undo_is_refused_and_names_records_changed_since(
     app, client, login_as, officer, upload_and_check, commit
 ):
-    make_meeting(app, title="Meeting A")
-    login_as(officer)
-    batch_id, _page = upload_and_check(two_new_actions(officer), "log.csv")
+    batch_id = checked_batch(app, officer, login_as, upload_and_check)
     commit(batch_id)
     with app.app_context():
         action = db.session.scalar(select(Action).where(Action.reference == "AA-2023-051"))
         by = db.session.get(User, officer.id)
         action_services.add_update(action, by=by, text="Progress after the import")
         db.session.commit()
-    response = client.post(
-        f"/imports/{batch_id}/undo", data=batch_form(client, batch_id), follow_redirects=True
-    )
+    response = undo(client, batch_id, follow_redirects=True)
     assert "cannot be undone" in response.text
     assert "AA-2023-051" in response.text
     assert "AA-2023-050" not in response.text.split("cannot be undone")[1].split("</")[0]
@@ -176,17 +177,13 @@ def test_undo_is_refused_and_names_records_changed_since(
 def test_undo_is_refused_when_an_action_was_edited(
     app, client, login_as, officer, upload_and_check, commit
 ):
-    make_meeting(app, title="Meeting A")
-    login_as(officer)
-    batch_id, _page = upload_and_check(two_new_actions(officer), "log.csv")
+    batch_id = checked_batch(app, officer, login_as, upload_and_check)
     commit(batch_id)
     with app.app_context():
         action = db.session.scalar(select(Action).where(Action.reference == "AA-2023-050"))
         action.title = "Changed without an audit event"
         db.session.commit()
-    response = client.post(
-        f"/imports/{batch_id}/undo", data=batch_form(client, batch_id), follow_redirects=True
-    )
+    response = undo(client, batch_id, follow_redirects=True)
     assert "AA-2023-050" in response.text
     assert action_count(app) == 2
 
@@ -217,7 +214,7 @@ def test_pasted_findings_preview_commit_and_undo(app, client, login_as, officer,
         assert findings["CoC1"].kind == FindingKind.CAUSE_OF_CONCERN
         assert findings["R1"].parent_id == findings["CoC1"].id
         assert findings["R1"].text == "The force should answer calls faster"
-    client.post(f"/imports/{batch_id}/undo", data=batch_form(client, batch_id))
+    undo(client, batch_id)
     with app.app_context():
         assert db.session.scalar(select(func.count(Finding.id))) == 0
 
@@ -256,9 +253,7 @@ def test_existing_reference_is_skipped_when_asked(
 def test_past_batches_are_listed_with_counts(
     app, client, login_as, officer, upload_and_check, commit
 ):
-    make_meeting(app, title="Meeting A")
-    login_as(officer)
-    batch_id, _page = upload_and_check(two_new_actions(officer), "log.csv")
+    batch_id = checked_batch(app, officer, login_as, upload_and_check)
     commit(batch_id)
     page = client.get("/imports/")
     assert "log.csv" in page.text
@@ -271,11 +266,9 @@ def test_audit_trail_shows_the_import_and_its_chain_stays_intact(
 ):
     from tracker.audit.chain import verify_chain
 
-    make_meeting(app, title="Meeting A")
-    login_as(officer)
-    batch_id, _page = upload_and_check(two_new_actions(officer), "log.csv")
+    batch_id = checked_batch(app, officer, login_as, upload_and_check)
     commit(batch_id)
-    client.post(f"/imports/{batch_id}/undo", data=batch_form(client, batch_id))
+    undo(client, batch_id)
     page = client.get("/audit/?entity_type=import_batch")
     assert page.status_code == 200
     assert "Import of log.csv undone" in page.text

@@ -19,6 +19,20 @@ class PermissionDeniedError(Exception):
     """A service refused an action the user is not allowed to take."""
 
 
+class RuleError(Exception):
+    """A change the domain rules do not allow; the message says why, in the user's terms.
+
+    `field` names the form field the message belongs to (None: the form as a whole), so
+    a view can show it beside the input and forms, services and the import checker can
+    all raise the same rule.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
 class ConflictError(Exception):
     """Someone else saved the record first; the message says what changed."""
 

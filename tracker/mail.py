@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 import ssl
 from datetime import datetime
@@ -64,7 +65,10 @@ def write_eml(message: EmailMessage) -> Path:
     folder = Path(current_app.config["MAIL_FILE_DIR"])
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now().astimezone().strftime("%Y%m%dT%H%M%S%f")
-    path = folder / f"{stamp}-{message['To'].replace('@', '_at_')}.eml"
+    # The address is the user's to choose: keep only characters safe in a file name, so
+    # one such as "/x@example.org" can never name a folder or leave the outbox.
+    recipient = re.sub(r"[^A-Za-z0-9._-]", "_", message["To"].replace("@", "_at_"))
+    path = folder / f"{stamp}-{recipient[:100]}.eml"
     path.write_bytes(bytes(message))
     log.info(
         "email written to file",

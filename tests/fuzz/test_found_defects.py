@@ -3,6 +3,8 @@ they are checked on every run, not only when the generator happens to draw them.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.factories import make_action, make_meeting, make_panel_item
@@ -103,3 +105,20 @@ def test_reminder_days_in_other_digits_are_a_form_error(app, admin, poster):
     assert response.status_code == 200
     assert "whole number from 1 to 365" in response.get_data(as_text=True)
     assert snapshot(app) == before
+
+
+def test_an_address_with_a_slash_is_written_inside_the_outbox_folder(app, admin, poster):
+    """An address like "/x@example.org" is valid, and once named a folder that did not
+    exist when the development outbox wrote the invitation to a file: a 500."""
+    poster.sign_in(admin)
+    poster.refresh_token("/admin/users/new")
+    response = poster.post(
+        "/admin/users/new",
+        {"name": "Robin Slash", "email": "/r0P@a.cards", "role": "opcc_officer"},
+    )
+    assert response.status_code == 302
+    outbox = Path(app.config["MAIL_FILE_DIR"])
+    written = [p for p in outbox.rglob("*") if p.is_file()]
+    assert len(written) == 1
+    assert written[0].parent == outbox
+    assert "r0p_at_a.cards" in written[0].name.lower()

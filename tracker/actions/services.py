@@ -26,6 +26,7 @@ from tracker.actions.models import (
 )
 from tracker.actions.status import transition_for
 from tracker.audit.services import diff, record
+from tracker.audit.vocabulary import AuditEntity
 from tracker.auth.models import Organisation, User
 from tracker.concurrency import ensure_current
 from tracker.db import db, utcnow
@@ -97,7 +98,7 @@ _PREFIX = {SourceType.MEETING: "AA", SourceType.ADHOC: "AR", SourceType.PANEL: "
 
 def _audit(action: Action, by: User, what: str, **details: Any) -> None:
     """Record an audit event about `action` (summary, changes and version as keywords)."""
-    record(actor=by, entity_type="action", entity_id=action.id, action=what, **details)
+    record(actor=by, entity_type=AuditEntity.ACTION, entity_id=action.id, action=what, **details)
 
 
 def next_reference(source: Source, raised_on: date) -> str:
@@ -193,7 +194,7 @@ def edit_action(action: Action, details: ActionDetails, *, by: User, expected_ve
     """
     if not policy.can_edit_action(by, action):
         raise PermissionDeniedError("Only OPCC staff can change an action")
-    ensure_current(action, expected_version, entity_type="action")
+    ensure_current(action, expected_version, entity_type=AuditEntity.ACTION)
     _check_details(details)
     before = action_snapshot(action)
     _apply(action, details)
@@ -228,7 +229,7 @@ def transition(
     if not policy.can_transition(by, action, target):
         raise PermissionDeniedError(f"You cannot make this action {target.label.lower()}")
     if expected_version is not None:
-        ensure_current(action, expected_version, entity_type="action")
+        ensure_current(action, expected_version, entity_type=AuditEntity.ACTION)
     note = note.strip()
     if declared.reason_required and not note:
         raise ActionRuleError(f"Enter {declared.reason_label.lower()}")

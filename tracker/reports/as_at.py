@@ -31,6 +31,7 @@ from sqlalchemy.orm import selectinload
 from tracker import policy
 from tracker.actions.models import Action, ActionStatus, ActionUpdate, Marking, Rag
 from tracker.audit.models import AuditEvent
+from tracker.audit.vocabulary import AuditEntity
 from tracker.auth.models import Organisation, User
 from tracker.db import db
 
@@ -175,7 +176,7 @@ def _events_after(ids: Sequence[int], cutoff: datetime) -> dict[int, list[AuditE
     for chunk in _chunks(ids):
         for event in db.session.scalars(
             select(AuditEvent).where(
-                AuditEvent.entity_type == "action",
+                AuditEvent.entity_type == AuditEntity.ACTION.value,
                 AuditEvent.entity_id.in_(chunk),
                 AuditEvent.occurred_at >= cutoff,
             )
@@ -193,7 +194,7 @@ def _closing_days(ids: Sequence[int], cutoff: datetime) -> dict[int, date]:
     for chunk in _chunks(ids):
         for event in db.session.scalars(
             select(AuditEvent).where(
-                AuditEvent.entity_type == "action",
+                AuditEvent.entity_type == AuditEntity.ACTION.value,
                 AuditEvent.entity_id.in_(chunk),
                 AuditEvent.occurred_at < cutoff,
             )

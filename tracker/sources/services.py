@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from tracker import deadlines, policy
 from tracker.audit.services import diff, record
+from tracker.audit.vocabulary import AuditEntity
 from tracker.auth.models import User
 from tracker.concurrency import ensure_current
 from tracker.db import db
@@ -20,12 +21,12 @@ from tracker.sources.models import AdhocRequest, Finding, HmicfrsReport, Meeting
 
 Record = TypeVar("Record", Meeting, AdhocRequest, PanelItem, HmicfrsReport, Finding)
 
-ENTITY_TYPES: dict[type, str] = {
-    Meeting: "meeting",
-    AdhocRequest: "adhoc_request",
-    PanelItem: "panel_item",
-    HmicfrsReport: "hmicfrs_report",
-    Finding: "finding",
+ENTITY_TYPES: dict[type, AuditEntity] = {
+    Meeting: AuditEntity.MEETING,
+    AdhocRequest: AuditEntity.ADHOC_REQUEST,
+    PanelItem: AuditEntity.PANEL_ITEM,
+    HmicfrsReport: AuditEntity.HMICFRS_REPORT,
+    Finding: AuditEntity.FINDING,
 }
 
 

@@ -26,7 +26,7 @@ from tracker.actions.models import (
 )
 from tracker.actions.status import transition_for
 from tracker.audit.services import diff, record
-from tracker.audit.vocabulary import AuditEntity
+from tracker.audit.vocabulary import ACTION_EDITABLE, AuditEntity
 from tracker.auth.models import Organisation, User
 from tracker.concurrency import ensure_current
 from tracker.db import db, utcnow
@@ -62,23 +62,13 @@ class ActionDetails:
     tags: list[Tag]
 
 
-# The fields an edit (or an import) may change; status moves only through transition().
-EDITABLE_FIELDS = (
-    "title",
-    "description",
-    "owner_id",
-    "owning_organisation",
-    "lead_role",
-    "raised_on",
-    "due_on",
-    "marking",
-    "opcc_only",
-    "opcc_note",
-)
+# The fields an edit (or an import) may change, from the audit vocabulary; status and the
+# closed date move only through transition().
+EDITABLE_FIELDS = ACTION_EDITABLE
 
 
 def action_snapshot(action: Action, tags: list[Tag] | None = None) -> dict[str, Any]:
-    """The audited fields of an action, tags as one sorted string (for `diff`)."""
+    """The audited editable fields of an action, tags as one sorted string (for `diff`)."""
     values = {name: getattr(action, name) for name in EDITABLE_FIELDS}
     values["tags"] = ", ".join(sorted(t.name for t in (action.tags if tags is None else tags)))
     return values
@@ -233,6 +223,7 @@ def transition(
     note = note.strip()
     if declared.reason_required and not note:
         raise ActionRuleError(f"Enter {declared.reason_label.lower()}")
+    before = {"status": action.status, "closed_on": action.closed_on}
     previous = action.status
     action.status = target
     action.closed_on = today if target == ActionStatus.CLOSED else None
@@ -246,7 +237,7 @@ def transition(
         by,
         "status_changed",
         summary=note,
-        changes={"status": [previous.value, target.value]},
+        changes=diff(before, {"status": action.status, "closed_on": action.closed_on}),
         version=action.version,
     )
     return update

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from tracker import mail
 from tracker.audit.services import diff, record
-from tracker.audit.vocabulary import AuditEntity
+from tracker.audit.vocabulary import AuditEntity, record_fields
 from tracker.auth.models import ROLE_ORGANISATION, LoginAttempt, Role, User, new_session_token
 from tracker.auth.passwords import hash_password, needs_rehash, verify_password
 from tracker.db import db, utcnow
@@ -171,13 +171,8 @@ class DuplicateEmailError(Exception):
 
 
 def _snapshot(user: User) -> dict[str, object]:
-    return {
-        "name": user.name,
-        "email": user.email,
-        "role": user.role,
-        "organisation": user.organisation,
-        "active": user.active,
-    }
+    """The audited fields of a user (from the audit vocabulary), for `diff`."""
+    return {name: getattr(user, name) for name in record_fields(AuditEntity.USER)}
 
 
 def invite_user(*, by: User, name: str, email: str, role: Role) -> User:

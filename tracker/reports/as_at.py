@@ -18,7 +18,7 @@ read-only copy:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -29,10 +29,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from tracker import policy
-from tracker.actions.models import Action, ActionStatus, ActionUpdate, Marking, Rag
+from tracker.actions.models import Action, ActionStatus, ActionUpdate, Rag
 from tracker.audit.models import AuditEvent
-from tracker.audit.vocabulary import AuditEntity
-from tracker.auth.models import Organisation, User
+from tracker.audit.vocabulary import AuditedField, AuditEntity, audited_fields
+from tracker.auth.models import User
 from tracker.db import db
 
 # Audit events about an action that record something asked for or said, not a change
@@ -42,29 +42,9 @@ NOT_CHANGES = frozenset(
 )
 
 
-def _parse_date(value: Any) -> date | None:
-    return None if value is None else date.fromisoformat(str(value)[:10])
-
-
-def _parse_bool(value: Any) -> bool:
-    return value in (True, 1, "1", "true", "yes")
-
-
-# Field name -> how to turn the audited JSON value back into the attribute's value.
-FIELDS: dict[str, Any] = {
-    "title": lambda v: "" if v is None else str(v),
-    "description": lambda v: "" if v is None else str(v),
-    "lead_role": lambda v: "" if v is None else str(v),
-    "status": ActionStatus,
-    "due_on": _parse_date,
-    "raised_on": _parse_date,
-    "original_due_on": _parse_date,
-    "closed_on": _parse_date,
-    "owner_id": int,
-    "owning_organisation": Organisation,
-    "marking": Marking,
-    "opcc_only": _parse_bool,
-    "opcc_note": lambda v: "" if v is None else str(v),
+# The action's audited fields (the audit vocabulary says how to read each stored value back).
+FIELDS: Mapping[str, AuditedField] = {
+    name: field for name, field in audited_fields(AuditEntity.ACTION).items() if field.on_record
 }
 
 
@@ -189,7 +169,12 @@ def _events_after(ids: Sequence[int], cutoff: datetime) -> dict[int, list[AuditE
 
 
 def _closing_days(ids: Sequence[int], cutoff: datetime) -> dict[int, date]:
-    """The day each action was last closed before `cutoff`, from its status changes."""
+    """The day each action was last closed before `cutoff`, from its status changes.
+
+    A status change records the closed date it set ("closed_on"); status changes
+    recorded before closed_on was audited do not, and for those the closed date is
+    taken to be the day the change was made.
+    """
     closed: dict[int, tuple[datetime, date]] = {}
     for chunk in _chunks(ids):
         for event in db.session.scalars(
@@ -205,8 +190,19 @@ def _closing_days(ids: Sequence[int], cutoff: datetime) -> dict[int, date]:
                 continue
             later = event.entity_id not in closed or closed[event.entity_id][0] < when
             if change[1] == ActionStatus.CLOSED.value and later:
-                closed[event.entity_id] = (when, _local_day(when))
+                closed[event.entity_id] = (when, _audited_closed_on(event) or _local_day(when))
     return {action_id: day for action_id, (_, day) in closed.items()}
+
+
+def _audited_closed_on(event: AuditEvent) -> date | None:
+    """The closed date a status change recorded, if it recorded one."""
+    change = (event.changes or {}).get("closed_on")
+    if not isinstance(change, list) or len(change) != 2:
+        return None
+    try:
+        return FIELDS["closed_on"].parse(change[1])
+    except (TypeError, ValueError):
+        return None
 
 
 def _chunks(ids: Sequence[int], size: int = 500) -> Iterable[list[int]]:
@@ -237,13 +233,15 @@ def actions_as_at(actions: Sequence[Action], moment: AsAt) -> list[ActionAsAt]:
                 if name not in FIELDS or not isinstance(change, list) or len(change) != 2:
                     continue
                 try:
-                    values[name] = None if change[0] is None else FIELDS[name](change[0])
+                    values[name] = FIELDS[name].parse(change[0])
                 except (TypeError, ValueError):
                     continue  # an unreadable old value: keep the later one
                 closed_on_audited = closed_on_audited or name == "closed_on"
         if created_later or values["status"] is None:
             continue
         if not closed_on_audited:
+            # No later change put the closed date back, so it is the one set by the last
+            # closure before the cutoff (audited with it; inferred for older events).
             if values["status"] == ActionStatus.CLOSED:
                 values["closed_on"] = closing.get(action.id) or action.closed_on
             else:

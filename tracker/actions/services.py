@@ -277,12 +277,7 @@ def update_is_editable(update: ActionUpdate, *, now: datetime | None = None) -> 
     """Within the grace period after posting (status changes are never editable)."""
     if update.is_status_change:
         return False
-    created = update.created_at
-    if created.tzinfo is None:  # SQLite returns naive UTC
-        from datetime import UTC
-
-        created = created.replace(tzinfo=UTC)
-    return (now or utcnow()) - created <= grace_period()
+    return (now or utcnow()) - update.created_at <= grace_period()
 
 
 def edit_update(update: ActionUpdate, *, by: User, text: str, now: datetime | None = None) -> None:

@@ -22,9 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -33,6 +31,7 @@ from tracker.actions.models import Action, ActionStatus, ActionUpdate, Rag
 from tracker.audit.models import AuditEvent
 from tracker.audit.vocabulary import AuditedField, AuditEntity, audited_fields
 from tracker.auth.models import User
+from tracker.clock import local_zone
 from tracker.db import db
 
 # Audit events about an action that record something asked for or said, not a change
@@ -57,20 +56,12 @@ class AsAt:
 
 
 def moment_for(day: date) -> AsAt:
-    zone = ZoneInfo(current_app.config["TRACKER_TIMEZONE"])
-    end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone)
+    end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=local_zone())
     return AsAt(day=day, cutoff=end.astimezone(UTC))
 
 
-def _utc(instant: datetime | None) -> datetime | None:
-    """Stored instants in UTC (SQLite hands them back without a time zone)."""
-    if instant is None:
-        return None
-    return instant.replace(tzinfo=UTC) if instant.tzinfo is None else instant.astimezone(UTC)
-
-
 def _local_day(instant: datetime) -> date:
-    return _utc(instant).astimezone(ZoneInfo(current_app.config["TRACKER_TIMEZONE"])).date()
+    return instant.astimezone(local_zone()).date()
 
 
 def earliest_day(user: Any) -> date | None:
@@ -161,10 +152,10 @@ def _events_after(ids: Sequence[int], cutoff: datetime) -> dict[int, list[AuditE
                 AuditEvent.occurred_at >= cutoff,
             )
         ):
-            if _utc(event.occurred_at) >= cutoff:
+            if event.occurred_at >= cutoff:
                 found[event.entity_id].append(event)
     for events in found.values():
-        events.sort(key=lambda e: (_utc(e.occurred_at), e.id), reverse=True)
+        events.sort(key=lambda e: (e.occurred_at, e.id), reverse=True)
     return found
 
 
@@ -185,7 +176,7 @@ def _closing_days(ids: Sequence[int], cutoff: datetime) -> dict[int, date]:
             )
         ):
             change = (event.changes or {}).get("status")
-            when = _utc(event.occurred_at)
+            when = event.occurred_at
             if not isinstance(change, list) or len(change) != 2 or when >= cutoff:
                 continue
             later = event.entity_id not in closed or closed[event.entity_id][0] < when
@@ -213,7 +204,7 @@ def _chunks(ids: Sequence[int], size: int = 500) -> Iterable[list[int]]:
 
 def actions_as_at(actions: Sequence[Action], moment: AsAt) -> list[ActionAsAt]:
     """The actions that existed at `moment`, each as it stood then (order kept)."""
-    existing = [a for a in actions if _utc(a.created_at) < moment.cutoff]
+    existing = [a for a in actions if a.created_at < moment.cutoff]
     ids = [a.id for a in existing]
     events = _events_after(ids, moment.cutoff)
     closing = _closing_days(ids, moment.cutoff)
@@ -290,7 +281,7 @@ def updates_as_at(
         updates.extend(
             u
             for u in db.session.scalars(query)
-            if _utc(u.created_at) < moment.cutoff and (since is None or _utc(u.created_at) >= since)
+            if u.created_at < moment.cutoff and (since is None or u.created_at >= since)
         )
     texts = {u.id: u.text for u in updates}
     by_action: dict[int, list[ActionUpdate]] = defaultdict(list)
@@ -304,9 +295,9 @@ def updates_as_at(
             if event.action != "update_corrected" or not isinstance(change, list):
                 continue
             old, new = change if len(change) == 2 else (None, None)
-            when = _utc(event.occurred_at)
+            when = event.occurred_at
             candidates = [
-                u for u in by_action[action_id] if texts[u.id] == new and _utc(u.created_at) <= when
+                u for u in by_action[action_id] if texts[u.id] == new and u.created_at <= when
             ]
             if candidates and old is not None:
                 texts[candidates[-1].id] = str(old)

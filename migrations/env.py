@@ -6,9 +6,12 @@ Logging stays as the application configured it (JSON lines), so no fileConfig he
 from __future__ import annotations
 
 import logging
+from typing import Any, Literal
 
 from alembic import context
 from flask import current_app
+
+from tracker.db import UTCDateTime
 
 log = logging.getLogger("alembic.env")
 
@@ -30,6 +33,13 @@ def _skip_empty_autogenerate(context_, revision, directives) -> None:
             log.info("No changes in schema detected.")
 
 
+def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | Literal[False]:
+    """Write UTCDateTime columns as the plain DateTime(timezone=True) they are in the schema."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
 def run_migrations_offline() -> None:
     """Emit SQL to stdout (`flask db upgrade --sql`)."""
     context.configure(
@@ -38,6 +48,7 @@ def run_migrations_offline() -> None:
         literal_binds=True,
         render_as_batch=True,
         compare_type=True,
+        render_item=_render_item,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -47,6 +58,7 @@ def run_migrations_online() -> None:
     """Run migrations on a live connection."""
     options = dict(current_app.extensions["migrate"].configure_args)
     options.setdefault("process_revision_directives", _skip_empty_autogenerate)
+    options.setdefault("render_item", _render_item)
     with database.engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_metadata, **options)
         with context.begin_transaction():

@@ -8,19 +8,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tracker.audit.models import AuditEvent
+from tracker.audit.vocabulary import AuditEntity
 from tracker.db import db
 from tracker.errors import ConflictError
 from tracker.filters import format_datetime
 
 
-def ensure_current(record: Any, expected_version: int, *, entity_type: str) -> None:
+def ensure_current(record: Any, expected_version: int, *, entity_type: AuditEntity) -> None:
     """Raise ConflictError naming who changed what since `expected_version`."""
     if record.version == expected_version:
         return
     events = db.session.scalars(
         select(AuditEvent)
         .where(
-            AuditEvent.entity_type == entity_type,
+            AuditEvent.entity_type == AuditEntity(entity_type).value,
             AuditEvent.entity_id == record.id,
             AuditEvent.entity_version > expected_version,
         )

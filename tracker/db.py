@@ -8,8 +8,9 @@ from datetime import UTC, datetime
 from flask import g, has_app_context, request, request_started
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, Enum, Integer, MetaData, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+from sqlalchemy.types import TypeDecorator
 
 # A naming convention lets Alembic name (and so drop) constraints, which batch
 # migrations on SQLite need.
@@ -34,6 +35,32 @@ db = SQLAlchemy(model_class=Base)
 def utcnow() -> datetime:
     """The current instant, timezone-aware, in UTC."""
     return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An instant stored as `DateTime(timezone=True)` and always read back aware, in UTC.
+
+    PostgreSQL keeps the time zone; SQLite keeps none and hands back naive values, which
+    were written in UTC and are read back as such. A naive datetime is refused on write,
+    because nothing could say which zone it was meant in.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"Refusing to store a naive datetime ({value!r}): give it a zone")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
 
 
 class LabelledEnum(enum.StrEnum):
@@ -67,10 +94,8 @@ def enum_column(enum_cls: type[enum.Enum], name: str) -> Enum:
 class TimestampMixin:
     """created_at / updated_at instants in UTC."""
 
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
-    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 
 class VersionedMixin:

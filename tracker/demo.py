@@ -14,6 +14,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from tracker.audit.services import record
+from tracker.audit.vocabulary import AuditEntity
 from tracker.auth.models import ROLE_ORGANISATION, Role, User
 from tracker.auth.passwords import hash_password
 from tracker.auth.services import find_user_by_email
@@ -72,7 +73,7 @@ def seed_demo_users() -> list[tuple[DemoUser, bool]]:
             db.session.flush()
             record(
                 actor=None,
-                entity_type="user",
+                entity_type=AuditEntity.USER,
                 entity_id=user.id,
                 action="created",
                 summary="Demo user created by flask seed-demo",

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
-from flask import Flask, current_app
+from flask import Flask
+
+from tracker.clock import local_zone
 
 
 def local_time(instant: datetime | None) -> datetime | None:
     """A stored UTC instant converted to the tracker's time zone."""
     if instant is None:
         return None
-    if instant.tzinfo is None:  # SQLite returns naive datetimes; they were stored as UTC
-        instant = instant.replace(tzinfo=UTC)
-    return instant.astimezone(ZoneInfo(current_app.config["TRACKER_TIMEZONE"]))
+    return instant.astimezone(local_zone())
 
 
 def format_date(value: date | datetime | None) -> str:

@@ -18,6 +18,7 @@ from tracker.actions import services
 from tracker.actions.models import Action, ActionStatus, ActionUpdate, Marking
 from tracker.auth.models import Organisation, User
 from tracker.db import db
+from tracker.reports import as_at
 from tracker.sources.models import Finding, Meeting, MeetingKind, PanelItem
 
 
@@ -407,3 +408,40 @@ def test_extension_requests_do_not_move_the_due_date_but_approvals_do(
         assert "2024 (" not in row  # no revised due date yet
     row = _row(visible_text(client.get("/reports/actions?as_at=2024-05-25").text), reference, "")
     assert "1 June 2024 (1 August 2024)" in row
+
+
+@pytest.mark.parametrize("reopened_later", [False, True])
+def test_as_at_shows_the_audited_closed_date(app, monkeypatch, officer, liaison, reopened_later):
+    """A closure recorded the morning after (closed date 1 April, made on 2 April) shows
+    the closed date it set, not the day the change was made."""
+    clock = install_clock(monkeypatch)
+    clock.set(2024, 3, 1)
+    meeting = make_meeting(app, kind=MeetingKind.PERFORMANCE, held_on=date(2024, 3, 4))
+    with app.app_context():
+        o = db.session.get(User, officer.id)
+        f = db.session.get(User, liaison.id)
+        clock.set(2024, 3, 4)
+        action = services.create_action(
+            db.session.get(Meeting, meeting.id),
+            _details(f, title="Closed late", due=date(2024, 3, 22)),
+            by=o,
+        )
+        services.transition(
+            action, ActionStatus.IMPLEMENTED, by=f, note="Evidence", today=date(2024, 3, 4)
+        )
+        db.session.commit()
+        clock.set(2024, 4, 2)
+        services.transition(
+            action, ActionStatus.CLOSED, by=o, note="Assured", today=date(2024, 4, 1)
+        )
+        db.session.commit()
+        if reopened_later:
+            clock.set(2024, 4, 5)
+            services.transition(
+                action, ActionStatus.REOPENED, by=o, note="Not done", today=date(2024, 4, 5)
+            )
+            db.session.commit()
+        clock.release()
+        [then] = as_at.actions_as_at([action], as_at.moment_for(date(2024, 4, 3)))
+    assert then.status == ActionStatus.CLOSED
+    assert then.closed_on == date(2024, 4, 1)

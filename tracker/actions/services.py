@@ -26,6 +26,7 @@ from tracker.actions.models import (
 )
 from tracker.actions.status import transition_for
 from tracker.audit.services import diff, record
+from tracker.audit.vocabulary import ACTION_EDITABLE, AuditEntity
 from tracker.auth.models import Organisation, User
 from tracker.concurrency import ensure_current
 from tracker.db import db, utcnow
@@ -61,23 +62,13 @@ class ActionDetails:
     tags: list[Tag]
 
 
-# The fields an edit (or an import) may change; status moves only through transition().
-EDITABLE_FIELDS = (
-    "title",
-    "description",
-    "owner_id",
-    "owning_organisation",
-    "lead_role",
-    "raised_on",
-    "due_on",
-    "marking",
-    "opcc_only",
-    "opcc_note",
-)
+# The fields an edit (or an import) may change, from the audit vocabulary; status and the
+# closed date move only through transition().
+EDITABLE_FIELDS = ACTION_EDITABLE
 
 
 def action_snapshot(action: Action, tags: list[Tag] | None = None) -> dict[str, Any]:
-    """The audited fields of an action, tags as one sorted string (for `diff`)."""
+    """The audited editable fields of an action, tags as one sorted string (for `diff`)."""
     values = {name: getattr(action, name) for name in EDITABLE_FIELDS}
     values["tags"] = ", ".join(sorted(t.name for t in (action.tags if tags is None else tags)))
     return values
@@ -97,7 +88,7 @@ _PREFIX = {SourceType.MEETING: "AA", SourceType.ADHOC: "AR", SourceType.PANEL: "
 
 def _audit(action: Action, by: User, what: str, **details: Any) -> None:
     """Record an audit event about `action` (summary, changes and version as keywords)."""
-    record(actor=by, entity_type="action", entity_id=action.id, action=what, **details)
+    record(actor=by, entity_type=AuditEntity.ACTION, entity_id=action.id, action=what, **details)
 
 
 def next_reference(source: Source, raised_on: date) -> str:
@@ -193,7 +184,7 @@ def edit_action(action: Action, details: ActionDetails, *, by: User, expected_ve
     """
     if not policy.can_edit_action(by, action):
         raise PermissionDeniedError("Only OPCC staff can change an action")
-    ensure_current(action, expected_version, entity_type="action")
+    ensure_current(action, expected_version, entity_type=AuditEntity.ACTION)
     _check_details(details)
     before = action_snapshot(action)
     _apply(action, details)
@@ -228,10 +219,11 @@ def transition(
     if not policy.can_transition(by, action, target):
         raise PermissionDeniedError(f"You cannot make this action {target.label.lower()}")
     if expected_version is not None:
-        ensure_current(action, expected_version, entity_type="action")
+        ensure_current(action, expected_version, entity_type=AuditEntity.ACTION)
     note = note.strip()
     if declared.reason_required and not note:
         raise ActionRuleError(f"Enter {declared.reason_label.lower()}")
+    before = {"status": action.status, "closed_on": action.closed_on}
     previous = action.status
     action.status = target
     action.closed_on = today if target == ActionStatus.CLOSED else None
@@ -245,7 +237,7 @@ def transition(
         by,
         "status_changed",
         summary=note,
-        changes={"status": [previous.value, target.value]},
+        changes=diff(before, {"status": action.status, "closed_on": action.closed_on}),
         version=action.version,
     )
     return update
@@ -285,12 +277,7 @@ def update_is_editable(update: ActionUpdate, *, now: datetime | None = None) -> 
     """Within the grace period after posting (status changes are never editable)."""
     if update.is_status_change:
         return False
-    created = update.created_at
-    if created.tzinfo is None:  # SQLite returns naive UTC
-        from datetime import UTC
-
-        created = created.replace(tzinfo=UTC)
-    return (now or utcnow()) - created <= grace_period()
+    return (now or utcnow()) - update.created_at <= grace_period()
 
 
 def edit_update(update: ActionUpdate, *, by: User, text: str, now: datetime | None = None) -> None:

@@ -38,6 +38,7 @@ from tracker.actions.queries import (
 )
 from tracker.actions.status import TRANSITIONS, targets_from
 from tracker.audit.queries import events_for
+from tracker.audit.vocabulary import AuditEntity
 from tracker.auth.models import Organisation, User
 from tracker.clock import today
 from tracker.db import db
@@ -268,7 +269,7 @@ def _render_show(action: Action, *, status: int = 200, **forms):
         if policy.can_transition(current_user, action, target)
     ]
     history = (
-        db.session.scalars(events_for("action", action.id)).all()
+        db.session.scalars(events_for(AuditEntity.ACTION, action.id)).all()
         if policy.is_opcc(current_user)
         else []
     )

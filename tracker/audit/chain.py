@@ -86,7 +86,7 @@ class AppendOnlyError(RuntimeError):
 
 def utc_iso(moment: datetime) -> str:
     """`moment` in UTC as YYYY-MM-DDTHH:MM:SS.ffffffZ (naive values are taken as UTC)."""
-    if moment.tzinfo is None:
+    if moment.tzinfo is None:  # part of the format: migrations hash raw, untyped rows
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
@@ -164,9 +164,8 @@ def _fill_defaults(audit_event: AuditEvent) -> None:
     """Set the column defaults now (not at INSERT), so the hash covers the stored values."""
     if audit_event.occurred_at is None:
         audit_event.occurred_at = utcnow()
-    elif audit_event.occurred_at.tzinfo is None:
-        audit_event.occurred_at = audit_event.occurred_at.replace(tzinfo=UTC)
-    else:
+    elif audit_event.occurred_at.tzinfo is not None:
+        # A naive value is left alone: UTCDateTime refuses it when the event is written.
         audit_event.occurred_at = audit_event.occurred_at.astimezone(UTC)
     if audit_event.summary is None:
         audit_event.summary = ""

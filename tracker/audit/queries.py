@@ -6,19 +6,23 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from tracker.audit.models import AuditEvent
+from tracker.audit.vocabulary import AuditEntity
 
 
-def events_for(entity_type: str, entity_id: int) -> Select[tuple[AuditEvent]]:
+def events_for(entity_type: AuditEntity, entity_id: int) -> Select[tuple[AuditEvent]]:
     """Every event about one record, newest first, with the actor loaded."""
     return (
         select(AuditEvent)
-        .where(AuditEvent.entity_type == entity_type, AuditEvent.entity_id == entity_id)
+        .where(
+            AuditEvent.entity_type == AuditEntity(entity_type).value,
+            AuditEvent.entity_id == entity_id,
+        )
         .options(selectinload(AuditEvent.actor))
         .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
     )
 
 
-def history_for(entity_type: str, entity_id: int) -> list[AuditEvent]:
+def history_for(entity_type: AuditEntity, entity_id: int) -> list[AuditEvent]:
     """A record's history for the current user: OPCC staff only, else nothing (template global)."""
     from flask_login import current_user
 

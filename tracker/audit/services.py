@@ -12,6 +12,7 @@ from typing import Any
 from flask import has_request_context
 
 from tracker.audit.models import AuditEvent
+from tracker.audit.vocabulary import AuditEntity
 from tracker.db import db
 
 # The import batch whose commit (or undo) is running, so every event it causes is tagged.
@@ -49,7 +50,7 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
 def record(
     *,
     actor: Any,
-    entity_type: str,
+    entity_type: AuditEntity,
     entity_id: int | None,
     action: str,
     summary: str = "",
@@ -66,7 +67,8 @@ def record(
 
     event = AuditEvent(
         actor_id=getattr(actor, "id", None),
-        entity_type=entity_type,
+        # Stored as the plain string, so the hashed canonical form is what it always was.
+        entity_type=AuditEntity(entity_type).value,
         entity_id=entity_id,
         entity_version=version,
         action=action,

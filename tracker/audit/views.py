@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, render_template, request
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tracker.audit.chain import chain_status, verify_chain
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import User
+from tracker.clock import local_zone
 from tracker.db import db
 from tracker.forms import EmptyForm, whole_number
 from tracker.policy import can_verify_audit, can_view_audit
@@ -84,5 +84,4 @@ def _day(value: str | None) -> date | None:
 
 def _start_of(day: date) -> datetime:
     """Midnight at the start of `day` in the tracker's time zone, as an instant."""
-    zone = ZoneInfo(current_app.config["TRACKER_TIMEZONE"])
-    return datetime.combine(day, time.min, tzinfo=zone)
+    return datetime.combine(day, time.min, tzinfo=local_zone())

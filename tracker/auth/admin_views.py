@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from tracker.audit.queries import events_for
+from tracker.audit.vocabulary import AuditEntity
 from tracker.auth import services
 from tracker.auth.forms import UserForm
 from tracker.auth.models import Organisation, User
@@ -84,7 +85,7 @@ def _send_invitation(user: User) -> None:
 @permission_required(can_manage_users)
 def show(user_id: int):
     user = get_user_or_404(user_id)
-    history = db.session.scalars(events_for("user", user.id)).all()
+    history = db.session.scalars(events_for(AuditEntity.USER, user.id)).all()
     return render_template("users/show.html", user=user, history=history, action_form=EmptyForm())
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, DateTime, Index, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tracker.db import LabelledEnum, TimestampMixin, db, enum_column, utcnow
+from tracker.db import LabelledEnum, TimestampMixin, UTCDateTime, db, enum_column, utcnow
 
 
 class Organisation(LabelledEnum):
@@ -69,10 +69,10 @@ class User(TimestampMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # None until the user accepts their invitation and chooses a password.
     password_hash: Mapped[str | None] = mapped_column(String(255))
-    password_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Part of the Flask-Login id: rotating it signs the user out everywhere.
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
-    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Bumped only by administrative edits (not by sign-in), so an administrator's
     # form goes stale only when another administrator changed the user. The ORM
     # still adds "WHERE version = <loaded>" to every UPDATE.
@@ -121,7 +121,7 @@ class LoginAttempt(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    attempted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    attempted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     email: Mapped[str] = mapped_column(String(254))
     ip_address: Mapped[str] = mapped_column(String(45))
     succeeded: Mapped[bool] = mapped_column(Boolean)

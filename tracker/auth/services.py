@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from tracker import mail
 from tracker.audit.services import diff, record
+from tracker.audit.vocabulary import AuditEntity, record_fields
 from tracker.auth.models import ROLE_ORGANISATION, LoginAttempt, Role, User, new_session_token
 from tracker.auth.passwords import hash_password, needs_rehash, verify_password
 from tracker.db import db, utcnow
@@ -73,7 +74,7 @@ def authenticate(email: str, password: str, *, ip_address: str) -> SignInResult:
     if needs_rehash(user.password_hash or ""):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
-    record(actor=user, entity_type="user", entity_id=user.id, action="signed_in")
+    record(actor=user, entity_type=AuditEntity.USER, entity_id=user.id, action="signed_in")
     return SignInResult(user=user)
 
 
@@ -138,7 +139,12 @@ def send_password_reset(email: str) -> None:
         link=link,
         minutes=minutes,
     )
-    record(actor=None, entity_type="user", entity_id=user.id, action="password_reset_requested")
+    record(
+        actor=None,
+        entity_type=AuditEntity.USER,
+        entity_id=user.id,
+        action="password_reset_requested",
+    )
 
 
 def set_password(user: User, password: str) -> None:
@@ -146,7 +152,7 @@ def set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()
     user.session_token = new_session_token()
-    record(actor=user, entity_type="user", entity_id=user.id, action="password_set")
+    record(actor=user, entity_type=AuditEntity.USER, entity_id=user.id, action="password_set")
 
 
 def change_own_password(user: User, *, current: str, new: str) -> bool:
@@ -165,13 +171,8 @@ class DuplicateEmailError(Exception):
 
 
 def _snapshot(user: User) -> dict[str, object]:
-    return {
-        "name": user.name,
-        "email": user.email,
-        "role": user.role,
-        "organisation": user.organisation,
-        "active": user.active,
-    }
+    """The audited fields of a user (from the audit vocabulary), for `diff`."""
+    return {name: getattr(user, name) for name in record_fields(AuditEntity.USER)}
 
 
 def invite_user(*, by: User, name: str, email: str, role: Role) -> User:
@@ -186,7 +187,7 @@ def invite_user(*, by: User, name: str, email: str, role: Role) -> User:
     db.session.flush()
     record(
         actor=by,
-        entity_type="user",
+        entity_type=AuditEntity.USER,
         entity_id=user.id,
         action="created",
         summary=f"Invited {user.name} as {role.label}",
@@ -235,7 +236,13 @@ def update_user(
         user.session_token = new_session_token()  # new permissions start with a new session
     if changes:
         user.version = expected_version + 1
-        record(actor=by, entity_type="user", entity_id=user.id, action="updated", changes=changes)
+        record(
+            actor=by,
+            entity_type=AuditEntity.USER,
+            entity_id=user.id,
+            action="updated",
+            changes=changes,
+        )
 
 
 def _changed_since(user: User, version: int) -> str:
@@ -245,7 +252,7 @@ def _changed_since(user: User, version: int) -> str:
     events = db.session.scalars(
         select(AuditEvent)
         .where(
-            AuditEvent.entity_type == "user",
+            AuditEvent.entity_type == AuditEntity.USER.value,
             AuditEvent.entity_id == user.id,
             AuditEvent.action.in_(["updated", "deactivated", "reactivated"]),
         )
@@ -273,7 +280,7 @@ def set_active(*, by: User, user: User, active: bool) -> None:
     user.session_token = new_session_token()
     record(
         actor=by,
-        entity_type="user",
+        entity_type=AuditEntity.USER,
         entity_id=user.id,
         action="reactivated" if active else "deactivated",
         changes={"active": [not active, active]},
@@ -294,7 +301,7 @@ def create_admin(*, name: str, email: str, password: str) -> User:
     db.session.flush()
     record(
         actor=None,
-        entity_type="user",
+        entity_type=AuditEntity.USER,
         entity_id=user.id,
         action="created",
         summary="Administrator created from the command line",

@@ -20,6 +20,7 @@ from sqlalchemy.orm import selectinload
 from tracker.actions.models import Action, ActionUpdate, SourceType, action_tags
 from tracker.actions.services import EDITABLE_FIELDS, action_snapshot, next_reference
 from tracker.audit.services import diff, record
+from tracker.audit.vocabulary import AuditEntity
 from tracker.auth.models import User
 from tracker.db import db, utcnow
 from tracker.imports.plan import CREATE, SKIP, UNCHANGED, UPDATE, Plan, RowPlan, chunks
@@ -156,7 +157,7 @@ def _create_actions(rows: list[RowPlan], *, by: User) -> None:
         snapshot.update(reference=values["reference"], status=values["status"])
         record(
             actor=by,
-            entity_type="action",
+            entity_type=AuditEntity.ACTION,
             entity_id=action_id,
             action="created",
             summary=f"{values['reference']} imported",
@@ -168,7 +169,7 @@ def _create_actions(rows: list[RowPlan], *, by: User) -> None:
             first_updates.append({"action_id": action_id, "author_id": by.id, "text": text})
             record(
                 actor=by,
-                entity_type="action",
+                entity_type=AuditEntity.ACTION,
                 entity_id=action_id,
                 action="update_added",
                 summary=text[:500],
@@ -198,7 +199,7 @@ def _update_actions(rows: list[RowPlan], *, by: User) -> None:
         action = loaded[row.existing_id]
         record(
             actor=by,
-            entity_type="action",
+            entity_type=AuditEntity.ACTION,
             entity_id=action.id,
             action="updated",
             summary=f"{action.reference} updated by import",

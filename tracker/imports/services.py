@@ -13,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from tracker import policy
 from tracker.audit.services import import_batch, record
+from tracker.audit.vocabulary import AuditEntity
 from tracker.auth.models import User
 from tracker.db import db, utcnow
 from tracker.errors import PermissionDeniedError
@@ -176,7 +177,7 @@ def commit_batch(batch: ImportBatch, *, by: User, expected_version: int) -> Impo
         db.session.flush()
         record(
             actor=by,
-            entity_type="import_batch",
+            entity_type=AuditEntity.IMPORT_BATCH,
             entity_id=batch.id,
             action="committed",
             summary=batch.summary,

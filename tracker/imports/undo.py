@@ -20,6 +20,7 @@ from tracker.actions.models import Action, ActionUpdate, ExtensionRequest, Tag, 
 from tracker.actions.services import action_snapshot
 from tracker.audit.models import AuditEvent
 from tracker.audit.services import diff, import_batch, record
+from tracker.audit.vocabulary import AuditEntity
 from tracker.auth.models import User
 from tracker.db import db, utcnow
 from tracker.errors import PermissionDeniedError
@@ -28,7 +29,11 @@ from tracker.imports.plan import chunks
 from tracker.imports.services import BatchStateError
 from tracker.sources.models import Finding, PanelItem
 
-MODELS: dict[str, type] = {"action": Action, "panel_item": PanelItem, "finding": Finding}
+MODELS: dict[AuditEntity, type] = {
+    AuditEntity.ACTION: Action,
+    AuditEntity.PANEL_ITEM: PanelItem,
+    AuditEntity.FINDING: Finding,
+}
 
 
 class UndoRefusedError(Exception):
@@ -43,7 +48,7 @@ class UndoRefusedError(Exception):
 class Touched:
     """One record the batch created or updated."""
 
-    entity_type: str
+    entity_type: AuditEntity
     entity_id: int
     created: bool = False
     version: int | None = None
@@ -54,12 +59,15 @@ class Touched:
 def _touched(batch: ImportBatch) -> dict[tuple[str, int], Touched]:
     events = db.session.scalars(
         select(AuditEvent)
-        .where(AuditEvent.batch_id == batch.id, AuditEvent.entity_type.in_(MODELS))
+        .where(
+            AuditEvent.batch_id == batch.id,
+            AuditEvent.entity_type.in_([kind.value for kind in MODELS]),
+        )
         .order_by(AuditEvent.id)
     )
     touched: dict[tuple[str, int], Touched] = {}
     for event in events:
-        key = (event.entity_type, event.entity_id)
+        key = (AuditEntity(event.entity_type), event.entity_id)
         item = touched.get(key)
         if item is None:
             item = touched[key] = Touched(*key, first_event_id=event.id)
@@ -100,7 +108,7 @@ def _later_outside_events(batch: ImportBatch, touched: dict) -> set[tuple[str, i
         for part in chunks(ids):
             rows = db.session.execute(
                 select(AuditEvent.entity_type, AuditEvent.entity_id).where(
-                    AuditEvent.entity_type == entity_type,
+                    AuditEvent.entity_type == entity_type.value,
                     AuditEvent.entity_id.in_(part),
                     AuditEvent.id > first,
                     or_(AuditEvent.batch_id.is_(None), AuditEvent.batch_id != batch.id),
@@ -112,8 +120,12 @@ def _later_outside_events(batch: ImportBatch, touched: dict) -> set[tuple[str, i
 
 def _dependants(touched: dict) -> list[str]:
     """Actions or findings made outside the batch that hang on a created source."""
-    created_items = [i for (k, i), t in touched.items() if k == "panel_item" and t.created]
-    created_findings = [i for (k, i), t in touched.items() if k == "finding" and t.created]
+    created_items = [
+        i for (k, i), t in touched.items() if k == AuditEntity.PANEL_ITEM and t.created
+    ]
+    created_findings = [
+        i for (k, i), t in touched.items() if k == AuditEntity.FINDING and t.created
+    ]
     names = []
     for part in chunks(created_items):
         query = select(Action.reference).where(Action.panel_item_id.in_(part))
@@ -175,7 +187,7 @@ def undo_batch(batch: ImportBatch, *, by: User, expected_version: int) -> int:
         _delete_created(touched, loaded, by)
         record(
             actor=by,
-            entity_type="import_batch",
+            entity_type=AuditEntity.IMPORT_BATCH,
             entity_id=batch.id,
             action="undone",
             summary=f"Import of {batch.filename} undone",
@@ -227,15 +239,15 @@ def _delete_created(touched: dict, loaded: dict, by: User) -> None:
     created = {
         kind: [i for (k, i), t in touched.items() if k == kind and t.created] for kind in MODELS
     }
-    for part in chunks(created["action"]):
+    for part in chunks(created[AuditEntity.ACTION]):
         db.session.execute(delete(action_tags).where(action_tags.c.action_id.in_(part)))
         db.session.execute(delete(ActionUpdate).where(ActionUpdate.action_id.in_(part)))
         db.session.execute(delete(ExtensionRequest).where(ExtensionRequest.action_id.in_(part)))
-    for part in chunks(created["finding"]):
+    for part in chunks(created[AuditEntity.FINDING]):
         db.session.execute(
             Finding.__table__.update().where(Finding.id.in_(part)).values(parent_id=None)
         )
-    for kind in ("action", "finding", "panel_item"):
+    for kind in (AuditEntity.ACTION, AuditEntity.FINDING, AuditEntity.PANEL_ITEM):
         for entity_id in created[kind]:
             record(
                 actor=by,

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.actions.models import Marking
-from tracker.db import LabelledEnum, db, enum_column, utcnow
+from tracker.db import LabelledEnum, UTCDateTime, db, enum_column, utcnow
 
 if TYPE_CHECKING:
     from tracker.auth.models import User
@@ -28,7 +28,7 @@ class OutboxMessage(db.Model):
     __table_args__ = (Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     run_on: Mapped[date] = mapped_column(Date)
     recipient_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     to_address: Mapped[str] = mapped_column(String(254))
@@ -42,8 +42,8 @@ class OutboxMessage(db.Model):
     )
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
-    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     recipient: Mapped[User | None] = relationship()
     items: Mapped[list[ReminderItem]] = relationship(back_populates="message")
@@ -79,7 +79,7 @@ class ReminderItem(db.Model):
     recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     occurrence: Mapped[date] = mapped_column(Date)
     message_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"), index=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     message: Mapped[OutboxMessage | None] = relationship(back_populates="items")
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import delete, select
 
 from tracker.audit.services import record
+from tracker.audit.vocabulary import AuditEntity
 from tracker.db import db
 from tracker.reminders.models import ReminderOptOut
 from tracker.reminders.rules import OPTIONAL_GROUPS
@@ -49,7 +50,7 @@ def set_opt_outs(user: User, turned_off: set[str]) -> None:
         db.session.add(ReminderOptOut(user_id=user.id, rule=rule))
     record(
         actor=user,
-        entity_type="user",
+        entity_type=AuditEntity.USER,
         entity_id=user.id,
         action="reminder_preferences_changed",
         changes={"turned_off": [sorted(before), sorted(after)]},

@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from tracker import policy
 from tracker.audit.services import record
+from tracker.audit.vocabulary import AuditEntity
 from tracker.db import db
 from tracker.forms import EmptyForm
 from tracker.reminders import sender
@@ -105,7 +106,7 @@ def resend_message(message_id: int):
     sender.resend(outbox_message)
     record(
         actor=current_user,
-        entity_type="outbox",
+        entity_type=AuditEntity.OUTBOX,
         entity_id=outbox_message.id,
         action="resend_requested",
         summary=outbox_message.subject[:200],

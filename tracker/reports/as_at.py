@@ -18,20 +18,20 @@ read-only copy:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from tracker import policy
-from tracker.actions.models import Action, ActionStatus, ActionUpdate, Marking, Rag
+from tracker.actions.models import Action, ActionStatus, ActionUpdate, Rag
 from tracker.audit.models import AuditEvent
-from tracker.auth.models import Organisation, User
+from tracker.audit.vocabulary import AuditedField, AuditEntity, audited_fields
+from tracker.auth.models import User
+from tracker.clock import local_zone
 from tracker.db import db
 
 # Audit events about an action that record something asked for or said, not a change
@@ -41,29 +41,9 @@ NOT_CHANGES = frozenset(
 )
 
 
-def _parse_date(value: Any) -> date | None:
-    return None if value is None else date.fromisoformat(str(value)[:10])
-
-
-def _parse_bool(value: Any) -> bool:
-    return value in (True, 1, "1", "true", "yes")
-
-
-# Field name -> how to turn the audited JSON value back into the attribute's value.
-FIELDS: dict[str, Any] = {
-    "title": lambda v: "" if v is None else str(v),
-    "description": lambda v: "" if v is None else str(v),
-    "lead_role": lambda v: "" if v is None else str(v),
-    "status": ActionStatus,
-    "due_on": _parse_date,
-    "raised_on": _parse_date,
-    "original_due_on": _parse_date,
-    "closed_on": _parse_date,
-    "owner_id": int,
-    "owning_organisation": Organisation,
-    "marking": Marking,
-    "opcc_only": _parse_bool,
-    "opcc_note": lambda v: "" if v is None else str(v),
+# The action's audited fields (the audit vocabulary says how to read each stored value back).
+FIELDS: Mapping[str, AuditedField] = {
+    name: field for name, field in audited_fields(AuditEntity.ACTION).items() if field.on_record
 }
 
 
@@ -76,20 +56,12 @@ class AsAt:
 
 
 def moment_for(day: date) -> AsAt:
-    zone = ZoneInfo(current_app.config["TRACKER_TIMEZONE"])
-    end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone)
+    end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=local_zone())
     return AsAt(day=day, cutoff=end.astimezone(UTC))
 
 
-def _utc(instant: datetime | None) -> datetime | None:
-    """Stored instants in UTC (SQLite hands them back without a time zone)."""
-    if instant is None:
-        return None
-    return instant.replace(tzinfo=UTC) if instant.tzinfo is None else instant.astimezone(UTC)
-
-
 def _local_day(instant: datetime) -> date:
-    return _utc(instant).astimezone(ZoneInfo(current_app.config["TRACKER_TIMEZONE"])).date()
+    return instant.astimezone(local_zone()).date()
 
 
 def earliest_day(user: Any) -> date | None:
@@ -175,37 +147,53 @@ def _events_after(ids: Sequence[int], cutoff: datetime) -> dict[int, list[AuditE
     for chunk in _chunks(ids):
         for event in db.session.scalars(
             select(AuditEvent).where(
-                AuditEvent.entity_type == "action",
+                AuditEvent.entity_type == AuditEntity.ACTION.value,
                 AuditEvent.entity_id.in_(chunk),
                 AuditEvent.occurred_at >= cutoff,
             )
         ):
-            if _utc(event.occurred_at) >= cutoff:
+            if event.occurred_at >= cutoff:
                 found[event.entity_id].append(event)
     for events in found.values():
-        events.sort(key=lambda e: (_utc(e.occurred_at), e.id), reverse=True)
+        events.sort(key=lambda e: (e.occurred_at, e.id), reverse=True)
     return found
 
 
 def _closing_days(ids: Sequence[int], cutoff: datetime) -> dict[int, date]:
-    """The day each action was last closed before `cutoff`, from its status changes."""
+    """The day each action was last closed before `cutoff`, from its status changes.
+
+    A status change records the closed date it set ("closed_on"); status changes
+    recorded before closed_on was audited do not, and for those the closed date is
+    taken to be the day the change was made.
+    """
     closed: dict[int, tuple[datetime, date]] = {}
     for chunk in _chunks(ids):
         for event in db.session.scalars(
             select(AuditEvent).where(
-                AuditEvent.entity_type == "action",
+                AuditEvent.entity_type == AuditEntity.ACTION.value,
                 AuditEvent.entity_id.in_(chunk),
                 AuditEvent.occurred_at < cutoff,
             )
         ):
             change = (event.changes or {}).get("status")
-            when = _utc(event.occurred_at)
+            when = event.occurred_at
             if not isinstance(change, list) or len(change) != 2 or when >= cutoff:
                 continue
             later = event.entity_id not in closed or closed[event.entity_id][0] < when
             if change[1] == ActionStatus.CLOSED.value and later:
-                closed[event.entity_id] = (when, _local_day(when))
+                closed[event.entity_id] = (when, _audited_closed_on(event) or _local_day(when))
     return {action_id: day for action_id, (_, day) in closed.items()}
+
+
+def _audited_closed_on(event: AuditEvent) -> date | None:
+    """The closed date a status change recorded, if it recorded one."""
+    change = (event.changes or {}).get("closed_on")
+    if not isinstance(change, list) or len(change) != 2:
+        return None
+    try:
+        return FIELDS["closed_on"].parse(change[1])
+    except (TypeError, ValueError):
+        return None
 
 
 def _chunks(ids: Sequence[int], size: int = 500) -> Iterable[list[int]]:
@@ -216,7 +204,7 @@ def _chunks(ids: Sequence[int], size: int = 500) -> Iterable[list[int]]:
 
 def actions_as_at(actions: Sequence[Action], moment: AsAt) -> list[ActionAsAt]:
     """The actions that existed at `moment`, each as it stood then (order kept)."""
-    existing = [a for a in actions if _utc(a.created_at) < moment.cutoff]
+    existing = [a for a in actions if a.created_at < moment.cutoff]
     ids = [a.id for a in existing]
     events = _events_after(ids, moment.cutoff)
     closing = _closing_days(ids, moment.cutoff)
@@ -236,13 +224,15 @@ def actions_as_at(actions: Sequence[Action], moment: AsAt) -> list[ActionAsAt]:
                 if name not in FIELDS or not isinstance(change, list) or len(change) != 2:
                     continue
                 try:
-                    values[name] = None if change[0] is None else FIELDS[name](change[0])
+                    values[name] = FIELDS[name].parse(change[0])
                 except (TypeError, ValueError):
                     continue  # an unreadable old value: keep the later one
                 closed_on_audited = closed_on_audited or name == "closed_on"
         if created_later or values["status"] is None:
             continue
         if not closed_on_audited:
+            # No later change put the closed date back, so it is the one set by the last
+            # closure before the cutoff (audited with it; inferred for older events).
             if values["status"] == ActionStatus.CLOSED:
                 values["closed_on"] = closing.get(action.id) or action.closed_on
             else:
@@ -291,7 +281,7 @@ def updates_as_at(
         updates.extend(
             u
             for u in db.session.scalars(query)
-            if _utc(u.created_at) < moment.cutoff and (since is None or _utc(u.created_at) >= since)
+            if u.created_at < moment.cutoff and (since is None or u.created_at >= since)
         )
     texts = {u.id: u.text for u in updates}
     by_action: dict[int, list[ActionUpdate]] = defaultdict(list)
@@ -305,9 +295,9 @@ def updates_as_at(
             if event.action != "update_corrected" or not isinstance(change, list):
                 continue
             old, new = change if len(change) == 2 else (None, None)
-            when = _utc(event.occurred_at)
+            when = event.occurred_at
             candidates = [
-                u for u in by_action[action_id] if texts[u.id] == new and _utc(u.created_at) <= when
+                u for u in by_action[action_id] if texts[u.id] == new and u.created_at <= when
             ]
             if candidates and old is not None:
                 texts[candidates[-1].id] = str(old)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Flask, render_template
@@ -145,12 +145,6 @@ def _fail(job_id: int, message: str) -> None:
     db.session.commit()
 
 
-def aware(instant: datetime | None) -> datetime | None:
-    if instant is None:
-        return None
-    return instant.replace(tzinfo=UTC) if instant.tzinfo is None else instant
-
-
 def seconds_per_action() -> float:
     """From the last finished jobs of any size, or the measured default."""
     jobs = db.session.execute(
@@ -160,7 +154,7 @@ def seconds_per_action() -> float:
         .limit(RECENT)
     ).all()
     samples = [
-        (aware(finished) - aware(started)).total_seconds() / count
+        (finished - started).total_seconds() / count
         for started, finished, count in jobs
         if started and finished
     ]
@@ -175,7 +169,7 @@ def is_stale(job: ReportJob, per_action: float, *, now: datetime | None = None) 
     """Waiting or running for far longer than a report of its size takes."""
     if job.status not in (ReportJobStatus.QUEUED, ReportJobStatus.RUNNING):
         return False
-    since = aware(job.started_at or job.created_at)
+    since = job.started_at or job.created_at
     limit = max(STALE_AFTER_AT_LEAST, estimate(job, per_action) * 5)
     return (now or utcnow()) - since > limit
 

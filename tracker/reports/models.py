@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
-from tracker.db import LabelledEnum, db, enum_column, utcnow
+from tracker.db import LabelledEnum, UTCDateTime, db, enum_column, utcnow
 
 if TYPE_CHECKING:
     from tracker.auth.models import User
@@ -27,7 +27,7 @@ class ReportJob(db.Model):
     __tablename__ = "report_jobs"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     kind: Mapped[str] = mapped_column(String(40))
     # The request's query arguments, so the job renders exactly what was asked for.
@@ -37,8 +37,8 @@ class ReportJob(db.Model):
         enum_column(ReportJobStatus, "report_job_status"), default=ReportJobStatus.QUEUED
     )
     item_count: Mapped[int] = mapped_column(Integer, default=0)
-    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     filename: Mapped[str] = mapped_column(String(200), default="")
     pdf: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
     error: Mapped[str] = mapped_column(Text, default="")

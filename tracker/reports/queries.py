@@ -428,9 +428,6 @@ def _sorted_rows(rows: list[Any], sort: str, as_at: AsAt) -> list[Any]:
 
 def _changed(action: Any, as_at: AsAt) -> datetime:
     """When the action last changed by the end of the day (its creation if later edits)."""
-    updated = action.updated_at
-    updated = updated.replace(tzinfo=UTC) if updated.tzinfo is None else updated
-    if updated < as_at.cutoff:
-        return updated
-    created = action.created_at
-    return created.replace(tzinfo=UTC) if created.tzinfo is None else created
+    if action.updated_at < as_at.cutoff:
+        return action.updated_at
+    return action.created_at

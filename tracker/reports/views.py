@@ -194,9 +194,9 @@ def _job_progress(job: ReportJob) -> dict:
     per_action = jobs.seconds_per_action()
     now = utcnow()
     stale = jobs.is_stale(job, per_action, now=now)
-    started = jobs.aware(job.started_at)
-    finished = jobs.aware(job.finished_at)
-    running_for = ((finished or now) - (started or jobs.aware(job.created_at))).total_seconds()
+    started = job.started_at
+    finished = job.finished_at
+    running_for = ((finished or now) - (started or job.created_at)).total_seconds()
     return {
         "stale": stale,
         "waiting": job.status in (ReportJobStatus.QUEUED, ReportJobStatus.RUNNING) and not stale,

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from tracker.actions.models import Tag, TagList, action_tags
 from tracker.audit.services import diff, record
+from tracker.audit.vocabulary import AuditEntity
 from tracker.db import db
 from tracker.settings.models import Setting
 
@@ -144,7 +145,7 @@ def set_setting(key: str, value: Any, *, by: Any) -> None:
     g.pop("_tracker_settings", None)  # later reads in this request see the new value
     record(
         actor=by,
-        entity_type="setting",
+        entity_type=AuditEntity.SETTING,
         entity_id=None,
         action="updated",
         summary=DEFINITIONS[key].label,
@@ -213,7 +214,7 @@ def add_tag(tag_list: TagList, name: str, *, by: Any) -> Tag:
     _flush_or_duplicate(name)
     record(
         actor=by,
-        entity_type="tag",
+        entity_type=AuditEntity.TAG,
         entity_id=tag.id,
         action="created",
         summary=f"{tag_list.label}: {name}",
@@ -233,7 +234,7 @@ def rename_tag(tag: Tag, name: str, *, by: Any) -> bool:
     _flush_or_duplicate(name)
     record(
         actor=by,
-        entity_type="tag",
+        entity_type=AuditEntity.TAG,
         entity_id=tag.id,
         action="renamed",
         summary=f"{tag.tag_list.label}: {name}",
@@ -249,7 +250,7 @@ def set_tag_active(tag: Tag, active: bool, *, by: Any) -> bool:
     tag.active = active
     record(
         actor=by,
-        entity_type="tag",
+        entity_type=AuditEntity.TAG,
         entity_id=tag.id,
         action="restored" if active else "retired",
         summary=f"{tag.tag_list.label}: {tag.name}",

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from tracker.actions.models import Tag, TagList
 from tracker.audit.queries import events_for
+from tracker.audit.vocabulary import AuditEntity
 from tracker.db import db
 from tracker.forms import EmptyForm
 from tracker.policy import can_manage_settings
@@ -102,7 +103,7 @@ def edit_tag(tag_id: int):
             db.session.commit()
             flash(f"Renamed to “{tag.name}”", "success")
             return _back_to_list(tag.tag_list)
-    history = db.session.scalars(events_for("tag", tag.id)).all()
+    history = db.session.scalars(events_for(AuditEntity.TAG, tag.id)).all()
     return render_template(
         "settings/tag_form.html", form=form, tag_list=tag.tag_list, tag=tag, history=history
     )

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from tracker import deadlines, policy
 from tracker.audit.services import diff, record
+from tracker.audit.vocabulary import AuditEntity, record_fields
 from tracker.auth.models import User
 from tracker.concurrency import ensure_current
 from tracker.db import db
@@ -20,12 +21,12 @@ from tracker.sources.models import AdhocRequest, Finding, HmicfrsReport, Meeting
 
 Record = TypeVar("Record", Meeting, AdhocRequest, PanelItem, HmicfrsReport, Finding)
 
-ENTITY_TYPES: dict[type, str] = {
-    Meeting: "meeting",
-    AdhocRequest: "adhoc_request",
-    PanelItem: "panel_item",
-    HmicfrsReport: "hmicfrs_report",
-    Finding: "finding",
+ENTITY_TYPES: dict[type, AuditEntity] = {
+    Meeting: AuditEntity.MEETING,
+    AdhocRequest: AuditEntity.ADHOC_REQUEST,
+    PanelItem: AuditEntity.PANEL_ITEM,
+    HmicfrsReport: AuditEntity.HMICFRS_REPORT,
+    Finding: AuditEntity.FINDING,
 }
 
 
@@ -33,14 +34,23 @@ class SourceRuleError(Exception):
     """A change to a source the rules do not allow; the message says why."""
 
 
-def _values(source: Any, names: list[str]) -> dict[str, Any]:
-    return {name: getattr(source, name) for name in names}
+def source_snapshot(source: Any) -> dict[str, Any]:
+    """The audited fields of a source (from the audit vocabulary), for `diff`."""
+    return {name: getattr(source, name) for name in record_fields(ENTITY_TYPES[type(source)])}
+
+
+def _check_audited(model: type, fields: dict[str, Any]) -> None:
+    """Refuse to set a field the audit vocabulary does not know: it would go unaudited."""
+    unknown = set(fields) - set(record_fields(ENTITY_TYPES[model]))
+    if unknown:
+        raise ValueError(f"{model.__name__} fields not in the audit vocabulary: {sorted(unknown)}")
 
 
 def create_source(model: type[Record], fields: dict[str, Any], *, by: User) -> Record:
     """Create a source record from validated form fields."""
     if not policy.can_edit_source(by):
         raise PermissionDeniedError("Only OPCC staff can record sources of actions")
+    _check_audited(model, fields)
     source = model(**fields)
     db.session.add(source)
     db.session.flush()
@@ -49,7 +59,7 @@ def create_source(model: type[Record], fields: dict[str, Any], *, by: User) -> R
         entity_type=ENTITY_TYPES[model],
         entity_id=source.id,
         action="created",
-        changes=diff({}, fields),
+        changes=diff({}, source_snapshot(source)),
         version=source.version,
     )
     return source
@@ -61,10 +71,11 @@ def edit_source(source: Record, fields: dict[str, Any], *, by: User, expected_ve
         raise PermissionDeniedError("Only OPCC staff can change sources of actions")
     entity_type = ENTITY_TYPES[type(source)]
     ensure_current(source, expected_version, entity_type=entity_type)
-    before = _values(source, list(fields))
+    _check_audited(type(source), fields)
+    before = source_snapshot(source)
     for name, value in fields.items():
         setattr(source, name, value)
-    changes = diff(before, fields)
+    changes = diff(before, source_snapshot(source))
     if not changes:
         return
     db.session.flush()

@@ -8,11 +8,15 @@ mandatory ``SECRET_KEY``); ``make run`` sets ``development`` and the tests set
 
 from __future__ import annotations
 
+import ipaddress
+import itertools
 import os
+import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
 from typing import ClassVar
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("TRACKER_INSTANCE_DIR", BASE_DIR / "instance"))
@@ -46,14 +50,98 @@ def default_database_url() -> str:
     return f"sqlite:///{INSTANCE_DIR / 'tracker.sqlite3'}"
 
 
-def development_secret_key() -> str:
+def development_secret_key(name: str = "dev-secret-key") -> str:
     """A random key kept under instance/ so development sessions survive restarts."""
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
-    key_file = INSTANCE_DIR / "dev-secret-key"
+    key_file = INSTANCE_DIR / name
     if not key_file.exists():
         key_file.write_text(secrets.token_urlsafe(48))
         key_file.chmod(0o600)
     return key_file.read_text().strip()
+
+
+# Words that make up placeholder and example keys ("changeme", "my-secret-key",
+# "production-secret-key-0123456789", the test suite's keys ...). A key that is nothing
+# but these, digits in sequence and separators is guessable.
+# fmt: off
+WEAK_KEY_WORDS = frozenset({
+    "a", "abc", "admin", "app", "audit", "change", "changeme", "default", "demo", "dev",
+    "development", "django", "dummy", "example", "flask", "for", "generate", "here",
+    "insecure", "is", "key", "letmein", "like", "local", "localhost", "me", "my", "not",
+    "only", "opcc", "our", "pass", "passw0rd", "password", "placeholder", "please", "prod",
+    "production", "qwerty", "random", "replace", "sample", "secret", "session", "string",
+    "test", "testing", "tests", "the", "this", "todo", "tracker", "unsafe", "use", "value",
+    "xxx", "your",
+})
+# fmt: on
+MIN_KEY_LENGTH = 32
+MIN_DISTINCT_CHARACTERS = 10
+# After removing the words above, a real key still has this much left.
+MIN_KEY_REMAINDER = 20
+STRONG_KEY_HINT = "python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+
+
+def _is_digit_run(token: str) -> bool:
+    """ "0123456789", "123", "9876": digits counting up or down by one."""
+    if not token.isdigit() or len(token) < 2:
+        return False
+    steps = {int(b) - int(a) for a, b in itertools.pairwise(token)}
+    return steps in ({1}, {-1})
+
+
+def weak_key_problem(value: str) -> str | None:
+    """Why `value` is too weak to sign sessions or the audit trail, or None when it is not."""
+    if len(value) < MIN_KEY_LENGTH:
+        return f"must be at least {MIN_KEY_LENGTH} characters long"
+    if "changeme" in value.lower().replace("-", "").replace("_", ""):
+        return "is a placeholder (it contains 'changeme')"
+    if len(set(value)) < MIN_DISTINCT_CHARACTERS:
+        return "repeats too few different characters"
+    for period in range(1, len(value) // 2 + 1):
+        if value == (value[:period] * (len(value) // period + 1))[: len(value)]:
+            return "is a short pattern repeated"
+    tokens = re.split(r"[^0-9a-z]+", value.lower())
+    remainder = sum(
+        len(token) for token in tokens if token not in WEAK_KEY_WORDS and not _is_digit_run(token)
+    )
+    if remainder < MIN_KEY_REMAINDER:
+        return "is made of common words, like an example or placeholder key"
+    return None
+
+
+def parse_audit_old_keys(raw: str) -> dict[str, str]:
+    """{"id": "secret"} from AUDIT_OLD_KEYS, "id:secret,id:secret" (blanks ignored)."""
+    keys: dict[str, str] = {}
+    for entry in raw.split(","):
+        key_id, sep, secret = entry.strip().partition(":")
+        if not entry.strip():
+            continue
+        if not sep or not key_id.strip() or not secret.strip():
+            raise ConfigurationError("AUDIT_OLD_KEYS entries must look like id:secret")
+        keys[key_id.strip()] = secret.strip()
+    return keys
+
+
+def base_url_problem(url: str, *, allow_http: bool) -> str | None:
+    """Why `url` will not do as the public address in emails, or None when it will."""
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        return "must be an absolute URL such as https://tracker.example.org"
+    if parts.scheme != "https" and not allow_http:
+        return (
+            "must start with https:// (set ALLOW_HTTP_BASE_URL=1 only if TLS ends in front "
+            "of the address your users see)"
+        )
+    host = parts.hostname.lower()
+    try:
+        loopback = (
+            ipaddress.ip_address(host).is_loopback or ipaddress.ip_address(host).is_unspecified
+        )
+    except ValueError:
+        loopback = host == "localhost" or host.endswith(".localhost")
+    if loopback:
+        return "points at this machine (a loopback address), so links in emails would not work"
+    return None
 
 
 class Config:
@@ -68,6 +156,14 @@ class Config:
 
     SECRET_KEY = os.environ.get("SECRET_KEY")
 
+    # The audit key signs the audit hash chain and its checkpoints (tracker.audit.keys).
+    # Kept out of the database; retired keys stay in AUDIT_OLD_KEYS ("id:secret,...").
+    AUDIT_KEY = os.environ.get("AUDIT_KEY", "")
+    AUDIT_KEY_ID = os.environ.get("AUDIT_KEY_ID", "1")
+    AUDIT_OLD_KEYS = os.environ.get("AUDIT_OLD_KEYS", "")
+    # The latest signed checkpoint of the chain head (default instance/audit-checkpoint.json).
+    AUDIT_CHECKPOINT_FILE = os.environ.get("AUDIT_CHECKPOINT_FILE", "")
+
     # Sessions: signed cookie, HttpOnly, SameSite=Lax; idle timeout enforced by the
     # signature's timestamp (Flask refuses cookies older than the lifetime).
     SESSION_COOKIE_NAME = "tracker_session"
@@ -76,6 +172,8 @@ class Config:
     SESSION_COOKIE_SECURE = True
     SESSION_REFRESH_EACH_REQUEST = True
     PERMANENT_SESSION_LIFETIME = timedelta(minutes=env_int("SESSION_IDLE_MINUTES", 30))
+    # However active, a session ends this long after sign-in.
+    SESSION_ABSOLUTE_LIFETIME = timedelta(hours=env_int("SESSION_ABSOLUTE_HOURS", 12))
     REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
     PREFERRED_URL_SCHEME = "https"
 
@@ -94,6 +192,8 @@ class Config:
 
     # Absolute base URL for links in emails (there is no request when the scheduler sends).
     SERVER_BASE_URL = os.environ.get("SERVER_BASE_URL", "http://127.0.0.1:5000")
+    # Production refuses an http:// SERVER_BASE_URL unless TLS ends in front of it.
+    ALLOW_HTTP_BASE_URL = env_bool("ALLOW_HTTP_BASE_URL", False)
 
     TRACKER_TIMEZONE = os.environ.get("TRACKER_TIMEZONE", "Europe/London")
     # Local time (TRACKER_TIMEZONE) of the daily reminder run in `flask scheduler`.
@@ -109,6 +209,9 @@ class Config:
     LOGIN_THROTTLE_WINDOW_MINUTES = env_int("LOGIN_THROTTLE_WINDOW_MINUTES", 15)
     LOGIN_THROTTLE_MAX_PER_ACCOUNT = env_int("LOGIN_THROTTLE_MAX_PER_ACCOUNT", 5)
     LOGIN_THROTTLE_MAX_PER_ADDRESS = env_int("LOGIN_THROTTLE_MAX_PER_ADDRESS", 20)
+    # Reset emails asked for in the same window, per email address and per client address.
+    PASSWORD_RESET_MAX_PER_ACCOUNT = env_int("PASSWORD_RESET_MAX_PER_ACCOUNT", 3)
+    PASSWORD_RESET_MAX_PER_ADDRESS = env_int("PASSWORD_RESET_MAX_PER_ADDRESS", 10)
     # Behind a reverse proxy, how many proxies to trust for the client address.
     TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
@@ -121,13 +224,23 @@ class Config:
     @classmethod
     def validate(cls) -> None:
         """Refuse to start with settings that are unsafe for this environment."""
-        if not cls.SECRET_KEY:
-            raise ConfigurationError(
-                "SECRET_KEY must be set in production (for example: "
-                "python -c 'import secrets; print(secrets.token_urlsafe(48))')"
-            )
-        if len(cls.SECRET_KEY) < 32:
-            raise ConfigurationError("SECRET_KEY must be at least 32 characters long")
+        for name in ("SECRET_KEY", "AUDIT_KEY"):
+            value = getattr(cls, name)
+            if not value:
+                raise ConfigurationError(
+                    f"{name} must be set in production (for example: {STRONG_KEY_HINT})"
+                )
+            problem = weak_key_problem(value)
+            if problem:
+                raise ConfigurationError(f"{name} {problem}: generate one with {STRONG_KEY_HINT}")
+        if cls.AUDIT_KEY == cls.SECRET_KEY:
+            raise ConfigurationError("AUDIT_KEY must differ from SECRET_KEY")
+        for key_id, secret in parse_audit_old_keys(cls.AUDIT_OLD_KEYS).items():
+            if weak_key_problem(secret):
+                raise ConfigurationError(f"AUDIT_OLD_KEYS: key {key_id!r} is too weak")
+        problem = base_url_problem(cls.SERVER_BASE_URL, allow_http=cls.ALLOW_HTTP_BASE_URL)
+        if problem:
+            raise ConfigurationError(f"SERVER_BASE_URL {problem} (it is {cls.SERVER_BASE_URL!r})")
 
 
 class DevelopmentConfig(Config):
@@ -141,6 +254,8 @@ class DevelopmentConfig(Config):
     def validate(cls) -> None:
         if not cls.SECRET_KEY:
             cls.SECRET_KEY = development_secret_key()
+        if not cls.AUDIT_KEY:
+            cls.AUDIT_KEY = development_secret_key("dev-audit-key")
 
 
 class TestingConfig(DevelopmentConfig):
@@ -149,6 +264,8 @@ class TestingConfig(DevelopmentConfig):
     ENV_NAME = "testing"
     TESTING = True
     SECRET_KEY = "testing-secret-key-not-for-production-use-0123456789"  # noqa: S105
+    AUDIT_KEY = "testing-audit-key-not-for-production-use-0123456789"
+    AUDIT_KEY_ID = "test"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     MAIL_SERVER = ""
     ARGON2_FAST = True

@@ -67,6 +67,7 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
         SQLALCHEMY_DATABASE_URI=database_url,
         MAIL_FILE_DIR=str(tmp_path / "outbox"),
         SERVER_BASE_URL="http://localhost",
+        AUDIT_CHECKPOINT_FILE=str(tmp_path / "audit-checkpoint.json"),
     )
     with app.app_context():
         _empty_all_tables()

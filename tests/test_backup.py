@@ -201,3 +201,52 @@ def test_postgresql_password_goes_in_the_environment_not_the_arguments():
     assert command.args[-1] == "--format=custom"
     assert command.args[2:4] == ["--host", "db.example.org"]
     assert "--dbname" in command.args
+
+
+def test_backup_and_sidecar_are_readable_by_the_owner_only(app, runner, recorded, tmp_path):
+    import os
+    import stat
+
+    os.umask(0o022)  # even under a lax mask the backup is private
+    path = tmp_path / "private.backup"
+    result = runner.invoke(args=["backup", str(path)])
+    assert result.exit_code == 0, result.output
+    for written in (path, path.with_name("private.backup.json")):
+        assert stat.S_IMODE(written.stat().st_mode) == 0o600, written
+
+
+def test_backup_signs_a_checkpoint_into_its_sidecar(app, runner, recorded, tmp_path):
+    path = tmp_path / "tracker.backup"
+    assert runner.invoke(args=["backup", str(path)]).exit_code == 0
+    facts = json.loads(path.with_name("tracker.backup.json").read_text())
+    checkpoint = facts["audit_checkpoint"]
+    assert checkpoint["chain_seq"] == facts["audit_chain_seq"] == _audit_count(app)
+    assert checkpoint["hash"] == facts["audit_head_hash"]
+    latest = json.loads(Path(app.config["AUDIT_CHECKPOINT_FILE"]).read_text())
+    assert latest == checkpoint
+
+
+def test_restore_refuses_a_backup_cut_short_of_its_checkpoint(app, runner, backup_file):
+    """Events deleted from a backup's end are found against the checkpoint in its sidecar."""
+    if _kind(app) != "sqlite":
+        pytest.skip("editing the backup file in place needs SQLite")
+    copy = sqlite3.connect(backup_file)
+    with copy:
+        copy.execute(
+            "DELETE FROM audit_events WHERE chain_seq = (SELECT max(chain_seq) FROM audit_events)"
+        )
+    copy.close()
+    result = runner.invoke(args=["restore", str(backup_file), "--yes"])
+    assert result.exit_code != 0
+    assert "does not verify" in result.output
+    assert "missing from the end" in result.output
+
+
+def test_restore_refuses_an_edited_sidecar_checkpoint(app, runner, backup_file):
+    sidecar = backup_file.with_name(backup_file.name + ".json")
+    facts = json.loads(sidecar.read_text())
+    facts["audit_checkpoint"]["chain_seq"] -= 1
+    sidecar.write_text(json.dumps(facts))
+    result = runner.invoke(args=["restore", str(backup_file), "--yes"])
+    assert result.exit_code != 0
+    assert "signature is not valid" in result.output

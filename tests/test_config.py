@@ -15,7 +15,16 @@ def fresh_config(monkeypatch, tmp_path):
     """Reload config.py under a controlled environment."""
 
     def _load(**env: str):
-        for name in ("SECRET_KEY", "DATABASE_URL", "TRACKER_ENV", "MAIL_PORT"):
+        for name in (
+            "SECRET_KEY",
+            "AUDIT_KEY",
+            "AUDIT_OLD_KEYS",
+            "DATABASE_URL",
+            "TRACKER_ENV",
+            "MAIL_PORT",
+            "SERVER_BASE_URL",
+            "ALLOW_HTTP_BASE_URL",
+        ):
             monkeypatch.delenv(name, raising=False)
         monkeypatch.setenv("TRACKER_INSTANCE_DIR", str(tmp_path / "instance"))
         for name, value in env.items():
@@ -25,6 +34,15 @@ def fresh_config(monkeypatch, tmp_path):
     yield _load
     monkeypatch.undo()
     importlib.reload(config)
+
+
+# A production environment that passes every check; tests change one thing at a time.
+PRODUCTION_ENV = {
+    "TRACKER_ENV": "production",
+    "SECRET_KEY": "hT4q-Zr8WmX2pLk9Vb3sNf7Yc1Jd6Ge0Ua5Ro",
+    "AUDIT_KEY": "Qm7Kx2Vb9Lp4Tz8Nc3Hr6Wd1Fs5Gj0Ye-Ua",
+    "SERVER_BASE_URL": "https://tracker.example.org",
+}
 
 
 def test_production_is_the_default_and_needs_a_secret_key(fresh_config):
@@ -42,7 +60,7 @@ def test_production_refuses_a_short_secret_key(fresh_config):
 
 
 def test_production_starts_with_a_secret_key_and_secure_cookies(fresh_config):
-    fresh_config(SECRET_KEY="x" * 48, TRACKER_ENV="production")
+    fresh_config(**PRODUCTION_ENV)
     app = create_app()
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
@@ -80,3 +98,114 @@ def test_non_numeric_port_is_named(fresh_config, monkeypatch):
         importlib.reload(config)
     assert raised.typename == "ConfigurationError"
     monkeypatch.delenv("MAIL_PORT")
+
+
+@pytest.mark.parametrize(
+    ("secret_key", "problem"),
+    [
+        ("x" * 48, "too few different characters"),
+        ("changeme-" + "Zr8WmX2pLk9Vb3sNf7Yc1Jd6Ge0", "changeme"),
+        ("CHANGE_ME_" + "Zr8WmX2pLk9Vb3sNf7Yc1Jd6Ge0", "changeme"),
+        ("abcdefghijk" * 4, "short pattern repeated"),
+        ("production-secret-key-for-the-tracker-0123456789", "common words"),
+        ("testing-secret-key-not-for-production-use-0123456789", "common words"),
+        ("my-super-secret-session-key-please-change-this", "common words"),
+    ],
+)
+def test_production_refuses_a_weak_secret_key(fresh_config, secret_key, problem):
+    module = fresh_config(**{**PRODUCTION_ENV, "SECRET_KEY": secret_key})
+    with pytest.raises(module.ConfigurationError, match=f"SECRET_KEY .*{problem}"):
+        module.ProductionConfig.validate()
+
+
+def test_production_needs_an_audit_key(fresh_config):
+    env = {name: value for name, value in PRODUCTION_ENV.items() if name != "AUDIT_KEY"}
+    module = fresh_config(**env)
+    with pytest.raises(module.ConfigurationError, match="AUDIT_KEY must be set"):
+        module.ProductionConfig.validate()
+
+
+def test_production_refuses_a_weak_audit_key(fresh_config):
+    module = fresh_config(**{**PRODUCTION_ENV, "AUDIT_KEY": "changeme" * 5})
+    with pytest.raises(module.ConfigurationError, match="AUDIT_KEY"):
+        module.ProductionConfig.validate()
+
+
+def test_production_refuses_the_secret_key_as_audit_key(fresh_config):
+    module = fresh_config(**{**PRODUCTION_ENV, "AUDIT_KEY": PRODUCTION_ENV["SECRET_KEY"]})
+    with pytest.raises(module.ConfigurationError, match="must differ"):
+        module.ProductionConfig.validate()
+
+
+def test_production_refuses_malformed_old_audit_keys(fresh_config):
+    module = fresh_config(**{**PRODUCTION_ENV, "AUDIT_OLD_KEYS": "no-colon-here"})
+    with pytest.raises(module.ConfigurationError, match="id:secret"):
+        module.ProductionConfig.validate()
+
+
+@pytest.mark.parametrize(
+    ("address", "problem"),
+    [
+        (None, "https://"),  # the default, http://127.0.0.1:5000
+        ("http://tracker.example.org", "https://"),
+        ("https://127.0.0.1", "loopback"),
+        ("https://localhost:8443", "loopback"),
+        ("https://[::1]/", "loopback"),
+        ("tracker.example.org", "absolute URL"),
+    ],
+)
+def test_production_refuses_a_base_url_users_cannot_reach_safely(fresh_config, address, problem):
+    env = {**PRODUCTION_ENV, "SERVER_BASE_URL": address}
+    module = fresh_config(**{name: value for name, value in env.items() if value is not None})
+    with pytest.raises(module.ConfigurationError, match=f"SERVER_BASE_URL .*{problem}"):
+        module.ProductionConfig.validate()
+
+
+def test_http_base_url_is_allowed_when_tls_ends_in_front(fresh_config):
+    module = fresh_config(
+        **{
+            **PRODUCTION_ENV,
+            "SERVER_BASE_URL": "http://tracker.internal",
+            "ALLOW_HTTP_BASE_URL": "1",
+        }
+    )
+    module.ProductionConfig.validate()
+
+
+def test_loopback_base_url_is_refused_even_when_http_is_allowed(fresh_config):
+    module = fresh_config(
+        **{**PRODUCTION_ENV, "SERVER_BASE_URL": "http://127.0.0.1:5000", "ALLOW_HTTP_BASE_URL": "1"}
+    )
+    with pytest.raises(module.ConfigurationError, match="loopback"):
+        module.ProductionConfig.validate()
+
+
+def test_a_random_key_passes():
+    import secrets
+
+    for _ in range(50):
+        assert config.weak_key_problem(secrets.token_urlsafe(32)) is None
+
+
+def test_files_the_app_creates_are_private(tmp_path):
+    """The factory sets umask 0077: the SQLite database and its WAL are owner-only."""
+    import os
+    import stat
+
+    from sqlalchemy import text
+
+    from tracker.db import db
+
+    database = tmp_path / "private.sqlite3"
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{database}")
+    os.umask(0o022)  # whatever the mask was before, the next factory call sets it again
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{database}")
+    with app.app_context():
+        with db.engine.begin() as connection:
+            connection.execute(text("CREATE TABLE t (x INTEGER)"))
+            connection.execute(text("INSERT INTO t VALUES (1)"))
+        created = [database, tmp_path / "private.sqlite3-wal", tmp_path / "private.sqlite3-shm"]
+        modes = {path.name: stat.S_IMODE(path.stat().st_mode) for path in created}
+        db.engine.dispose()
+    assert modes == dict.fromkeys(modes, 0o600)
+    assert len(modes) == 3

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,10 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     """Build the application for `config_name` (default: TRACKER_ENV), with optional overrides."""
+    # Files the tracker creates (the SQLite database and its WAL, backups, checkpoints,
+    # emails written to disk, uploads) are readable by this account only. The `flask`
+    # command builds the app through here too, so the CLI gets the same mask.
+    os.umask(0o077)
     config_class = config_for(config_name)
     config_class.validate()
 

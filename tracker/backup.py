@@ -8,7 +8,11 @@ fails part-way leaves the database as it was. The password goes to the PostgreSQ
 in the PGPASSWORD environment variable, never on the command line.
 
 Next to each backup, ``<backup>.json`` records what it is: the kind, when it was taken,
-the Alembic revision and the number of audit events and the chain head at the time.
+the Alembic revision and the number of audit events and the chain head at the time, and a
+signed audit checkpoint taken just before the copy (also written as the latest
+checkpoint), against which a restore checks the restored audit trail.
+
+Backups and their sidecars are readable by their owner only (0600).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +32,13 @@ from flask.cli import with_appcontext
 from sqlalchemy import Engine, func, inspect, select, text
 from sqlalchemy.engine import URL
 
-from tracker.audit.chain import verify_chain
+from tracker.audit.checkpoint import (
+    Checkpoint,
+    CheckpointError,
+    adopt_restored_chain,
+    checkpoint_from,
+    take_checkpoint,
+)
 from tracker.audit.models import AuditEvent
 from tracker.db import db, utcnow
 
@@ -160,6 +170,22 @@ def _human_size(size: int) -> str:
 # Backup -------------------------------------------------------------------------------
 
 
+def _create_private(path: Path) -> None:
+    """Create `path` empty and readable by its owner only, before anything is written."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+    path.chmod(0o600)
+
+
+def _checkpoint_or_warn(engine: Engine) -> Checkpoint | None:
+    """Sign the audit chain head; a broken chain or a missing key is reported, not fatal."""
+    try:
+        with engine.connect() as connection:
+            return take_checkpoint(connection)
+    except CheckpointError as problem:
+        click.echo(f"Warning: {problem}", err=True)
+        return None
+
+
 def default_backup_path(kind: str) -> Path:
     """instance/backups/tracker-<UTC timestamp>.<sqlite3|dump>."""
     stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
@@ -197,13 +223,17 @@ def backup_command(path: Path | None) -> None:
     if target.exists():
         raise BackupError(f"{target} already exists: choose another name.")
     target.parent.mkdir(parents=True, exist_ok=True)
+    # Before the copy: the audit trail only grows, so the copy holds at least this head.
+    checkpoint = _checkpoint_or_warn(engine)
     partial = target.with_name(f".{target.name}.partial")
     partial.unlink(missing_ok=True)
     try:
+        _create_private(partial)
         if kind == "sqlite":
             _backup_sqlite(sqlite_path(engine.url), partial)
         else:
             _backup_postgresql(engine.url, partial)
+        partial.chmod(0o600)
         partial.replace(target)
     finally:
         partial.unlink(missing_ok=True)
@@ -212,8 +242,11 @@ def backup_command(path: Path | None) -> None:
         "created_at": utcnow().isoformat(),
         "alembic_revision": _alembic_revision(engine),
         **_audit_facts(engine),
+        "audit_checkpoint": asdict(checkpoint) if checkpoint else None,
     }
-    sidecar_path(target).write_text(json.dumps(facts, indent=2) + "\n")
+    sidecar = sidecar_path(target)
+    _create_private(sidecar)
+    sidecar.write_text(json.dumps(facts, indent=2) + "\n")
     click.echo(f"Backup written to {target}")
     click.echo(f"Size: {_human_size(target.stat().st_size)}")
 
@@ -351,9 +384,12 @@ def restore_command(path: Path, yes: bool) -> None:
     live = sqlite_path(engine.url) if kind == "sqlite" else None
     check_backup(path, kind)
     sidecar = sidecar_path(path)
+    checkpoint = None
     if sidecar.is_file():
         try:
             facts = json.loads(sidecar.read_text())
+            if facts.get("audit_checkpoint"):
+                checkpoint = checkpoint_from(facts["audit_checkpoint"])
             click.echo(
                 f"Backup taken {facts.get('created_at', 'at an unknown time')}, "
                 f"schema revision {facts.get('alembic_revision') or 'unknown'}, "
@@ -361,6 +397,8 @@ def restore_command(path: Path, yes: bool) -> None:
             )
         except (ValueError, AttributeError):
             click.echo(f"Ignoring {sidecar}: it is not valid JSON.")
+        except CheckpointError as problem:
+            raise BackupError(f"{sidecar}: {problem}") from problem
     if not yes:
         click.confirm(f"Replace everything in {_describe(engine.url)} with {path}?", abort=True)
     db.session.remove()
@@ -374,7 +412,10 @@ def restore_command(path: Path, yes: bool) -> None:
     with engine.connect() as connection:
         count = connection.scalar(select(func.count(AuditEvent.id)))
         click.echo(f"Audit events: {count}")
-        report = verify_chain(connection)
+        try:
+            report = adopt_restored_chain(connection, checkpoint)
+        except CheckpointError as problem:
+            raise BackupError(f"The restored audit trail cannot be checked. {problem}") from problem
     if not report.intact:
         raise BackupError(f"The restored audit trail does not verify. {report.message}")
     click.echo(report.message)

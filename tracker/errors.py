@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from tracker.db import db
+from tracker.request_log import loggable_path
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +78,7 @@ def init_app(app: Flask) -> None:
         # Two people saved clashing records at the same moment (the form checks
         # passed for both); the database refused the second. Nothing was saved.
         db.session.rollback()
-        log.warning("integrity error on %s %s: %s", request.method, request.path, error.orig)
+        log.warning("integrity error on %s %s: %s", request.method, loggable_path(), error.orig)
         return _render_error(
             409,
             "Someone else saved a record that clashes with yours at the same moment, "
@@ -89,7 +90,7 @@ def init_app(app: Flask) -> None:
         # Two people saved the same record at the same moment from the same version:
         # the database applied the first and matched no row for the second.
         db.session.rollback()
-        log.warning("stale save on %s %s: %s", request.method, request.path, error)
+        log.warning("stale save on %s %s: %s", request.method, loggable_path(), error)
         return _render_error(
             409,
             "Someone else saved this record at the same moment, so your changes have not "
@@ -102,7 +103,7 @@ def init_app(app: Flask) -> None:
         # A value from the request (say a 30-digit page number) that the database cannot
         # hold: the request is at fault, not the service. Nothing was saved.
         db.session.rollback()
-        log.warning("value out of range on %s %s: %s", request.method, request.path, error)
+        log.warning("value out of range on %s %s: %s", request.method, loggable_path(), error)
         return _render_error(
             400,
             "A number or date in the address or the form is out of range. Check it and try again.",
@@ -117,5 +118,5 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def server_error(error: Exception):
         db.session.rollback()
-        log.exception("Unhandled error on %s %s", request.method, request.path)
+        log.exception("Unhandled error on %s %s", request.method, loggable_path())
         return _render_error(500)

@@ -12,7 +12,7 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 from typing import Any
 
-from flask import current_app, render_template
+from flask import after_this_request, current_app, render_template
 
 log = logging.getLogger(__name__)
 
@@ -90,8 +90,37 @@ def deliver(message: EmailMessage) -> None:
     log.info("email sent", extra={"to": message["To"], "subject": message["Subject"]})
 
 
-def send_templated(*, to: str, subject: str, template: str, **context: Any) -> None:
-    """Render templates/<template>.txt and .html with `context` and deliver the message."""
+def render_message(*, to: str, subject: str, template: str, **context: Any) -> EmailMessage:
+    """A message from templates/<template>.txt and .html rendered with `context`."""
     text = render_template(f"{template}.txt", **context)
     html = render_template(f"{template}.html", **context)
-    deliver(build_message(to=to, subject=subject, text=text, html=html))
+    return build_message(to=to, subject=subject, text=text, html=html)
+
+
+def send_templated(*, to: str, subject: str, template: str, **context: Any) -> None:
+    """Render templates/<template>.txt and .html with `context` and deliver the message."""
+    deliver(render_message(to=to, subject=subject, template=template, **context))
+
+
+def deliver_after_response(message: EmailMessage | None) -> None:
+    """Deliver `message` once the response has gone to the client (None: nothing to send).
+
+    The SMTP conversation then cannot show in the response time, so a page that sends
+    an email to some addresses and not others answers in the same time for both. A
+    failed delivery is logged; the client has already had its answer.
+    """
+    if message is None:
+        return
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+
+    def _send() -> None:
+        with app.app_context():
+            try:
+                deliver(message)
+            except MailDeliveryError:
+                log.exception("email could not be sent", extra={"subject": message["Subject"]})
+
+    @after_this_request
+    def _on_close(response: Any) -> Any:
+        response.call_on_close(_send)
+        return response

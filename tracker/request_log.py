@@ -12,6 +12,20 @@ from pythonjsonlogger.json import JsonFormatter
 
 request_log = logging.getLogger("tracker.request")
 
+# URL parts that work as a credential (password reset and invitation links): they are
+# replaced before a path is written to any log or error report.
+SECRET_VIEW_ARGS = frozenset({"token"})
+REDACTED = "[redacted]"
+
+
+def loggable_path() -> str:
+    """The request path with any credential in it (a reset or invitation token) redacted."""
+    path = request.path
+    for name, value in (request.view_args or {}).items():
+        if name in SECRET_VIEW_ARGS and isinstance(value, str) and value:
+            path = path.replace(value, REDACTED)
+    return path
+
 
 def configure_logging(level: str) -> None:
     """Send every log record to stderr as one JSON object per line."""
@@ -53,7 +67,7 @@ def init_app(app: Flask) -> None:
             "request",
             extra={
                 "method": request.method,
-                "path": request.path,
+                "path": loggable_path(),
                 "endpoint": request.endpoint,
                 "status": response.status_code,
                 "duration_ms": duration_ms,

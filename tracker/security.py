@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import secrets
+import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit
 
-from flask import Flask, abort, current_app, g, redirect, request, url_for
-from flask_login import current_user
+from flask import Flask, abort, current_app, g, redirect, request, session, url_for
+from flask_login import current_user, login_user, logout_user
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -63,6 +64,35 @@ def redirect_next(default_endpoint: str) -> Any:
     return redirect(url_for(default_endpoint))
 
 
+SIGNED_IN_AT = "signed_in_at"
+
+
+def start_session(user: Any) -> None:
+    """Sign `user` in on a fresh session (nothing from before survives) and note when."""
+    session.clear()
+    session.permanent = True
+    session[SIGNED_IN_AT] = int(time.time())
+    login_user(user)
+
+
+def session_age_limit_passed(now: float | None = None) -> bool:
+    """True when this session began longer ago than SESSION_ABSOLUTE_LIFETIME (or never said)."""
+    started = session.get(SIGNED_IN_AT)
+    if not isinstance(started, int):
+        return True
+    limit = current_app.config["SESSION_ABSOLUTE_LIFETIME"].total_seconds()
+    return (time.time() if now is None else now) - started >= limit
+
+
+def _end_overlong_session() -> None:
+    """However active, a session ends SESSION_ABSOLUTE_LIFETIME after sign-in."""
+    if request.endpoint == "static" or not current_user.is_authenticated:
+        return
+    if session_age_limit_passed():
+        logout_user()
+        session.clear()
+
+
 def _require_sign_in() -> Any:
     """Default deny: every endpoint not marked public needs an active signed-in user."""
     endpoint = request.endpoint
@@ -110,6 +140,7 @@ def _security_headers(response: Any) -> Any:
 
 def init_app(app: Flask) -> None:
     """Install the sign-in gate, the CSP nonce and the security headers."""
+    app.before_request(_end_overlong_session)
     app.before_request(_require_sign_in)
     app.after_request(_security_headers)
     app.jinja_env.globals["csp_nonce"] = _csp_nonce

@@ -122,24 +122,28 @@ def test_changed_prev_hash_is_named_as_a_broken_link(app, runner, trail):
     assert "link to the previous event's hash is broken" in result.output
 
 
-def test_rehashed_forgery_breaks_the_next_link(app, runner, trail):
-    """Rewriting an event and its own hash still leaves the next event pointing elsewhere."""
+def _content(audit_event: AuditEvent, **changed) -> dict:
+    content = {
+        "occurred_at": audit_event.occurred_at,
+        "actor_id": audit_event.actor_id,
+        "entity_type": audit_event.entity_type,
+        "entity_id": audit_event.entity_id,
+        "entity_version": audit_event.entity_version,
+        "action": audit_event.action,
+        "summary": audit_event.summary,
+        "changes": audit_event.changes,
+        "ip_address": audit_event.ip_address,
+        "batch_id": audit_event.batch_id,
+    }
+    return {**content, **changed}
+
+
+def test_rehashed_forgery_without_the_key_is_named_as_altered_content(app, runner, trail):
+    """Rewriting an event and its own hash as plain SHA-256 fails the keyed check at once."""
     event_id, seq, prev, _ = trail[1]
     with app.app_context():
         forged = db.session.get(AuditEvent, event_id)
-        content = {
-            "occurred_at": forged.occurred_at,
-            "actor_id": forged.actor_id,
-            "entity_type": forged.entity_type,
-            "entity_id": forged.entity_id,
-            "entity_version": forged.entity_version,
-            "action": "deleted",
-            "summary": forged.summary,
-            "changes": forged.changes,
-            "ip_address": forged.ip_address,
-            "batch_id": forged.batch_id,
-        }
-        new_hash = event_hash(content, chain_seq=seq, prev_hash=prev)
+        new_hash = event_hash(_content(forged, action="deleted"), chain_seq=seq, prev_hash=prev)
     _raw(
         app,
         "UPDATE audit_events SET action = 'deleted', hash = :h WHERE id = :id",
@@ -148,9 +152,9 @@ def test_rehashed_forgery_breaks_the_next_link(app, runner, trail):
     )
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 1
-    next_id, next_seq, _, _ = trail[2]
-    assert f"chain_seq {next_seq} (event id {next_id})" in result.output
-    assert "link to the previous event's hash is broken" in result.output
+    assert f"chain_seq {seq} (event id {event_id})" in result.output
+    assert "content was altered" in result.output
+    assert "under the audit key" in result.output
 
 
 def test_event_inserted_behind_the_applications_back_is_reported(app, runner, trail):

@@ -10,6 +10,7 @@ from sqlalchemy import select, text
 from tracker import create_app
 from tracker.audit.chain import GENESIS_HASH
 from tracker.audit.models import AuditEvent
+from tracker.audit.services import record
 from tracker.db import db
 
 BEFORE_CHAIN = "915376bec739"
@@ -45,7 +46,18 @@ def test_upgrade_chains_existing_events_in_id_order(empty_database_url):
     assert rows[0].prev_hash == GENESIS_HASH
     assert [row.prev_hash for row in rows[1:]] == [row.hash for row in rows[:-1]]
     result = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert result.exit_code == 0, result.output
+    assert "Audit trail intact: 5 events" in result.output
+    # Events from before the audit key keep their plain hashes; the first keyed event
+    # links to the last of them and anchors them.
+    with app.app_context():
+        record(actor=None, entity_type="user", entity_id=1, action="updated")
+        db.session.commit()
+        key_ids = db.session.scalars(select(AuditEvent.key_id).order_by(AuditEvent.id)).all()
+        db.session.remove()
+    assert key_ids == [None] * 5 + [app.config["AUDIT_KEY_ID"]]
+    result = app.test_cli_runner().invoke(args=["audit", "verify"])
     with app.app_context():
         db.engine.dispose()
     assert result.exit_code == 0, result.output
-    assert "Audit trail intact: 5 events" in result.output
+    assert "Audit trail intact: 6 events" in result.output

@@ -9,14 +9,16 @@ from urllib.parse import urlsplit
 import pytest
 from flask import Flask, url_for
 
-from config import ProductionConfig
+import config
 from tests.conftest import DEFAULT_PASSWORD, csrf_token_from
 from tests.security.matrix import MATRIX
 from tests.security.routes import routes
 from tests.security.world import build_world, values_for
 from tracker import create_app
 
-SECRET = "production-like-secret-key-for-the-header-tests-0123456789"
+# Random-looking keys, as production demands (see config.weak_key_problem).
+SECRET = "hT4q-Zr8WmX2pLk9Vb3sNf7Yc1Jd6Ge0Ua5Ro"
+AUDIT_KEY = "Qm7Kx2Vb9Lp4Tz8Nc3Hr6Wd1Fs5Gj0Ye-Ua"
 
 
 def directives(csp: str) -> dict[str, list[str]]:
@@ -85,7 +87,11 @@ def test_error_pages_carry_the_security_headers(app, world):
 @pytest.fixture
 def production_app(app: Flask, database_url: str, monkeypatch) -> Iterator[Flask]:
     """The production settings (a secret key is supplied as the environment would)."""
-    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", SECRET)
+    # config.py may have been reloaded by another test: patch the class in use now.
+    production_config = config.ProductionConfig
+    monkeypatch.setattr(production_config, "SECRET_KEY", SECRET)
+    monkeypatch.setattr(production_config, "AUDIT_KEY", AUDIT_KEY)
+    monkeypatch.setattr(production_config, "SERVER_BASE_URL", "https://tracker.example.org")
     production = create_app("production", SQLALCHEMY_DATABASE_URI=database_url)
     yield production
     with production.app_context():

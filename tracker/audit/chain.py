@@ -38,6 +38,16 @@ transaction continue from the remembered head; a rollback (of the transaction or
 savepoint) forgets it, so the next flush reads the head again.
 
 Audit events are append-only: the ORM refuses to update or delete one.
+
+Keying. A plain SHA-256 chain can be recomputed by anyone who can write to the
+database. So each new event's `hash` is an HMAC-SHA-256 of the same canonical form under
+the audit key (`tracker.audit.keys`, from the environment, never stored in the
+database), and its `key_id` names that key. Events written before keys were introduced
+have no `key_id` and keep their plain SHA-256 hash: they must form the start of the
+chain, and the first keyed event, whose HMAC covers the last plain hash through
+`prev_hash`, anchors them. An unkeyed event after a keyed one is refused by verify.
+Recomputing the whole chain as plain hashes is caught by the signed checkpoint of the
+head (`tracker.audit.checkpoint`), which also catches a deleted tail.
 """
 
 from __future__ import annotations
@@ -52,6 +62,7 @@ from typing import Any
 from sqlalchemy import Connection, event, func, select
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, UOWTransaction
 
+from tracker.audit.keys import AuditKeys, keyed_digest
 from tracker.audit.models import AuditEvent
 from tracker.db import utcnow
 
@@ -102,9 +113,13 @@ def canonical_form(content: Mapping[str, Any], *, chain_seq: int, prev_hash: str
     return text.encode("utf-8")
 
 
-def event_hash(content: Mapping[str, Any], *, chain_seq: int, prev_hash: str) -> str:
-    """The SHA-256 hex digest of an event's canonical form."""
+def event_hash(
+    content: Mapping[str, Any], *, chain_seq: int, prev_hash: str, key: bytes | None = None
+) -> str:
+    """The digest of an event's canonical form: HMAC-SHA-256 under `key`, else SHA-256."""
     canonical = canonical_form(content, chain_seq=chain_seq, prev_hash=prev_hash)
+    if key is not None:
+        return keyed_digest(key, canonical)
     return hashlib.sha256(canonical).hexdigest()
 
 
@@ -150,12 +165,16 @@ def _chain_new_events(session: Session, new_events: list[AuditEvent]) -> None:
         connection = session.connection(bind_arguments={"mapper": AuditEvent.__mapper__})
         lock_chain(connection)
         seq, prev = read_head(connection)
+    keys = AuditKeys.for_app()
     for audit_event in sorted(new_events, key=lambda e: e._sa_instance_state.insert_order):
         _fill_defaults(audit_event)
         seq += 1
         audit_event.chain_seq = seq
         audit_event.prev_hash = prev
-        audit_event.hash = event_hash(_content_of(audit_event), chain_seq=seq, prev_hash=prev)
+        audit_event.key_id = keys.current_id
+        audit_event.hash = event_hash(
+            _content_of(audit_event), chain_seq=seq, prev_hash=prev, key=keys.current
+        )
         prev = audit_event.hash
     session.info[_HEAD_KEY] = (root, seq, prev)
 
@@ -225,17 +244,45 @@ def _refuse_delete(mapper: Any, connection: Connection, target: AuditEvent) -> N
 class ChainBreak:
     """The first place the chain does not hold: where, which event, and what is wrong."""
 
-    kind: str  # "altered", "missing", "broken_link" or "unchained"
+    # "altered", "missing", "broken_link", "unchained", "unkeyed", "unknown_key",
+    # "rewritten" (differs from the checkpoint) or "truncated" (ends before the checkpoint)
+    kind: str
     chain_seq: int | None
-    event_id: int
+    event_id: int | None
     expected_seq: int | None = None
+    key_id: str | None = None
 
     @property
     def message(self) -> str:
         if self.kind == "altered":
             return (
                 f"Audit trail broken at chain_seq {self.chain_seq} (event id {self.event_id}): "
-                "the event's content was altered (its hash does not match its content)."
+                "the event's content was altered (its hash does not match its content"
+                + (" under the audit key)." if self.key_id else ").")
+            )
+        if self.kind == "unkeyed":
+            return (
+                f"Audit trail broken at chain_seq {self.chain_seq} (event id {self.event_id}): "
+                "the event is not signed with an audit key although earlier events are, "
+                "so the chain was recomputed without the key."
+            )
+        if self.kind == "unknown_key":
+            return (
+                f"Audit trail cannot be checked from chain_seq {self.chain_seq} "
+                f"(event id {self.event_id}): it is signed with audit key {self.key_id!r}, "
+                "which is not configured (add it to AUDIT_OLD_KEYS)."
+            )
+        if self.kind == "rewritten":
+            return (
+                f"Audit trail broken at chain_seq {self.chain_seq} (event id {self.event_id}): "
+                "the chain differs from the signed checkpoint taken at that position, "
+                "so events up to it were changed and the chain recomputed."
+            )
+        if self.kind == "truncated":
+            return (
+                f"Audit trail broken: events are missing from the end. The chain stops at "
+                f"chain_seq {self.chain_seq}, but the signed checkpoint recorded chain_seq "
+                f"{self.expected_seq}."
             )
         if self.kind == "missing":
             return (
@@ -277,6 +324,7 @@ _VERIFY_COLUMNS = [
     AuditEvent.chain_seq,
     AuditEvent.prev_hash,
     AuditEvent.hash,
+    AuditEvent.key_id,
     *(getattr(AuditEvent, name) for name in CONTENT_COLUMNS),
 ]
 
@@ -295,23 +343,61 @@ def _chain_rows(connection: Connection, batch_size: int) -> Iterator[Any]:
         last = rows[-1].chain_seq
 
 
-def verify_chain(connection: Connection, *, batch_size: int = 2000) -> ChainReport:
-    """Walk the chain in order, recomputing every hash; stop at the first break."""
+@dataclass(frozen=True)
+class Anchor:
+    """A chain position and the hash it had, as recorded outside the database."""
+
+    chain_seq: int
+    hash: str
+
+
+def verify_chain(
+    connection: Connection,
+    *,
+    batch_size: int = 2000,
+    keys: AuditKeys | None = None,
+    anchor: Anchor | None = None,
+) -> ChainReport:
+    """Walk the chain in order, recomputing every hash; stop at the first break.
+
+    Keyed events are checked under their key (`keys`, default: the application's);
+    with an `anchor`, the event at its position must still have its hash and the chain
+    must reach that far.
+    """
+    keys = keys if keys is not None else AuditKeys.for_app()
     expected_seq = 1
     prev = GENESIS_HASH
     count = 0
+    keyed_seen = False
     for row in _chain_rows(connection, batch_size):
         if row.chain_seq != expected_seq:
             broken = ChainBreak("missing", row.chain_seq, row.id, expected_seq=expected_seq)
             return ChainReport(count, prev, broken)
         if row.prev_hash != prev:
             return ChainReport(count, prev, ChainBreak("broken_link", row.chain_seq, row.id))
+        key = None
+        if row.key_id is None:
+            if keyed_seen:
+                return ChainReport(count, prev, ChainBreak("unkeyed", row.chain_seq, row.id))
+        else:
+            keyed_seen = True
+            key = keys.secrets.get(row.key_id)
+            if key is None:
+                broken = ChainBreak("unknown_key", row.chain_seq, row.id, key_id=row.key_id)
+                return ChainReport(count, prev, broken)
         content = row._mapping
-        if event_hash(content, chain_seq=row.chain_seq, prev_hash=row.prev_hash) != row.hash:
-            return ChainReport(count, prev, ChainBreak("altered", row.chain_seq, row.id))
+        recomputed = event_hash(content, chain_seq=row.chain_seq, prev_hash=prev, key=key)
+        if recomputed != row.hash:
+            broken = ChainBreak("altered", row.chain_seq, row.id, key_id=row.key_id)
+            return ChainReport(count, prev, broken)
+        if anchor is not None and row.chain_seq == anchor.chain_seq and row.hash != anchor.hash:
+            return ChainReport(count, prev, ChainBreak("rewritten", row.chain_seq, row.id))
         prev = row.hash
         expected_seq += 1
         count += 1
+    if anchor is not None and count < anchor.chain_seq:
+        broken = ChainBreak("truncated", count, None, expected_seq=anchor.chain_seq)
+        return ChainReport(count, prev, broken)
     unchained = connection.scalar(
         select(func.min(AuditEvent.id)).where(AuditEvent.chain_seq.is_(None))
     )

@@ -44,6 +44,9 @@ class AuditEvent(db.Model):
     chain_seq: Mapped[int | None]
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     hash: Mapped[str | None] = mapped_column(String(64))
+    # The audit key (tracker.audit.keys) whose HMAC `hash` is; None: a plain SHA-256
+    # from before keys were introduced.
+    key_id: Mapped[str | None] = mapped_column(String(16))
 
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
 

@@ -8,7 +8,8 @@ from flask import Blueprint, render_template, request
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from tracker.audit.chain import chain_status, verify_chain
+from tracker.audit.chain import chain_status
+from tracker.audit.checkpoint import CheckpointError, verify_audit_trail
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import User
 from tracker.clock import local_zone
@@ -69,9 +70,18 @@ def integrity():
     """Chain counts on every view; the full hash check when an administrator asks."""
     form = EmptyForm()
     connection = db.session.connection()
-    report = verify_chain(connection) if form.validate_on_submit() else None
+    report = problem = None
+    if form.validate_on_submit():
+        try:
+            report, _ = verify_audit_trail(connection)
+        except CheckpointError as error:
+            problem = str(error)
     return render_template(
-        "audit/integrity.html", form=form, status=chain_status(connection), report=report
+        "audit/integrity.html",
+        form=form,
+        status=chain_status(connection),
+        report=report,
+        checkpoint_problem=problem,
     )
 
 

@@ -111,8 +111,14 @@ class User(TimestampMixin, db.Model):
         return "Active" if self.has_password else "Invited"
 
 
+# What a LoginAttempt row counts against: a password check (sign-in, or the current
+# password on "Change password") or a request for a password reset email.
+ATTEMPT_SIGN_IN = "sign_in"
+ATTEMPT_PASSWORD_RESET = "password_reset"  # noqa: S105 - a label, not a secret
+
+
 class LoginAttempt(db.Model):
-    """One sign-in attempt, kept for throttling and for the security record."""
+    """One password check or reset request, kept for throttling and the security record."""
 
     __tablename__ = "login_attempts"
     __table_args__ = (
@@ -125,7 +131,10 @@ class LoginAttempt(db.Model):
     email: Mapped[str] = mapped_column(String(254))
     ip_address: Mapped[str] = mapped_column(String(45))
     succeeded: Mapped[bool] = mapped_column(Boolean)
+    kind: Mapped[str] = mapped_column(
+        String(20), default=ATTEMPT_SIGN_IN, server_default=ATTEMPT_SIGN_IN
+    )
 
     def __repr__(self) -> str:
         outcome = "ok" if self.succeeded else "failed"
-        return f"<LoginAttempt {self.email} from {self.ip_address} {outcome}>"
+        return f"<LoginAttempt {self.kind} {self.email} from {self.ip_address} {outcome}>"

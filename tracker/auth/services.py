@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
+from email.message import EmailMessage
 
 from flask import current_app, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -16,7 +17,15 @@ from sqlalchemy import func, select
 from tracker import mail
 from tracker.audit.services import diff, record
 from tracker.audit.vocabulary import AuditEntity, record_fields
-from tracker.auth.models import ROLE_ORGANISATION, LoginAttempt, Role, User, new_session_token
+from tracker.auth.models import (
+    ATTEMPT_PASSWORD_RESET,
+    ATTEMPT_SIGN_IN,
+    ROLE_ORGANISATION,
+    LoginAttempt,
+    Role,
+    User,
+    new_session_token,
+)
 from tracker.auth.passwords import hash_password, needs_rehash, verify_password
 from tracker.db import db, utcnow
 from tracker.errors import ConflictError, PermissionDeniedError
@@ -46,13 +55,19 @@ class SignInResult:
     throttled: bool = False
 
 
-def is_throttled(email: str, ip_address: str) -> bool:
-    """Too many recent failures for this account or from this address."""
-    config = current_app.config
-    since = utcnow() - timedelta(minutes=config["LOGIN_THROTTLE_WINDOW_MINUTES"])
-    failures = select(func.count(LoginAttempt.id)).where(
-        LoginAttempt.succeeded.is_(False), LoginAttempt.attempted_at >= since
+def _recent_attempts(kind: str):
+    """A count of `kind` attempts inside the throttle window (filter it further)."""
+    minutes = current_app.config["LOGIN_THROTTLE_WINDOW_MINUTES"]
+    since = utcnow() - timedelta(minutes=minutes)
+    return select(func.count(LoginAttempt.id)).where(
+        LoginAttempt.kind == kind, LoginAttempt.attempted_at >= since
     )
+
+
+def is_throttled(email: str, ip_address: str) -> bool:
+    """Too many recent failed password checks for this account or from this address."""
+    config = current_app.config
+    failures = _recent_attempts(ATTEMPT_SIGN_IN).where(LoginAttempt.succeeded.is_(False))
     by_account = db.session.scalar(failures.where(LoginAttempt.email == email)) or 0
     if by_account >= config["LOGIN_THROTTLE_MAX_PER_ACCOUNT"]:
         return True
@@ -123,28 +138,72 @@ def user_for_password_token(token: str, purpose: str) -> User:
     return user
 
 
-def send_password_reset(email: str) -> None:
-    """Email a reset link when the address belongs to an active user; silent otherwise."""
+@dataclass(frozen=True)
+class ResetRequest:
+    """The outcome of asking for a reset: the email to send after the response, if any."""
+
+    message: EmailMessage | None
+    throttled: bool = False
+
+
+@dataclass(frozen=True)
+class _NoAccount:
+    """Stands in for a user when no active account has the address, so the same work runs."""
+
+    email: str
+    id: int = 0
+    name: str = ""
+    password_hash: str = ""
+    session_token: str = ""
+
+
+def is_reset_throttled(email: str, ip_address: str) -> bool:
+    """Too many recent reset requests for this address or from this client address."""
+    config = current_app.config
+    requests = _recent_attempts(ATTEMPT_PASSWORD_RESET)
+    by_account = db.session.scalar(requests.where(LoginAttempt.email == email)) or 0
+    if by_account >= config["PASSWORD_RESET_MAX_PER_ACCOUNT"]:
+        return True
+    by_address = db.session.scalar(requests.where(LoginAttempt.ip_address == ip_address)) or 0
+    return by_address >= config["PASSWORD_RESET_MAX_PER_ADDRESS"]
+
+
+def request_password_reset(email: str, *, ip_address: str) -> ResetRequest:
+    """Prepare a reset email for an active user; known and unknown addresses do the same work.
+
+    For an unknown (or deactivated) address a token and an email are still made and an
+    audit event written, then the email is dropped, so neither the time taken nor the
+    calls made tell an outsider whether the address has an account. The caller commits
+    and delivers the message after the response (`mail.deliver_after_response`).
+    """
+    email = normalise_email(email)[:254]
+    if is_reset_throttled(email, ip_address):
+        return ResetRequest(message=None, throttled=True)
     user = find_user_by_email(email)
-    if user is None or not user.active:
-        return
-    token = make_password_token(user, "reset")
-    link = mail.absolute_url(url_for("auth.reset_password", token=token))
-    minutes = current_app.config["PASSWORD_RESET_MAX_AGE_SECONDS"] // 60
-    mail.send_templated(
-        to=user.email,
+    known = user is not None and user.active
+    db.session.add(
+        LoginAttempt(
+            email=email, ip_address=ip_address, succeeded=known, kind=ATTEMPT_PASSWORD_RESET
+        )
+    )
+    recipient = user if known else _NoAccount(email=email, session_token=new_session_token())
+    token = make_password_token(recipient, "reset")  # type: ignore[arg-type]
+    message = mail.render_message(
+        to=recipient.email,
         subject=f"Reset your password for the {current_app.config['SERVICE_NAME']}",
         template="auth/email/reset_password",
-        user=user,
-        link=link,
-        minutes=minutes,
+        user=recipient,
+        link=mail.absolute_url(url_for("auth.reset_password", token=token)),
+        minutes=current_app.config["PASSWORD_RESET_MAX_AGE_SECONDS"] // 60,
     )
     record(
         actor=None,
         entity_type=AuditEntity.USER,
-        entity_id=user.id,
+        entity_id=user.id if known and user is not None else None,
         action="password_reset_requested",
+        summary="" if known else "No active account has the address asked for",
     )
+    return ResetRequest(message=message if known else None)
 
 
 def set_password(user: User, password: str) -> None:
@@ -155,12 +214,25 @@ def set_password(user: User, password: str) -> None:
     record(actor=user, entity_type=AuditEntity.USER, entity_id=user.id, action="password_set")
 
 
-def change_own_password(user: User, *, current: str, new: str) -> bool:
-    """Change a signed-in user's password after checking the current one."""
-    if not verify_password(user.password_hash, current):
-        return False
+def change_own_password(user: User, *, current: str, new: str, ip_address: str) -> SignInResult:
+    """Change a signed-in user's password after checking the current one.
+
+    The check counts against the sign-in throttle (same counters, same limits), so a
+    stolen session cannot be used to guess the password behind it.
+    """
+    if is_throttled(user.email, ip_address):
+        return SignInResult(user=None, throttled=True)
+    ok = verify_password(user.password_hash, current)
+    db.session.add(LoginAttempt(email=user.email, ip_address=ip_address, succeeded=ok))
+    if not ok:
+        return SignInResult(user=None)
     set_password(user, new)
-    return True
+    return SignInResult(user=user)
+
+
+def end_sessions(user: User) -> None:
+    """Sign the user out everywhere: every session cookie issued so far stops working."""
+    user.session_token = new_session_token()
 
 
 # Administration -----------------------------------------------------------------------

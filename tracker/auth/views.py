@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import logging
-
 from flask import Blueprint, flash, redirect, render_template, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
+from tracker import mail
 from tracker.auth import services
 from tracker.auth.forms import (
     ChangePasswordForm,
@@ -17,16 +16,15 @@ from tracker.auth.forms import (
 )
 from tracker.db import db
 from tracker.forms import EmptyForm
-from tracker.mail import MailDeliveryError
-from tracker.security import client_address, public, redirect_next
+from tracker.security import client_address, public, redirect_next, start_session
 
 bp = Blueprint("auth", __name__)
-log = logging.getLogger(__name__)
 
 SIGN_IN_FAILED = "Enter a correct email address and password"
 THROTTLED = (
     "Too many failed sign-in attempts. Wait 15 minutes and try again, or reset your password."
 )
+RESET_THROTTLED = "Too many password reset requests. Wait 15 minutes and try again."
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -41,9 +39,7 @@ def login():
         )
         db.session.commit()  # the attempt is recorded whatever the outcome
         if result.user is not None:
-            session.clear()  # a fresh session: nothing from before sign-in survives
-            session.permanent = True
-            login_user(result.user)
+            start_session(result.user)
             return redirect_next("main.home")
         form.email.errors.append(THROTTLED if result.throttled else SIGN_IN_FAILED)
         status = 429 if result.throttled else 200
@@ -56,6 +52,9 @@ def login():
 def logout():
     form = EmptyForm()
     if form.validate_on_submit():
+        # A new session token: a copy of this cookie (or any other) no longer signs in.
+        services.end_sessions(current_user._get_current_object())
+        db.session.commit()
         logout_user()
         session.clear()
         flash("You have signed out", "success")
@@ -67,11 +66,12 @@ def logout():
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        try:
-            services.send_password_reset(form.email.data)
-        except MailDeliveryError:
-            log.exception("password reset email could not be sent")
+        result = services.request_password_reset(form.email.data, ip_address=client_address())
         db.session.commit()
+        if result.throttled:
+            form.email.errors.append(RESET_THROTTLED)
+            return render_template("auth/forgot_password.html", form=form), 429
+        mail.deliver_after_response(result.message)
         return render_template("auth/reset_sent.html", email=form.email.data)
     return render_template("auth/forgot_password.html", form=form)
 
@@ -109,15 +109,20 @@ def accept_invite(token: str):
 def change_password():
     form = ChangePasswordForm(user_inputs=user_inputs_for(current_user))
     if form.validate_on_submit():
-        if services.change_own_password(
-            current_user, current=form.current.data, new=form.password.data
-        ):
-            db.session.commit()
+        result = services.change_own_password(
+            current_user._get_current_object(),
+            current=form.current.data,
+            new=form.password.data,
+            ip_address=client_address(),
+        )
+        db.session.commit()  # the check is recorded whatever the outcome
+        if result.user is not None:
             # The session token changed: sign this session in again, others end.
-            session.clear()
-            session.permanent = True
-            login_user(current_user._get_current_object())
+            start_session(result.user)
             flash("Your password has been changed. Other sessions have been signed out.", "success")
             return redirect(url_for("main.home"))
+        if result.throttled:
+            form.current.errors.append(THROTTLED)
+            return render_template("auth/change_password.html", form=form), 429
         form.current.errors.append("Your current password is not correct")
     return render_template("auth/change_password.html", form=form)

@@ -113,6 +113,16 @@ def scheduler_command(at: str | None) -> None:
             deleted = prune_jobs(older_than=timedelta(days=7))
             log.info("old report jobs deleted", extra={"deleted": deleted})
 
+    def audit_checkpoint_job() -> None:
+        from tracker.audit.checkpoint import CheckpointError, take_checkpoint
+
+        with app.app_context(), db.engine.connect() as connection:
+            try:
+                checkpoint = take_checkpoint(connection)
+                log.info("audit checkpoint written", extra={"chain_seq": checkpoint.chain_seq})
+            except CheckpointError:
+                log.exception("audit checkpoint not written")
+
     scheduler = BlockingScheduler(timezone=zone)
     scheduler.add_job(
         job,
@@ -134,10 +144,19 @@ def scheduler_command(at: str | None) -> None:
         max_instances=1,
         coalesce=True,
     )
+    # A signed checkpoint of the audit chain head, so a deleted tail is noticed.
+    scheduler.add_job(
+        audit_checkpoint_job,
+        "interval",
+        hours=1,
+        id="audit-checkpoint",
+        max_instances=1,
+        coalesce=True,
+    )
     click.echo(
         f"Scheduler started: reminders daily at {hour}:{minute or '00'} {zone}; "
         "outbox retries every 15 minutes; report PDFs older than 7 days deleted "
-        "daily at 03:30. Ctrl+C to stop."
+        "daily at 03:30; audit checkpoint hourly. Ctrl+C to stop."
     )
     try:
         scheduler.start()

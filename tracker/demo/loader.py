@@ -267,7 +267,7 @@ class SampleData:
             )
 
         self._add(sent, create, spec["subject"])
-        self.counts["adhoc requests"] += 1
+        self.counts["ad-hoc requests"] += 1
         response = spec.get("response")
         if response:
 

@@ -200,22 +200,17 @@ class SampleData:
         self._add(published, create, spec["code"])
         self.counts["HMICFRS reports"] += 1
         if "comments_published" in spec:
-
-            def publish_comments(day: date) -> None:
-                report = made["report"]
-                sources.edit_source(
-                    report,
-                    {
-                        "comments_published_on": day,
-                        "sent_to_hmicfrs_on": day,
-                        "sent_to_home_secretary_on": day,
-                    },
-                    by=self.officer,
-                    expected_version=report.version,
-                )
-
-            comments_on = self._after(published, spec["comments_published"], spec["code"])
-            self._add(comments_on, publish_comments, f"{spec['code']} comments")
+            self._edit_later(
+                made,
+                "report",
+                published,
+                spec["comments_published"],
+                lambda day: {
+                    "comments_published_on": day,
+                    "sent_to_hmicfrs_on": day,
+                    "sent_to_home_secretary_on": day,
+                },
+            )
         for finding in spec.get("findings", []):
             self.counts["findings"] += 1
             for action in finding.get("actions", []):
@@ -270,22 +265,17 @@ class SampleData:
         self.counts["ad-hoc requests"] += 1
         response = spec.get("response")
         if response:
-
-            def receive(day: date) -> None:
-                request = made["request"]
-                sources.edit_source(
-                    request,
-                    {
-                        "response": response["text"],
-                        "status": RequestStatus(response["status"]),
-                        "response_received_on": day,
-                    },
-                    by=self.officer,
-                    expected_version=request.version,
-                )
-
-            received = self._after(sent, response["received"], spec["subject"])
-            self._add(received, receive, f"Response to {spec['subject']}")
+            self._edit_later(
+                made,
+                "request",
+                sent,
+                response["received"],
+                lambda day: {
+                    "response": response["text"],
+                    "status": RequestStatus(response["status"]),
+                    "response_received_on": day,
+                },
+            )
         for action in spec.get("actions", []):
             self._action(partial(made.get, "request"), action, sent)
 
@@ -322,20 +312,33 @@ class SampleData:
         self.counts["panel items"] += 1
         response = spec.get("pcc_response")
         if response:
-
-            def respond(day: date) -> None:
-                item = made["item"]
-                sources.edit_source(
-                    item,
-                    {"pcc_response": response["text"], "pcc_response_on": day},
-                    by=self.officer,
-                    expected_version=item.version,
-                )
-
-            responded = self._after(held, response["on"], spec["text"])
-            self._add(responded, respond, f"PCC response to {spec['text']}")
+            self._edit_later(
+                made,
+                "item",
+                held,
+                response["on"],
+                lambda day: {"pcc_response": response["text"], "pcc_response_on": day},
+            )
         for action in spec.get("actions", []):
             self._action(partial(made.get, "item"), action, held)
+
+    def _edit_later(
+        self,
+        made: dict[str, Any],
+        key: str,
+        earlier: date,
+        offset: str,
+        fields: Callable[[date], dict[str, Any]],
+    ) -> None:
+        """Change the source made under `key` on the day `offset`, as an officer would."""
+
+        def edit(day: date) -> None:
+            source = made[key]
+            sources.edit_source(
+                source, fields(day), by=self.officer, expected_version=source.version
+            )
+
+        self._add(self._after(earlier, offset, key), edit, f"A change to a {key}")
 
     def _after(self, earlier: date, offset: str, what: str) -> date:
         later = self.day(offset)

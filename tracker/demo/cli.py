@@ -2,11 +2,18 @@
 
 Idempotent: running it again creates only what is missing and never changes
 existing records. Refused in production, where the printed passwords would be a risk.
+
+The sample data (`sample_data.json`) tells a story over the past few months. On a
+fresh database the users and reference lists are created on its first day and the
+story is replayed under a controlled clock, so history and "as at" reports look as
+they would after months of use.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import time
+from zoneinfo import ZoneInfo
 
 import click
 from flask import current_app
@@ -20,7 +27,14 @@ from tracker.auth.passwords import hash_password
 from tracker.auth.services import find_user_by_email
 from tracker.clock import today
 from tracker.db import db, utcnow
-from tracker.demo_data import Cast, seed_sample_data
+from tracker.demo.clock import DemoClock, controlled_clock
+from tracker.demo.loader import (
+    Cast,
+    SampleData,
+    audit_trail_ends_by,
+    read_sample_data,
+    sample_data_present,
+)
 from tracker.settings.services import get_setting, seed_reference_lists, set_setting
 
 
@@ -99,24 +113,8 @@ def seed_demo_command(force: bool, if_empty: bool) -> None:
         click.echo("The database already has users: no demo data added.")
         outcome = [(demo, False) for demo in DEMO_USERS]
     else:
-        outcome = seed_demo_users()
-        added_tags = seed_reference_lists()
-        cast = Cast(
-            officer=find_user_by_email(DEMO_USERS[1].email),
-            liaison=find_user_by_email(DEMO_USERS[2].email),
-        )
-        created = seed_sample_data(cast, today())
-        # The demo officer and liaison act as the leads who receive escalations.
-        for key, demo in (("opcc_lead_email", DEMO_USERS[1]), ("force_lead_email", DEMO_USERS[2])):
-            if not get_setting(key):
-                set_setting(key, demo.email, by=None)
-        db.session.commit()
-        if added_tags:
-            click.echo(f"Added {added_tags} reference list entries.")
-        if created:
-            click.echo("Sample data: " + ", ".join(f"{n} {what}" for what, n in created.items()))
-        else:
-            click.echo("Sample data already present: left unchanged.")
+        with controlled_clock(ZoneInfo(current_app.config["TRACKER_TIMEZONE"])) as clock:
+            outcome = _seed(clock)
     click.echo("Demo sign-in details (development only):")
     width = max(len(demo.email) for demo, _ in outcome)
     for demo, created in outcome:
@@ -124,3 +122,38 @@ def seed_demo_command(force: bool, if_empty: bool) -> None:
         click.echo(
             f"  {demo.role.label:<22} {demo.email:<{width}}  password: {demo.password}  ({note})"
         )
+
+
+def _seed(clock: DemoClock) -> list[tuple[DemoUser, bool]]:
+    """Users, reference lists and sample data; the users are dated when the story starts."""
+    sample = SampleData(read_sample_data(), today())
+    clock.set(sample.first_day, time(8, 0))
+    fits = not sample_data_present() and audit_trail_ends_by(clock.instant)
+    if not fits:
+        clock.release()
+    outcome = seed_demo_users()
+    added_tags = seed_reference_lists()
+    created = {}
+    if fits:
+        cast = Cast(
+            officer=find_user_by_email(DEMO_USERS[1].email),
+            liaison=find_user_by_email(DEMO_USERS[2].email),
+        )
+        created = sample.run(cast, clock)
+    # The demo officer and liaison act as the leads who receive escalations.
+    for key, demo in (("opcc_lead_email", DEMO_USERS[1]), ("force_lead_email", DEMO_USERS[2])):
+        if not get_setting(key):
+            set_setting(key, demo.email, by=None)
+    db.session.commit()
+    if added_tags:
+        click.echo(f"Added {added_tags} reference list entries.")
+    if created:
+        click.echo("Sample data: " + ", ".join(f"{n} {what}" for what, n in created.items()))
+    elif sample_data_present():
+        click.echo("Sample data already present: left unchanged.")
+    else:
+        click.echo(
+            "Sample data not added: the audit trail already has events after "
+            f"{sample.first_day}, when the sample history starts."
+        )
+    return outcome

@@ -1,0 +1,426 @@
+"""Load the demo sample data (`sample_data.json`) through the real services.
+
+The data file says what happened and when, as offsets from the seeding day. The
+loader turns each record and each step of an action's history into a dated step,
+then runs the steps in date order (file order within a day) with the app's clock set
+to that day, so timestamps, audit events and "as at" reports tell a consistent story.
+Nothing is written directly: sources, actions, updates, status changes and extension
+requests all go through the services a user's click would call.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from tracker.actions import services as actions
+from tracker.actions.models import Action, ActionStatus, Marking, Rag, Tag
+from tracker.actions.status import Side, transition_for
+from tracker.audit.models import AuditEvent
+from tracker.auth.models import Organisation, User
+from tracker.db import db
+from tracker.deadlines import is_working_day
+from tracker.demo.clock import DemoClock
+from tracker.sources import services as sources
+from tracker.sources.models import (
+    AdhocRequest,
+    Finding,
+    FindingKind,
+    HmicfrsReport,
+    InspectorateStatus,
+    Meeting,
+    MeetingKind,
+    PanelItem,
+    PanelItemKind,
+    ReportScope,
+    ReportType,
+    RequestStatus,
+)
+
+SAMPLE_DATA_FILE = Path(__file__).with_name("sample_data.json")
+OFFSET = re.compile(r"([+-]?\d+)([dw])")
+# Chief constable's comments are asked for within five weeks of publication.
+CC_COMMENTS_DAYS = 35
+WORKDAY_START = time(9, 0)
+
+
+class SampleDataError(ValueError):
+    """The sample data file does not hang together; the message names the record."""
+
+
+@dataclass(frozen=True)
+class Cast:
+    """The demo users who record, own, update and assure things."""
+
+    officer: User
+    liaison: User
+
+    def user(self, side: str) -> User:
+        """The demo user acting for `side` ("opcc" or "force")."""
+        return self.officer if side == Side.OPCC else self.liaison
+
+
+def read_sample_data(path: Path = SAMPLE_DATA_FILE) -> dict[str, Any]:
+    """The parsed data file."""
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def sample_data_present() -> bool:
+    """Sample data is loaded once: any meeting means it (or real data) is there."""
+    return bool(db.session.scalar(select(func.count(Meeting.id))))
+
+
+def audit_trail_ends_by(instant: datetime) -> bool:
+    """No audit event is later than `instant`, so history can be appended from then on
+    (the hash chain's events must keep their times in order)."""
+    latest = db.session.scalar(select(func.max(AuditEvent.occurred_at)))
+    if latest is None:
+        return True
+    if latest.tzinfo is None:  # SQLite returns naive UTC
+        latest = latest.replace(tzinfo=UTC)
+    return latest <= instant
+
+
+class SampleData:
+    """The data file as dated steps, ready to run under a controlled clock."""
+
+    def __init__(self, sample: dict[str, Any], today: date) -> None:
+        self.today = today
+        self._cast: Cast | None = None
+        self.counts: Counter[str] = Counter()
+        self._steps: list[tuple[date, int, Callable[[date], None]]] = []
+        for spec in sample.get("hmicfrs_reports", []):
+            self._report(spec)
+        for spec in sample.get("meetings", []):
+            self._meeting(spec)
+        for spec in sample.get("adhoc_requests", []):
+            self._adhoc_request(spec)
+        for spec in sample.get("panel_meetings", []):
+            self._panel_meeting(spec)
+
+    # Dates and steps ---------------------------------------------------------------------
+
+    def day(self, offset: str) -> date:
+        """The date `offset` ("-16w", "+3d", "0d") from today, moved off weekends and bank
+        holidays: back for past dates, forward for future ones (so order is kept)."""
+        match = OFFSET.fullmatch(str(offset).strip())
+        if match is None:
+            raise SampleDataError(f"{offset!r} is not an offset such as -16w, +3d or 0d")
+        days = int(match[1]) * (7 if match[2] == "w" else 1)
+        day = self.today + timedelta(days=days)
+        nudge = timedelta(days=-1 if days < 0 else 1)
+        while days and not is_working_day(day):
+            day += nudge
+        return day
+
+    def _add(self, day: date, step: Callable[[date], None], what: str) -> None:
+        if day > self.today:
+            raise SampleDataError(f"{what} happens on {day}, after the seeding day")
+        self._steps.append((day, len(self._steps), step))
+
+    @property
+    def first_day(self) -> date:
+        """The day the story starts."""
+        return min(day for day, _, _ in self._steps)
+
+    def run(self, cast: Cast, clock: DemoClock) -> dict[str, int]:
+        """Run every step on its day; returns how many of each record were created."""
+        self._cast = cast
+        per_day: Counter[date] = Counter()
+        for day, _, step in sorted(self._steps, key=lambda s: (s[0], s[1])):
+            if day >= self.today:
+                clock.release()
+            else:
+                n = per_day[day]
+                per_day[day] += 1
+                clock.set(day, time(min(WORKDAY_START.hour + n // 30, 23), (n % 30) * 2))
+            step(day)
+        clock.release()
+        return dict(self.counts)
+
+    @property
+    def cast(self) -> Cast:
+        if self._cast is None:
+            raise RuntimeError("The cast is known only while the sample data runs")
+        return self._cast
+
+    @property
+    def officer(self) -> User:
+        return self.cast.officer
+
+    # Sources -----------------------------------------------------------------------------
+
+    def _report(self, spec: dict[str, Any]) -> None:
+        published = self.day(spec["published"])
+        made: dict[str, Any] = {}
+
+        def create(day: date) -> None:
+            report = sources.create_source(
+                HmicfrsReport,
+                {
+                    "code": spec["code"],
+                    "title": spec["title"],
+                    "report_type": ReportType(spec["report_type"]),
+                    "scope": ReportScope(spec["scope"]),
+                    "published_on": day,
+                    "cc_comments_due_on": day + timedelta(days=CC_COMMENTS_DAYS),
+                    "comments_published_on": None,
+                    "comments_url": "",
+                    "sent_to_hmicfrs_on": None,
+                    "sent_to_home_secretary_on": None,
+                    **sources.s55_fields(day),
+                },
+                by=self.officer,
+            )
+            made["report"] = report
+            for finding in spec.get("findings", []):
+                parent = made.get(finding.get("parent"))
+                made[finding["reference"]] = sources.create_source(
+                    Finding,
+                    {
+                        "report_id": report.id,
+                        "kind": FindingKind(finding["kind"]),
+                        "reference": finding["reference"],
+                        "text": finding["text"],
+                        "parent_id": parent.id if parent else None,
+                        "inspectorate_status": InspectorateStatus(finding["inspectorate_status"]),
+                    },
+                    by=self.officer,
+                )
+
+        self._add(published, create, spec["code"])
+        self.counts["HMICFRS reports"] += 1
+        if "comments_published" in spec:
+            self._edit_later(
+                made,
+                "report",
+                published,
+                spec["comments_published"],
+                lambda day: {
+                    "comments_published_on": day,
+                    "sent_to_hmicfrs_on": day,
+                    "sent_to_home_secretary_on": day,
+                },
+            )
+        for finding in spec.get("findings", []):
+            self.counts["findings"] += 1
+            for action in finding.get("actions", []):
+                self._action(partial(made.get, finding["reference"]), action, published)
+
+    def _meeting(self, spec: dict[str, Any]) -> None:
+        held = self.day(spec["held"])
+        made: dict[str, Meeting] = {}
+
+        def create(day: date) -> None:
+            made["meeting"] = sources.create_source(
+                Meeting,
+                {
+                    "kind": MeetingKind(spec["kind"]),
+                    "held_on": day,
+                    "title": spec["title"],
+                    "themes": "\n".join(spec.get("themes", [])),
+                    "chair": "Police and Crime Commissioner",
+                    "attendees": "PCC, Deputy PCC, Chief Executive, "
+                    "Chief Constable, Deputy Chief Constable",
+                    "minutes_url": "",
+                    "published": spec["published"],
+                },
+                by=self.officer,
+            )
+
+        self._add(held, create, spec["title"])
+        self.counts["meetings"] += 1
+        for action in spec.get("actions", []):
+            self._action(partial(made.get, "meeting"), action, held)
+
+    def _adhoc_request(self, spec: dict[str, Any]) -> None:
+        sent = self.day(spec["sent"])
+        made: dict[str, AdhocRequest] = {}
+
+        def create(day: date) -> None:
+            made["request"] = sources.create_source(
+                AdhocRequest,
+                {
+                    "subject": spec["subject"],
+                    "detail": spec.get("detail", ""),
+                    "sent_on": day,
+                    "recipient": "Chief Constable",
+                    "author_id": self.officer.id,
+                    "status": RequestStatus.AWAITING,
+                    **sources.adhoc_due_fields(day, None, ""),
+                },
+                by=self.officer,
+            )
+
+        self._add(sent, create, spec["subject"])
+        self.counts["ad-hoc requests"] += 1
+        response = spec.get("response")
+        if response:
+            self._edit_later(
+                made,
+                "request",
+                sent,
+                response["received"],
+                lambda day: {
+                    "response": response["text"],
+                    "status": RequestStatus(response["status"]),
+                    "response_received_on": day,
+                },
+            )
+        for action in spec.get("actions", []):
+            self._action(partial(made.get, "request"), action, sent)
+
+    def _panel_meeting(self, spec: dict[str, Any]) -> None:
+        held = self.day(spec["held"])
+        default_due = spec.get("response_due")
+        for agenda_item in spec["agenda_items"]:
+            for item in agenda_item["items"]:
+                due = item.get("response_due", default_due)
+                self._panel_item(item, held, agenda_item["title"], self.day(due) if due else None)
+
+    def _panel_item(
+        self, spec: dict[str, Any], held: date, agenda_item: str, due: date | None
+    ) -> None:
+        made: dict[str, PanelItem] = {}
+
+        def create(day: date) -> None:
+            made["item"] = sources.create_source(
+                PanelItem,
+                {
+                    "panel_meeting_on": day,
+                    "agenda_item": agenda_item,
+                    "kind": PanelItemKind(spec["kind"]),
+                    "text": spec["text"],
+                    "response_due_on": due,
+                    "pcc_response": "",
+                    "pcc_response_on": None,
+                    "published": spec.get("published", True),
+                },
+                by=self.officer,
+            )
+
+        self._add(held, create, spec["text"])
+        self.counts["panel items"] += 1
+        response = spec.get("pcc_response")
+        if response:
+            self._edit_later(
+                made,
+                "item",
+                held,
+                response["on"],
+                lambda day: {"pcc_response": response["text"], "pcc_response_on": day},
+            )
+        for action in spec.get("actions", []):
+            self._action(partial(made.get, "item"), action, held)
+
+    def _edit_later(
+        self,
+        made: dict[str, Any],
+        key: str,
+        earlier: date,
+        offset: str,
+        fields: Callable[[date], dict[str, Any]],
+    ) -> None:
+        """Change the source made under `key` on the day `offset`, as an officer would."""
+
+        def edit(day: date) -> None:
+            source = made[key]
+            sources.edit_source(
+                source, fields(day), by=self.officer, expected_version=source.version
+            )
+
+        self._add(self._after(earlier, offset, key), edit, f"A change to a {key}")
+
+    def _after(self, earlier: date, offset: str, what: str) -> date:
+        later = self.day(offset)
+        if later < earlier:
+            raise SampleDataError(f"{what}: {offset} is before the date it follows")
+        return later
+
+    # Actions -----------------------------------------------------------------------------
+
+    def _action(self, source_of: Callable[[], Any], spec: dict[str, Any], source_day: date) -> None:
+        title = spec["title"]
+        raised = self._after(source_day, spec["raised"], title) if "raised" in spec else source_day
+        due = self.day(spec["due"])
+        if due < raised:
+            raise SampleDataError(f"{title}: due {due} is before it was raised on {raised}")
+        if spec["owner"] == Side.FORCE and spec.get("opcc_only"):
+            raise SampleDataError(f"{title}: a force-owned action cannot be OPCC-only")
+        made: dict[str, Action] = {}
+
+        def create(day: date) -> None:
+            owner = self.cast.user(spec["owner"])
+            details = actions.ActionDetails(
+                title=title,
+                description=spec.get("description", ""),
+                owner=owner,
+                owning_organisation=Organisation(owner.organisation),
+                lead_role=spec.get("lead_role", ""),
+                raised_on=day,
+                due_on=due,
+                marking=Marking(spec.get("marking", Marking.OFFICIAL.value)),
+                opcc_only=spec.get("opcc_only", False),
+                opcc_note="",
+                tags=_tags(spec.get("tags", []), title),
+            )
+            made["action"] = actions.create_action(source_of(), details, by=self.officer)
+
+        self._add(raised, create, title)
+        self.counts["actions"] += 1
+        previous = raised
+        for step in spec.get("history", []):
+            previous = self._after(previous, step["at"], title)
+            self._add(previous, partial(self._history_step, made, step), title)
+
+    def _history_step(self, made: dict[str, Action], step: dict[str, Any], day: date) -> None:
+        action = made["action"]
+        owner_side = Side.FORCE if action.owning_organisation == Organisation.FORCE else Side.OPCC
+        if "status" in step:
+            target = ActionStatus(step["status"])
+            declared = transition_for(action.status, target)
+            # The owner's side moves the action unless only the OPCC may make this move.
+            side = owner_side if declared and owner_side in declared.sides else Side.OPCC
+            by = self.cast.user(step.get("by", side))
+            actions.transition(action, target, by=by, note=step.get("note", ""), today=day)
+        elif "update" in step:
+            actions.add_update(
+                action,
+                by=self.cast.user(step.get("by", owner_side)),
+                text=step["update"],
+                rag=Rag(step["rag"]) if "rag" in step else None,
+                opcc_only=step.get("opcc_only", False),
+            )
+        elif "extension" in step:
+            actions.request_extension(
+                action,
+                by=self.cast.user(step.get("by", owner_side)),
+                proposed_due_on=self.day(step["extension"]),
+                reason=step["reason"],
+            )
+        elif "decision" in step:
+            actions.decide_extension(
+                action.extension_requests[-1],
+                by=self.cast.user(step.get("by", Side.OPCC)),
+                approve=step["decision"] == "approved",
+                note=step.get("note", ""),
+            )
+        else:
+            raise SampleDataError(f"{action.title}: unknown history step {step!r}")
+
+
+def _tags(names: list[str], title: str) -> list[Tag]:
+    tags = list(db.session.scalars(select(Tag).where(Tag.name.in_(names))))
+    if len(tags) != len(set(names)):
+        missing = set(names) - {t.name for t in tags}
+        raise SampleDataError(f"{title}: no reference list entry named {sorted(missing)}")
+    return tags

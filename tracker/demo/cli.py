@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import time
-from zoneinfo import ZoneInfo
 
 import click
 from flask import current_app
@@ -25,7 +24,7 @@ from tracker.audit.vocabulary import AuditEntity
 from tracker.auth.models import ROLE_ORGANISATION, Role, User
 from tracker.auth.passwords import hash_password
 from tracker.auth.services import find_user_by_email
-from tracker.clock import today
+from tracker.clock import local_zone, today
 from tracker.db import db, utcnow
 from tracker.demo.clock import DemoClock, controlled_clock
 from tracker.demo.loader import (
@@ -113,7 +112,7 @@ def seed_demo_command(force: bool, if_empty: bool) -> None:
         click.echo("The database already has users: no demo data added.")
         outcome = [(demo, False) for demo in DEMO_USERS]
     else:
-        with controlled_clock(ZoneInfo(current_app.config["TRACKER_TIMEZONE"])) as clock:
+        with controlled_clock(local_zone()) as clock:
             outcome = _seed(clock)
     click.echo("Demo sign-in details (development only):")
     width = max(len(demo.email) for demo, _ in outcome)

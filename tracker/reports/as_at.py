@@ -29,7 +29,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from tracker import policy
-from tracker.actions.models import Action, ActionStatus, ActionUpdate, Marking, Rag
+from tracker.actions import rag
+from tracker.actions.models import Action, ActionStatus, ActionUpdate, Marking
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import Organisation, User
 from tracker.db import db
@@ -139,9 +140,12 @@ class ActionAsAt:
         return getattr(self._action, name)
 
     def days_overdue(self, today: date) -> int:
-        if self.status.is_complete or self.due_on >= today:
-            return 0
-        return (today - self.due_on).days
+        """Days overdue on `today` with the status and due date it had then."""
+        return rag.days_overdue(self.status, self.due_on, today)
+
+    def rag_on(self, today: date, amber_days: int) -> str:
+        """RAG on `today` with the status and due date it had then."""
+        return rag.rag(self.status, self.due_on, today, amber_days)
 
     def __repr__(self) -> str:
         return f"<ActionAsAt {self._action.reference} {self.status.value}>"
@@ -156,17 +160,6 @@ class UpdateAsAt:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._update, name)
-
-
-def rag_as_at(action: Any, day: date, amber_days: int) -> str:
-    """The RAG the lists would have shown on `day` (same rule as queries.rag_of)."""
-    if action.status.is_complete:
-        return Rag.COMPLETE.value
-    if action.due_on < day:
-        return Rag.RED.value
-    if action.due_on <= day + timedelta(days=amber_days):
-        return Rag.AMBER.value
-    return Rag.GREEN.value
 
 
 def _events_after(ids: Sequence[int], cutoff: datetime) -> dict[int, list[AuditEvent]]:

@@ -7,13 +7,14 @@ always passed in.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import Row, Select, func, or_, select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.sql.expression import ColumnElement
 
 from tracker import policy
 from tracker.actions.models import (
@@ -133,47 +134,43 @@ def filtered_actions(
     user: Any, filters: ActionFilters, *, today: date, amber_days: int
 ) -> Select[tuple[Action]]:
     """Visible actions matching `filters`, unsorted and unpaginated."""
-    query = visible_actions(user)
-    if filters.source_type:
-        query = query.where(Action.source_type.in_(filters.source_type))
-    if filters.status:
-        query = query.where(Action.status.in_(filters.status))
-    if filters.rag:
-        query = query.where(rag_of(today, amber_days).in_([r.value for r in filters.rag]))
-    if filters.owner_id:
-        query = query.where(Action.owner_id == filters.owner_id)
-    if filters.organisation:
-        query = query.where(Action.owning_organisation == filters.organisation)
-    if filters.tag_id:
-        query = query.where(
-            Action.id.in_(
-                select(action_tags.c.action_id).where(action_tags.c.tag_id == filters.tag_id)
-            )
-        )
-    if filters.due_from:
-        query = query.where(Action.due_on >= filters.due_from)
-    if filters.due_to:
-        query = query.where(Action.due_on <= filters.due_to)
-    if filters.overdue_only:
-        query = query.where(is_overdue(today))
-    if filters.meeting_id:
-        query = query.where(Action.meeting_id == filters.meeting_id)
-    if filters.adhoc_request_id:
-        query = query.where(Action.adhoc_request_id == filters.adhoc_request_id)
-    if filters.panel_item_id:
-        query = query.where(Action.panel_item_id == filters.panel_item_id)
-    if filters.finding_ids is not None:
-        query = query.where(Action.finding_id.in_(filters.finding_ids))
-    if filters.q:
-        pattern = f"%{escape_like(filters.q.lower())}%"
-        query = query.where(
-            or_(
-                func.lower(Action.reference).like(pattern, escape="\\"),
-                func.lower(Action.title).like(pattern, escape="\\"),
-                func.lower(Action.description).like(pattern, escape="\\"),
-            )
-        )
-    return query
+    return visible_actions(user).where(*_conditions(filters, today=today, amber_days=amber_days))
+
+
+def _conditions(filters: ActionFilters, *, today: date, amber_days: int) -> list[Any]:
+    """One SQL condition per filter that is set."""
+    f = filters
+    wanted: list[tuple[Any, Callable[[], Any]]] = [
+        (f.source_type, lambda: Action.source_type.in_(f.source_type)),
+        (f.status, lambda: Action.status.in_(f.status)),
+        (f.rag, lambda: rag_of(today, amber_days).in_([r.value for r in f.rag])),
+        (f.owner_id, lambda: Action.owner_id == f.owner_id),
+        (f.organisation, lambda: Action.owning_organisation == f.organisation),
+        (f.tag_id, lambda: Action.id.in_(_tagged(f.tag_id))),
+        (f.due_from, lambda: Action.due_on >= f.due_from),
+        (f.due_to, lambda: Action.due_on <= f.due_to),
+        (f.overdue_only, lambda: is_overdue(today)),
+        (f.meeting_id, lambda: Action.meeting_id == f.meeting_id),
+        (f.adhoc_request_id, lambda: Action.adhoc_request_id == f.adhoc_request_id),
+        (f.panel_item_id, lambda: Action.panel_item_id == f.panel_item_id),
+        (f.finding_ids is not None, lambda: Action.finding_id.in_(f.finding_ids)),
+        (f.q, lambda: _text_search(f.q)),
+    ]
+    return [condition() for is_set, condition in wanted if is_set]
+
+
+def _tagged(tag_id: int) -> Select:
+    return select(action_tags.c.action_id).where(action_tags.c.tag_id == tag_id)
+
+
+def _text_search(q: str) -> ColumnElement[bool]:
+    """Reference, title or description contains `q`, ignoring case (see text_matches)."""
+    pattern = f"%{escape_like(q.lower())}%"
+    return or_(
+        func.lower(Action.reference).like(pattern, escape="\\"),
+        func.lower(Action.title).like(pattern, escape="\\"),
+        func.lower(Action.description).like(pattern, escape="\\"),
+    )
 
 
 def text_matches(q: str, *texts: str | None) -> bool:

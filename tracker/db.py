@@ -101,9 +101,11 @@ def _configure_sqlite(dbapi_connection, connection_record) -> None:
         return
     from flask import current_app
 
-    timeout_ms = 5000
+    from config import Config
+
+    timeout_ms = Config.SQLITE_BUSY_TIMEOUT_MS
     if has_app_context():
-        timeout_ms = int(current_app.config.get("SQLITE_BUSY_TIMEOUT_MS", timeout_ms))
+        timeout_ms = current_app.config.get("SQLITE_BUSY_TIMEOUT_MS", timeout_ms)
     # SQLite's own lower() changes ASCII letters only; searches lowercase every letter,
     # as PostgreSQL's lower() and Python's str.lower do.
     dbapi_connection.create_function("lower", 1, _lower, deterministic=True)

@@ -67,8 +67,9 @@ class ActionFilters:
     meeting_id: int | None = None
     adhoc_request_id: int | None = None
     panel_item_id: int | None = None
-    # None: any source; a list (even empty): only actions on those findings.
+    # None: any source; a list (even empty): only actions on those findings / Panel items.
     finding_ids: list[int] | None = None
+    panel_item_ids: list[int] | None = None
 
     @classmethod
     def from_args(cls, args: Any) -> ActionFilters:
@@ -154,6 +155,7 @@ def _conditions(filters: ActionFilters, *, today: date, amber_days: int) -> list
         (f.adhoc_request_id, lambda: Action.adhoc_request_id == f.adhoc_request_id),
         (f.panel_item_id, lambda: Action.panel_item_id == f.panel_item_id),
         (f.finding_ids is not None, lambda: Action.finding_id.in_(f.finding_ids)),
+        (f.panel_item_ids is not None, lambda: Action.panel_item_id.in_(f.panel_item_ids)),
         (f.q, lambda: _text_search(f.q)),
     ]
     return [condition() for is_set, condition in wanted if is_set]

@@ -18,7 +18,6 @@ from tracker.actions.queries import (
     ActionFilters,
     action_list,
     filtered_actions,
-    latest_updates,
     text_matches,
 )
 from tracker.actions.rag import highest_marking, rag_of
@@ -98,31 +97,28 @@ def panel_follow_up(
         for item in items
     }
     amber_days = setting(AMBER_DAYS)
-    rag = rag_of(today, amber_days)
+    on_items = ActionFilters(panel_item_ids=list(rows))
+    action_rows: list[tuple[Action, str]] = []
+    latest: dict[int, Any] = {}
     if as_at and rows:
         stored = db.session.scalars(
-            select(Action)
-            .where(Action.panel_item_id.in_(rows), policy.action_visibility(user))
-            .order_by(Action.reference)
+            filtered_actions(user, on_items, today=as_at.day, amber_days=amber_days).order_by(
+                Action.reference, Action.id
+            )
         ).all()
         action_rows = [
             (a, a.rag_on(as_at.day, amber_days))
             for a in visible_as_at(user, actions_as_at(stored, as_at))
         ]
-    else:
-        action_rows = (
-            db.session.execute(
-                select(Action, rag.label("rag"))
-                .where(Action.panel_item_id.in_(rows), policy.action_visibility(user))
-                .options(selectinload(Action.owner))
-                .order_by(Action.reference)
-            ).all()
-            if rows
-            else []
+        latest = latest_as_at(user, [a.id for a, _ in action_rows], as_at)
+    elif rows:
+        listing = action_list(
+            user, on_items, today=today, amber_days=amber_days, order_by=(Action.reference,)
         )
+        action_rows = [(row.Action, row.rag) for row in listing.rows]
+        latest = listing.latest
     for action, rag_value in action_rows:
         rows[action.panel_item_id].actions.append((action, rag_value))
-    ids = [a.id for a, _ in action_rows]
     counts = Counter(rag_value for _, rag_value in action_rows)
     meeting_dates = sorted(
         set(
@@ -136,7 +132,7 @@ def panel_follow_up(
     )
     return PanelReport(
         rows=list(rows.values()),
-        latest=latest_as_at(user, ids, as_at) if as_at else latest_updates(user, ids),
+        latest=latest,
         counts=counts,
         marking=highest_marking([a.marking for a, _ in action_rows]),
         meeting_dates=meeting_dates,

@@ -220,6 +220,8 @@ class Config:
     # Reports with more actions than this are prepared in the background (a job page
     # shows progress and offers the download when ready).
     REPORT_BACKGROUND_THRESHOLD = env_int("REPORT_BACKGROUND_THRESHOLD", 150)
+    # Report jobs and their PDFs are deleted this many days after they were asked for.
+    REPORT_RETENTION_DAYS = 7
 
     @classmethod
     def validate(cls) -> None:

@@ -1,4 +1,4 @@
-"""Tests for the deadline calculator: bank holidays, working days, s.55 and RAG status."""
+"""Tests for the deadline calculator: bank holidays, working days, s.55."""
 
 from __future__ import annotations
 
@@ -13,11 +13,9 @@ from tracker.deadlines import (
     add_calendar_days,
     add_working_days,
     bank_holidays,
-    days_overdue,
     format_long,
     is_working_day,
     next_working_day_on_or_after,
-    rag,
     response_due,
     s55_comments_due,
     working_days_between,
@@ -215,37 +213,3 @@ def test_response_due_rejects_an_unknown_unit() -> None:
 )
 def test_working_days_between(start: date, end: date, expected: int) -> None:
     assert working_days_between(start, end) == expected
-
-
-@pytest.mark.parametrize(
-    ("due_on", "today", "expected"),
-    [
-        (date(2023, 6, 5), date(2023, 6, 8), 3),
-        (date(2023, 6, 5), date(2023, 6, 5), 0),
-        (date(2023, 6, 8), date(2023, 6, 5), 0),
-    ],
-)
-def test_days_overdue(due_on: date, today: date, expected: int) -> None:
-    assert days_overdue(due_on, today) == expected
-
-
-TODAY = date(2023, 6, 14)
-
-
-@pytest.mark.parametrize(
-    ("due_on", "expected"),
-    [
-        (date(2023, 6, 13), "red"),  # due yesterday
-        (date(2023, 6, 14), "amber"),  # due today
-        (date(2023, 6, 19), "amber"),  # exactly amber_days ahead
-        (date(2023, 6, 20), "green"),  # amber_days + 1 ahead
-        (None, "green"),  # no due date
-    ],
-)
-def test_rag_for_incomplete_items(due_on: date | None, expected: str) -> None:
-    assert rag(due_on, TODAY, complete=False, amber_days=5) == expected
-
-
-@pytest.mark.parametrize("due_on", [date(2023, 6, 1), date(2023, 6, 14), date(2023, 7, 1), None])
-def test_rag_is_complete_whenever_the_item_is_complete(due_on: date | None) -> None:
-    assert rag(due_on, TODAY, complete=True, amber_days=5) == "complete"

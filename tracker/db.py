@@ -113,17 +113,27 @@ class VersionedMixin:
         return {"version_id_col": cls.__table__.c.version}
 
 
+def _lower(text: str | None) -> str | None:
+    return text.lower() if isinstance(text, str) else text
+
+
 @event.listens_for(Engine, "connect")
 def _configure_sqlite(dbapi_connection, connection_record) -> None:
-    """Foreign keys on, WAL journal and a busy timeout for every SQLite connection."""
+    """Foreign keys on, WAL journal, a busy timeout and Unicode lower() for every SQLite
+    connection."""
     module = type(dbapi_connection).__module__
     if not module.startswith("sqlite3"):
         return
     from flask import current_app
 
-    timeout_ms = 5000
+    from config import Config
+
+    timeout_ms = Config.SQLITE_BUSY_TIMEOUT_MS
     if has_app_context():
-        timeout_ms = int(current_app.config.get("SQLITE_BUSY_TIMEOUT_MS", timeout_ms))
+        timeout_ms = current_app.config.get("SQLITE_BUSY_TIMEOUT_MS", timeout_ms)
+    # SQLite's own lower() changes ASCII letters only; searches lowercase every letter,
+    # as PostgreSQL's lower() and Python's str.lower do.
+    dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={timeout_ms:d}")

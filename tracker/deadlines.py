@@ -167,21 +167,3 @@ def s55_comments_due(published_on: date) -> Deadline:
 def working_days_between(start: date, end: date) -> int:
     """Count working days after `start` up to and including `end` (0 if end <= start)."""
     return sum(is_working_day(start + timedelta(days=n)) for n in range(1, (end - start).days + 1))
-
-
-def days_overdue(due_on: date, today: date) -> int:
-    """Return how many days past `due_on` today is (never negative)."""
-    return max(0, (today - due_on).days)
-
-
-def rag(due_on: date | None, today: date, *, complete: bool, amber_days: int) -> str:
-    """Return "complete", "red", "amber" or "green" for an item due on `due_on`."""
-    if complete:
-        return "complete"
-    if due_on is None:
-        return "green"
-    if due_on < today:
-        return "red"
-    if (due_on - today).days <= amber_days:
-        return "amber"
-    return "green"

@@ -11,7 +11,14 @@ from tracker.actions.models import Action, Tag, TagList, action_tags
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import Role
 from tracker.db import db
-from tracker.settings.services import get_setting, seed_reference_lists
+from tracker.settings.models import Setting
+from tracker.settings.services import (
+    AMBER_DAYS,
+    OPCC_LEAD_EMAIL,
+    get_setting,
+    seed_reference_lists,
+    setting,
+)
 
 HEREFORDSHIRE = "Herefordshire"
 
@@ -380,3 +387,19 @@ def test_seed_reference_lists_compares_names_ignoring_case(app):
     make_tag(app, "HEREFORDSHIRE", active=False)
     with app.app_context():
         assert seed_reference_lists() == 14
+
+
+def test_settings_are_read_with_their_declared_type(app):
+    with app.test_request_context():
+        db.session.add(Setting(key="amber_days", value="21"))
+        db.session.flush()
+        assert setting(AMBER_DAYS) == 21
+        assert isinstance(setting(AMBER_DAYS), int)
+        assert setting(OPCC_LEAD_EMAIL) == ""
+
+
+def test_an_unreadable_stored_setting_falls_back_to_its_default(app):
+    with app.test_request_context():
+        db.session.add(Setting(key="amber_days", value="fourteen"))
+        db.session.flush()
+        assert setting(AMBER_DAYS) == AMBER_DAYS.default == 14

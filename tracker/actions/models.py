@@ -197,9 +197,15 @@ class Action(VersionedMixin, TimestampMixin, db.Model):
 
     def days_overdue(self, today: date) -> int:
         """Whole days past the due date (0 when not overdue or complete)."""
-        if self.status.is_complete or self.due_on >= today:
-            return 0
-        return (today - self.due_on).days
+        from tracker.actions import rag  # rag.py builds on this module
+
+        return rag.days_overdue(self.status, self.due_on, today)
+
+    def rag_on(self, today: date, amber_days: int) -> str:
+        """'complete', 'red', 'amber' or 'green' on `today` (see tracker.actions.rag)."""
+        from tracker.actions import rag  # rag.py builds on this module
+
+        return rag.rag(self.status, self.due_on, today, amber_days)
 
     def __repr__(self) -> str:
         return f"<Action {self.reference} {self.status.value}>"

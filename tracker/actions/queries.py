@@ -1,23 +1,23 @@
 """Queries over actions, reused by lists, the dashboard, exports, reports and reminders.
 
-RAG, the overdue flag and days overdue are SQL expressions so lists can filter and
-sort on them without loading rows. `today` is always passed in.
+RAG, the overdue flag and days overdue come from `tracker.actions.rag` as SQL
+expressions, so lists can filter and sort on them without loading rows. `today` is
+always passed in.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Date, Integer, Select, case, func, literal, not_, or_, select
-from sqlalchemy.ext.compiler import compiles
+from sqlalchemy import Row, Select, func, or_, select
 from sqlalchemy.orm import selectinload
-from sqlalchemy.sql.expression import ColumnElement, FunctionElement
+from sqlalchemy.sql.expression import ColumnElement
 
 from tracker import policy
 from tracker.actions.models import (
-    COMPLETE_STATUSES,
     Action,
     ActionStatus,
     ActionUpdate,
@@ -26,54 +26,10 @@ from tracker.actions.models import (
     Tag,
     action_tags,
 )
+from tracker.actions.rag import days_overdue_of, is_complete, is_overdue, rag_of
 from tracker.auth.models import Organisation, User
 from tracker.forms import whole_number
-
-
-class days_between(FunctionElement):  # noqa: N801 - reads like the SQL function it is
-    """Whole days from `start` to `end` (end - start), on SQLite and PostgreSQL."""
-
-    type = Integer()
-    inherit_cache = True
-
-
-@compiles(days_between, "sqlite")
-def _days_between_sqlite(element, compiler, **kw):
-    start, end = list(element.clauses)
-    return (
-        f"CAST(julianday({compiler.process(end, **kw)}) - "
-        f"julianday({compiler.process(start, **kw)}) AS INTEGER)"
-    )
-
-
-@compiles(days_between, "postgresql")
-def _days_between_postgresql(element, compiler, **kw):
-    start, end = list(element.clauses)
-    return f"({compiler.process(end, **kw)} - {compiler.process(start, **kw)})"
-
-
-def is_complete() -> ColumnElement[bool]:
-    return Action.status.in_(COMPLETE_STATUSES)
-
-
-def is_overdue(today: date) -> ColumnElement[bool]:
-    """Not complete and past its due date."""
-    return (Action.due_on < today) & not_(is_complete())
-
-
-def rag_of(today: date, amber_days: int) -> ColumnElement[str]:
-    """'complete', 'red' (overdue), 'amber' (due within amber_days) or 'green'."""
-    return case(
-        (is_complete(), literal(Rag.COMPLETE.value)),
-        (Action.due_on < today, literal(Rag.RED.value)),
-        (Action.due_on <= today + timedelta(days=amber_days), literal(Rag.AMBER.value)),
-        else_=literal(Rag.GREEN.value),
-    )
-
-
-def days_overdue_of(today: date) -> ColumnElement[int]:
-    """Days past due for overdue actions, 0 otherwise."""
-    return case((is_overdue(today), days_between(Action.due_on, literal(today, Date()))), else_=0)
+from tracker.pagination import Page, count_of, page_of
 
 
 def visible_actions(user: Any) -> Select[tuple[Action]]:
@@ -111,8 +67,9 @@ class ActionFilters:
     meeting_id: int | None = None
     adhoc_request_id: int | None = None
     panel_item_id: int | None = None
-    # None: any source; a list (even empty): only actions on those findings.
+    # None: any source; a list (even empty): only actions on those findings / Panel items.
     finding_ids: list[int] | None = None
+    panel_item_ids: list[int] | None = None
 
     @classmethod
     def from_args(cls, args: Any) -> ActionFilters:
@@ -178,47 +135,52 @@ def filtered_actions(
     user: Any, filters: ActionFilters, *, today: date, amber_days: int
 ) -> Select[tuple[Action]]:
     """Visible actions matching `filters`, unsorted and unpaginated."""
-    query = visible_actions(user)
-    if filters.source_type:
-        query = query.where(Action.source_type.in_(filters.source_type))
-    if filters.status:
-        query = query.where(Action.status.in_(filters.status))
-    if filters.rag:
-        query = query.where(rag_of(today, amber_days).in_([r.value for r in filters.rag]))
-    if filters.owner_id:
-        query = query.where(Action.owner_id == filters.owner_id)
-    if filters.organisation:
-        query = query.where(Action.owning_organisation == filters.organisation)
-    if filters.tag_id:
-        query = query.where(
-            Action.id.in_(
-                select(action_tags.c.action_id).where(action_tags.c.tag_id == filters.tag_id)
-            )
-        )
-    if filters.due_from:
-        query = query.where(Action.due_on >= filters.due_from)
-    if filters.due_to:
-        query = query.where(Action.due_on <= filters.due_to)
-    if filters.overdue_only:
-        query = query.where(is_overdue(today))
-    if filters.meeting_id:
-        query = query.where(Action.meeting_id == filters.meeting_id)
-    if filters.adhoc_request_id:
-        query = query.where(Action.adhoc_request_id == filters.adhoc_request_id)
-    if filters.panel_item_id:
-        query = query.where(Action.panel_item_id == filters.panel_item_id)
-    if filters.finding_ids is not None:
-        query = query.where(Action.finding_id.in_(filters.finding_ids))
-    if filters.q:
-        pattern = f"%{escape_like(filters.q.lower())}%"
-        query = query.where(
-            or_(
-                func.lower(Action.reference).like(pattern, escape="\\"),
-                func.lower(Action.title).like(pattern, escape="\\"),
-                func.lower(Action.description).like(pattern, escape="\\"),
-            )
-        )
-    return query
+    return visible_actions(user).where(*_conditions(filters, today=today, amber_days=amber_days))
+
+
+def _conditions(filters: ActionFilters, *, today: date, amber_days: int) -> list[Any]:
+    """One SQL condition per filter that is set."""
+    f = filters
+    wanted: list[tuple[Any, Callable[[], Any]]] = [
+        (f.source_type, lambda: Action.source_type.in_(f.source_type)),
+        (f.status, lambda: Action.status.in_(f.status)),
+        (f.rag, lambda: rag_of(today, amber_days).in_([r.value for r in f.rag])),
+        (f.owner_id, lambda: Action.owner_id == f.owner_id),
+        (f.organisation, lambda: Action.owning_organisation == f.organisation),
+        (f.tag_id, lambda: Action.id.in_(_tagged(f.tag_id))),
+        (f.due_from, lambda: Action.due_on >= f.due_from),
+        (f.due_to, lambda: Action.due_on <= f.due_to),
+        (f.overdue_only, lambda: is_overdue(today)),
+        (f.meeting_id, lambda: Action.meeting_id == f.meeting_id),
+        (f.adhoc_request_id, lambda: Action.adhoc_request_id == f.adhoc_request_id),
+        (f.panel_item_id, lambda: Action.panel_item_id == f.panel_item_id),
+        (f.finding_ids is not None, lambda: Action.finding_id.in_(f.finding_ids)),
+        (f.panel_item_ids is not None, lambda: Action.panel_item_id.in_(f.panel_item_ids)),
+        (f.q, lambda: _text_search(f.q)),
+    ]
+    return [condition() for is_set, condition in wanted if is_set]
+
+
+def _tagged(tag_id: int) -> Select:
+    return select(action_tags.c.action_id).where(action_tags.c.tag_id == tag_id)
+
+
+def _text_search(q: str) -> ColumnElement[bool]:
+    """Reference, title or description contains `q`, ignoring case (see text_matches)."""
+    pattern = f"%{escape_like(q.lower())}%"
+    return or_(
+        func.lower(Action.reference).like(pattern, escape="\\"),
+        func.lower(Action.title).like(pattern, escape="\\"),
+        func.lower(Action.description).like(pattern, escape="\\"),
+    )
+
+
+def text_matches(q: str, *texts: str | None) -> bool:
+    """The text search `filtered_actions` runs in SQL, in Python (for "as at" reports):
+    any of `texts` contains `q`, both lowercased by str.lower (SQL lower() does the same
+    on PostgreSQL, and on SQLite once tracker.db gives it Python's rule)."""
+    needle = q.lower()
+    return any(needle in (text or "").lower() for text in texts)
 
 
 def escape_like(text: str) -> str:
@@ -233,11 +195,68 @@ def sorted_actions(query: Select, sort: str, *, today: date) -> Select:
     return query.order_by(SORTS.get(sort, SORTS["due"])[1], Action.id)
 
 
-def with_list_columns(query: Select, *, today: date, amber_days: int) -> Select:
+def _with_list_columns(query: Select, *, today: date, amber_days: int) -> Select:
     """Add RAG and days overdue as columns, and load what a list row shows (the owner)."""
     return query.add_columns(
         rag_of(today, amber_days).label("rag"), days_overdue_of(today).label("days_overdue")
     ).options(selectinload(Action.owner))
+
+
+# What an export or report row shows beyond the list's: the record each action arose from.
+WITH_SOURCES = (
+    selectinload(Action.meeting),
+    selectinload(Action.adhoc_request),
+    selectinload(Action.panel_item),
+    selectinload(Action.finding),
+)
+
+
+@dataclass
+class ActionList:
+    """A filtered, sorted action list: rows (.Action, .rag, .days_overdue), the newest
+    update each row's reader may see, and the page shown (every row when unpaginated)."""
+
+    rows: list[Row]
+    latest: dict[int, ActionUpdate]
+    page: Page
+
+    @property
+    def total(self) -> int:
+        return self.page.total
+
+
+def action_list(
+    user: Any,
+    filters: ActionFilters,
+    *,
+    today: date,
+    amber_days: int,
+    page_size: int | None = None,
+    order_by: Sequence[Any] = (),
+    load: Sequence[Any] = (),
+) -> ActionList:
+    """The one action list query: visible actions matching `filters`, in the filters' sort
+    (or `order_by`, then id), one page of `page_size` (or all), with RAG, days overdue,
+    the owner (and `load`) loaded and each row's latest visible update."""
+    from tracker.db import db
+
+    query = filtered_actions(user, filters, today=today, amber_days=amber_days)
+    ordered = (
+        query.order_by(*order_by, Action.id)
+        if order_by
+        else sorted_actions(query, filters.sort, today=today)
+    )
+    page = None
+    if page_size:
+        page = page_of(query, filters.page, page_size)
+        ordered = page.apply(ordered)
+    listed = _with_list_columns(ordered, today=today, amber_days=amber_days).options(*load)
+    rows = list(db.session.execute(listed).all())
+    if page is None:
+        page = Page(number=1, size=max(len(rows), 1), total=len(rows))
+    return ActionList(
+        rows=rows, latest=latest_updates(user, [row.Action.id for row in rows]), page=page
+    )
 
 
 def latest_updates(user: Any, action_ids: list[int]) -> dict[int, ActionUpdate]:
@@ -304,9 +323,11 @@ def home_sections(user: Any, *, today: date, amber_days: int) -> dict[str, dict[
         wanted["awaiting_assurance"] = visible.where(Action.status == ActionStatus.IMPLEMENTED)
     sections = {}
     for name, query in wanted.items():
-        total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+        total = count_of(query)
         page = sorted_actions(query, "due", today=today).limit(HOME_LIMIT)
-        rows = db.session.execute(with_list_columns(page, today=today, amber_days=amber_days)).all()
+        rows = db.session.execute(
+            _with_list_columns(page, today=today, amber_days=amber_days)
+        ).all()
         sections[name] = {"rows": rows, "total": total}
     return sections
 

@@ -31,7 +31,7 @@ from tracker.auth.models import Organisation, User
 from tracker.concurrency import ensure_current
 from tracker.db import db, utcnow
 from tracker.errors import PermissionDeniedError
-from tracker.settings.services import get_setting
+from tracker.settings.services import UPDATE_GRACE_MINUTES, setting
 from tracker.sources.models import AdhocRequest, Finding, Meeting, PanelItem
 
 Source = Meeting | AdhocRequest | PanelItem | Finding
@@ -270,7 +270,7 @@ def add_update(
 
 def grace_period() -> timedelta:
     """How long an author may correct their own update."""
-    return timedelta(minutes=int(get_setting("update_grace_minutes")))
+    return timedelta(minutes=setting(UPDATE_GRACE_MINUTES))
 
 
 def update_is_editable(update: ActionUpdate, *, now: datetime | None = None) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tracker import policy
@@ -27,14 +27,12 @@ from tracker.actions.loaders import (
 from tracker.actions.models import Action, ActionStatus, Marking, Rag, SourceType, Tag, TagList
 from tracker.actions.queries import (
     SORTS,
+    WITH_SOURCES,
     ActionFilters,
+    action_list,
     active_tags,
     dashboard_counts,
-    filtered_actions,
-    latest_updates,
     owner_choices,
-    sorted_actions,
-    with_list_columns,
 )
 from tracker.actions.status import TRANSITIONS, targets_from
 from tracker.audit.queries import events_for
@@ -54,7 +52,7 @@ from tracker.reports.exports import (
     to_xlsx,
 )
 from tracker.security import permission_required
-from tracker.settings.services import get_setting
+from tracker.settings.services import AMBER_DAYS, setting
 
 bp = Blueprint("actions", __name__, url_prefix="/actions")
 
@@ -64,9 +62,7 @@ PAGE_SIZE = 25
 @bp.route("/dashboard")
 @permission_required(can_view_lists)
 def dashboard():
-    counts = dashboard_counts(
-        current_user, today=today(), amber_days=int(get_setting("amber_days"))
-    )
+    counts = dashboard_counts(current_user, today=today(), amber_days=setting(AMBER_DAYS))
     return render_template(
         "actions/dashboard.html", counts=counts, chart=rag_chart(counts["by_source_rag"])
     )
@@ -77,19 +73,16 @@ def dashboard():
 def export(file_format: str):
     """The filtered, sorted list (every page) as CSV or XLSX."""
     filters = ActionFilters.from_args(request.args)
-    amber_days = int(get_setting("amber_days"))
-    query = sorted_actions(
-        filtered_actions(current_user, filters, today=today(), amber_days=amber_days),
-        filters.sort,
+    listing = action_list(
+        current_user,
+        filters,
         today=today(),
+        amber_days=setting(AMBER_DAYS),
+        load=(*WITH_SOURCES, selectinload(Action.tags)),
     )
-    rows = db.session.execute(
-        with_list_columns(query, today=today(), amber_days=amber_days).options(*EXPORT_LOADS)
-    ).all()
-    latest = latest_updates(current_user, [row.Action.id for row in rows])
     with_notes = policy.can_see_opcc_notes(current_user)
     columns = ACTION_COLUMNS + (OPCC_ONLY_COLUMNS if with_notes else [])
-    records = action_records(rows, latest, with_opcc_notes=with_notes)
+    records = action_records(listing.rows, listing.latest, with_opcc_notes=with_notes)
     if file_format == "csv":
         body, mimetype = to_csv(columns, records), "text/csv"
     else:
@@ -102,41 +95,26 @@ def export(file_format: str):
     return response
 
 
-EXPORT_LOADS = (
-    selectinload(Action.tags),
-    selectinload(Action.meeting),
-    selectinload(Action.adhoc_request),
-    selectinload(Action.panel_item),
-    selectinload(Action.finding),
-)
-
-
 @bp.route("/")
 @permission_required(can_view_lists)
 def index():
     filters = ActionFilters.from_args(request.args)
-    amber_days = int(get_setting("amber_days"))
-    query = filtered_actions(current_user, filters, today=today(), amber_days=amber_days)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-    filters.page = min(filters.page, pages)
-    page_query = (
-        sorted_actions(query, filters.sort, today=today())
-        .limit(PAGE_SIZE)
-        .offset((filters.page - 1) * PAGE_SIZE)
+    listing = action_list(
+        current_user,
+        filters,
+        today=today(),
+        amber_days=setting(AMBER_DAYS),
+        page_size=PAGE_SIZE,
     )
-    rows = db.session.execute(
-        with_list_columns(page_query, today=today(), amber_days=amber_days)
-    ).all()
-    latest = latest_updates(current_user, [row.Action.id for row in rows])
+    filters.page = listing.page.number
     owners = db.session.scalars(owner_choices()).all() if policy.is_opcc(current_user) else []
     return render_template(
         "actions/index.html",
-        rows=rows,
-        latest=latest,
+        listing=listing,
+        rows=listing.rows,
+        latest=listing.latest,
         filters=filters,
-        total=total,
-        pages=pages,
+        total=listing.total,
         sorts=SORTS,
         owners=owners,
         tags=db.session.scalars(active_tags()).all(),
@@ -279,7 +257,7 @@ def _render_show(action: Action, *, status: int = 200, **forms):
         "transitions": transitions,
         "history": history,
         "today": today(),
-        "amber_days": int(get_setting("amber_days")),
+        "amber_days": setting(AMBER_DAYS),
         "update_form": forms.get("update_form") or UpdateForm(),
         "transition_form": forms.get("transition_form")
         or TransitionForm(version=str(action.version)),

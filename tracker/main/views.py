@@ -12,14 +12,14 @@ from tracker.actions.queries import home_sections
 from tracker.clock import today
 from tracker.db import db
 from tracker.security import public
-from tracker.settings.services import get_setting
+from tracker.settings.services import AMBER_DAYS, setting
 
 bp = Blueprint("main", __name__)
 
 
 @bp.route("/")
 def home():
-    amber_days = int(get_setting("amber_days"))
+    amber_days = setting(AMBER_DAYS)
     sections = home_sections(current_user, today=today(), amber_days=amber_days)
     return render_template("main/home.html", sections=sections, amber_days=amber_days)
 

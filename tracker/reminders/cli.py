@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import date, timedelta
+from datetime import date
 
 import click
 from flask import current_app
@@ -110,7 +110,7 @@ def scheduler_command(at: str | None) -> None:
         from tracker.reports.jobs import prune_jobs
 
         with app.app_context():
-            deleted = prune_jobs(older_than=timedelta(days=7))
+            deleted = prune_jobs()
             log.info("old report jobs deleted", extra={"deleted": deleted})
 
     def audit_checkpoint_job() -> None:
@@ -155,7 +155,8 @@ def scheduler_command(at: str | None) -> None:
     )
     click.echo(
         f"Scheduler started: reminders daily at {hour}:{minute or '00'} {zone}; "
-        "outbox retries every 15 minutes; report PDFs older than 7 days deleted "
+        "outbox retries every 15 minutes; report PDFs older than "
+        f"{app.config['REPORT_RETENTION_DAYS']} days deleted "
         "daily at 03:30; audit checkpoint hourly. Ctrl+C to stop."
     )
     try:

@@ -21,6 +21,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker import policy
 from tracker.actions.models import COMPLETE_STATUSES, Action, Marking
+from tracker.actions.rag import highest_marking
 from tracker.auth.models import Organisation, User
 from tracker.db import db
 from tracker.deadlines import format_long, is_working_day
@@ -34,12 +35,19 @@ from tracker.reminders.rules import (
     deadline_occurrence,
     escalation_occurrence,
 )
-from tracker.settings.services import all_settings
+from tracker.settings.services import (
+    ESCALATION_AFTER_DAYS,
+    FORCE_LEAD_EMAIL,
+    MEETING_UPDATE_DAYS_BEFORE,
+    OPCC_LEAD_EMAIL,
+    OVERDUE_REPEAT_DAYS,
+    REMINDER_DAYS_BEFORE,
+    setting,
+)
 from tracker.sources.models import AdhocRequest, HmicfrsReport, Meeting, PanelItem, RequestStatus
 
 log = logging.getLogger(__name__)
 
-_MARKING_RANK = {Marking.OFFICIAL: 0, Marking.OFFICIAL_SENSITIVE: 1}
 DIGEST_LIMIT = 50
 
 
@@ -73,18 +81,18 @@ class RunResult:
 class _People:
     """Active users, opt-outs and the configured leads, loaded once per run."""
 
-    def __init__(self, settings: dict[str, Any], problems: list[str]) -> None:
+    def __init__(self, problems: list[str]) -> None:
         users = db.session.scalars(select(User).where(User.active.is_(True))).all()
         self.by_id = {u.id: u for u in users}
         by_email = {u.email: u for u in users}
         opt_outs = select(ReminderOptOut.user_id, ReminderOptOut.rule)
         self.opted_out = {(user_id, rule) for user_id, rule in db.session.execute(opt_outs)}
         self.opcc_lead = self._lead(
-            by_email, settings["opcc_lead_email"], Organisation.OPCC, "OPCC lead", problems
+            by_email, setting(OPCC_LEAD_EMAIL), Organisation.OPCC, "OPCC lead", problems
         )
         self.force_lead = self._lead(
             by_email,
-            settings["force_lead_email"],
+            setting(FORCE_LEAD_EMAIL),
             Organisation.FORCE,
             "force lead contact",
             problems,
@@ -175,7 +183,7 @@ def plan_reminders(today: date, schedule: Schedule, people: _People) -> list[Rem
 
 def _meeting_update_round(today, schedule, people, add) -> None:
     """Owners of open actions from earlier meetings of the same kind, once per meeting."""
-    days_before = int(all_settings()["meeting_update_days_before"])
+    days_before = setting(MEETING_UPDATE_DAYS_BEFORE)
     upcoming = db.session.scalars(
         select(Meeting).where(
             Meeting.held_on > today, Meeting.held_on <= today + timedelta(days=days_before)
@@ -346,7 +354,7 @@ def _insert_new(reminders: list[Reminder]) -> list[tuple[int, Reminder]]:
 
 def _digest(user: User, items: list[Reminder], today: date) -> OutboxMessage:
     """One email for one recipient, grouped by urgency, with the highest marking in the subject."""
-    marking = max((r.marking for r in items), key=_MARKING_RANK.__getitem__)
+    marking = highest_marking(r.marking for r in items)
     groups = [(GROUP_LABELS[g], [r for r in items if r.group == g]) for g in DIGEST_ORDER]
     groups = [(label, rows) for label, rows in groups if rows]
     counts = ", ".join(f"{len(rows)} {label.split(':')[0].lower()}" for label, rows in groups)
@@ -379,7 +387,6 @@ def run_planner(today: date, *, dry_run: bool = False) -> RunResult:
     Nothing is planned on weekends and England and Wales bank holidays; the next working
     day's run catches up, because each reminder is keyed by the day it fell due.
     """
-    settings = all_settings()
     result = RunResult()
     if not is_working_day(today):
         result.problems.append(
@@ -387,11 +394,11 @@ def run_planner(today: date, *, dry_run: bool = False) -> RunResult:
         )
         return result
     schedule = Schedule(
-        before_days=Schedule.parse_days(settings["reminder_days_before"]),
-        overdue_every=int(settings["overdue_repeat_days"]),
-        escalate_after=int(settings["escalation_after_days"]),
+        before_days=Schedule.parse_days(setting(REMINDER_DAYS_BEFORE)),
+        overdue_every=setting(OVERDUE_REPEAT_DAYS),
+        escalate_after=setting(ESCALATION_AFTER_DAYS),
     )
-    people = _People(settings, result.problems)
+    people = _People(result.problems)
     result.planned = plan_reminders(today, schedule, people)
     inserted = _insert_new(result.planned)
     result.new = [reminder for _, reminder in inserted]

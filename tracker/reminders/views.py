@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tracker import policy
@@ -12,6 +12,7 @@ from tracker.audit.services import record
 from tracker.audit.vocabulary import AuditEntity
 from tracker.db import db
 from tracker.forms import EmptyForm
+from tracker.pagination import page_of
 from tracker.reminders import sender
 from tracker.reminders.forms import PreferencesForm
 from tracker.reminders.models import OutboxMessage, OutboxStatus, ReminderItem
@@ -50,17 +51,11 @@ def outbox():
     status = _status_arg(request.args.get("status"))
     page = _page_arg(request.args.get("page"))
     query = select(OutboxMessage)
-    count = select(func.count()).select_from(OutboxMessage)
     if status is not None:
         query = query.where(OutboxMessage.status == status)
-        count = count.where(OutboxMessage.status == status)
-    total = db.session.scalar(count) or 0
-    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-    page = min(page, pages)
+    shown = page_of(query, page, PAGE_SIZE)
     messages = db.session.scalars(
-        query.order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
+        shown.apply(query.order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()))
     ).all()
     return render_template(
         "reminders/outbox.html",
@@ -68,9 +63,8 @@ def outbox():
         statuses=list(OutboxStatus),
         status=status,
         status_tags=STATUS_TAGS,
-        page=page,
-        pages=pages,
-        total=total,
+        page=shown,
+        total=shown.total,
         filters={"status": status.value if status else None},
     )
 

@@ -27,7 +27,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from tracker import policy
-from tracker.actions.models import Action, ActionStatus, ActionUpdate, Rag
+from tracker.actions import rag
+from tracker.actions.models import Action, ActionStatus, ActionUpdate
 from tracker.audit.models import AuditEvent
 from tracker.audit.vocabulary import AuditedField, AuditEntity, audited_fields
 from tracker.auth.models import User
@@ -111,9 +112,12 @@ class ActionAsAt:
         return getattr(self._action, name)
 
     def days_overdue(self, today: date) -> int:
-        if self.status.is_complete or self.due_on >= today:
-            return 0
-        return (today - self.due_on).days
+        """Days overdue on `today` with the status and due date it had then."""
+        return rag.days_overdue(self.status, self.due_on, today)
+
+    def rag_on(self, today: date, amber_days: int) -> str:
+        """RAG on `today` with the status and due date it had then."""
+        return rag.rag(self.status, self.due_on, today, amber_days)
 
     def __repr__(self) -> str:
         return f"<ActionAsAt {self._action.reference} {self.status.value}>"
@@ -128,17 +132,6 @@ class UpdateAsAt:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._update, name)
-
-
-def rag_as_at(action: Any, day: date, amber_days: int) -> str:
-    """The RAG the lists would have shown on `day` (same rule as queries.rag_of)."""
-    if action.status.is_complete:
-        return Rag.COMPLETE.value
-    if action.due_on < day:
-        return Rag.RED.value
-    if action.due_on <= day + timedelta(days=amber_days):
-        return Rag.AMBER.value
-    return Rag.GREEN.value
 
 
 def _events_after(ids: Sequence[int], cutoff: datetime) -> dict[int, list[AuditEvent]]:
@@ -209,38 +202,11 @@ def actions_as_at(actions: Sequence[Action], moment: AsAt) -> list[ActionAsAt]:
     events = _events_after(ids, moment.cutoff)
     closing = _closing_days(ids, moment.cutoff)
     snapshots: list[tuple[Action, dict[str, Any]]] = []
-    owner_ids: set[int] = set()
     for action in existing:
-        values = {name: getattr(action, name) for name in FIELDS}
-        closed_on_audited = False
-        created_later = False
-        for event in events.get(action.id, []):
-            if event.action == "created":
-                created_later = True
-                break
-            if event.action in NOT_CHANGES:
-                continue
-            for name, change in (event.changes or {}).items():
-                if name not in FIELDS or not isinstance(change, list) or len(change) != 2:
-                    continue
-                try:
-                    values[name] = FIELDS[name].parse(change[0])
-                except (TypeError, ValueError):
-                    continue  # an unreadable old value: keep the later one
-                closed_on_audited = closed_on_audited or name == "closed_on"
-        if created_later or values["status"] is None:
-            continue
-        if not closed_on_audited:
-            # No later change put the closed date back, so it is the one set by the last
-            # closure before the cutoff (audited with it; inferred for older events).
-            if values["status"] == ActionStatus.CLOSED:
-                values["closed_on"] = closing.get(action.id) or action.closed_on
-            else:
-                values["closed_on"] = None
-        if values["due_on"] is None:
-            values["due_on"] = action.due_on
-        owner_ids.add(values["owner_id"])
-        snapshots.append((action, values))
+        values = _values_then(action, events.get(action.id, []), closing.get(action.id))
+        if values is not None:
+            snapshots.append((action, values))
+    owner_ids = {values["owner_id"] for _, values in snapshots}
     owners = {
         u.id: u for u in db.session.scalars(select(User).where(User.id.in_(owner_ids or [0])))
     }
@@ -249,6 +215,45 @@ def actions_as_at(actions: Sequence[Action], moment: AsAt) -> list[ActionAsAt]:
         values["owner"] = owners.get(values["owner_id"], action.owner)
         result.append(ActionAsAt(action, values))
     return result
+
+
+def _values_then(
+    action: Action, later_events: list[AuditEvent], closed_day: date | None
+) -> dict[str, Any] | None:
+    """The action's FIELDS with every later change undone (newest first), or None when it
+    was created later or its status then cannot be read."""
+    values = {name: getattr(action, name) for name in FIELDS}
+    closed_on_audited = False
+    for event in later_events:
+        if event.action == "created":
+            return None
+        if event.action in NOT_CHANGES:
+            continue
+        undone = _undo(values, event.changes or {})
+        closed_on_audited = closed_on_audited or "closed_on" in undone
+    if values["status"] is None:
+        return None
+    if not closed_on_audited:
+        closed = values["status"] == ActionStatus.CLOSED
+        values["closed_on"] = (closed_day or action.closed_on) if closed else None
+    if values["due_on"] is None:
+        values["due_on"] = action.due_on
+    return values
+
+
+def _undo(values: dict[str, Any], changes: dict[str, Any]) -> set[str]:
+    """Put back the old value of each audited change to a field in FIELDS; the names put
+    back (an unreadable old value keeps the later one)."""
+    undone = set()
+    for name, change in changes.items():
+        if name not in FIELDS or not isinstance(change, list) or len(change) != 2:
+            continue
+        try:
+            values[name] = FIELDS[name].parse(change[0])
+        except (TypeError, ValueError):
+            continue
+        undone.add(name)
+    return undone
 
 
 def visible_as_at(user: Any, actions: Sequence[ActionAsAt]) -> list[ActionAsAt]:

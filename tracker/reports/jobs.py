@@ -15,7 +15,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template
 from sqlalchemy import delete, select
 from werkzeug.datastructures import MultiDict
 
@@ -33,7 +33,6 @@ WORKERS = 2
 DEFAULT_SECONDS_PER_ACTION = 0.032
 BASE_SECONDS = 2.0
 STALE_AFTER_AT_LEAST = timedelta(minutes=10)
-KEEP_FOR = timedelta(days=7)
 RECENT = 20
 
 _pool: ThreadPoolExecutor | None = None
@@ -185,8 +184,11 @@ def recent_jobs(user: Any) -> list[ReportJob]:
     )
 
 
-def prune_jobs(*, older_than: timedelta = KEEP_FOR, now: datetime | None = None) -> int:
-    """Delete jobs (and their PDFs) created more than `older_than` ago; returns how many."""
+def prune_jobs(*, older_than: timedelta | None = None, now: datetime | None = None) -> int:
+    """Delete jobs (and their PDFs) created more than `older_than` (by default
+    REPORT_RETENTION_DAYS) ago; returns how many."""
+    if older_than is None:
+        older_than = timedelta(days=current_app.config["REPORT_RETENTION_DAYS"])
     cutoff = (now or utcnow()) - older_than
     result = db.session.execute(delete(ReportJob).where(ReportJob.created_at < cutoff))
     db.session.commit()

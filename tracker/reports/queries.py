@@ -14,27 +14,24 @@ from tracker import policy
 from tracker.actions.models import COMPLETE_STATUSES, Action, ActionUpdate, Marking
 from tracker.actions.queries import (
     SORTS,
+    WITH_SOURCES,
     ActionFilters,
-    days_overdue_of,
+    action_list,
     filtered_actions,
-    latest_updates,
-    rag_of,
-    sorted_actions,
+    text_matches,
 )
+from tracker.actions.rag import highest_marking, rag_of
 from tracker.db import db
 from tracker.reports.as_at import (
     AsAt,
     actions_as_at,
     latest_as_at,
-    rag_as_at,
     updates_as_at,
     visible_as_at,
 )
-from tracker.settings.services import get_setting
+from tracker.settings.services import AMBER_DAYS, setting
 from tracker.sources.models import Finding, HmicfrsReport, Meeting, PanelItem
 from tracker.sources.queries import visible_sources
-
-MARKING_ORDER = [Marking.OFFICIAL, Marking.OFFICIAL_SENSITIVE]
 
 
 @dataclass
@@ -58,11 +55,6 @@ class PanelReport:
     @property
     def item_count(self) -> int:
         return sum(len(row.actions) for row in self.rows)
-
-
-def highest_marking(markings: list[Marking]) -> Marking:
-    """The most sensitive marking among the items (OFFICIAL when there are none)."""
-    return max(markings, key=MARKING_ORDER.index, default=Marking.OFFICIAL)
 
 
 def panel_follow_up(
@@ -104,32 +96,29 @@ def panel_follow_up(
         )
         for item in items
     }
-    amber_days = int(get_setting("amber_days"))
-    rag = rag_of(today, amber_days)
+    amber_days = setting(AMBER_DAYS)
+    on_items = ActionFilters(panel_item_ids=list(rows))
+    action_rows: list[tuple[Action, str]] = []
+    latest: dict[int, Any] = {}
     if as_at and rows:
         stored = db.session.scalars(
-            select(Action)
-            .where(Action.panel_item_id.in_(rows), policy.action_visibility(user))
-            .order_by(Action.reference)
+            filtered_actions(user, on_items, today=as_at.day, amber_days=amber_days).order_by(
+                Action.reference, Action.id
+            )
         ).all()
         action_rows = [
-            (a, rag_as_at(a, as_at.day, amber_days))
+            (a, a.rag_on(as_at.day, amber_days))
             for a in visible_as_at(user, actions_as_at(stored, as_at))
         ]
-    else:
-        action_rows = (
-            db.session.execute(
-                select(Action, rag.label("rag"))
-                .where(Action.panel_item_id.in_(rows), policy.action_visibility(user))
-                .options(selectinload(Action.owner))
-                .order_by(Action.reference)
-            ).all()
-            if rows
-            else []
+        latest = latest_as_at(user, [a.id for a, _ in action_rows], as_at)
+    elif rows:
+        listing = action_list(
+            user, on_items, today=today, amber_days=amber_days, order_by=(Action.reference,)
         )
+        action_rows = [(row.Action, row.rag) for row in listing.rows]
+        latest = listing.latest
     for action, rag_value in action_rows:
         rows[action.panel_item_id].actions.append((action, rag_value))
-    ids = [a.id for a, _ in action_rows]
     counts = Counter(rag_value for _, rag_value in action_rows)
     meeting_dates = sorted(
         set(
@@ -143,7 +132,7 @@ def panel_follow_up(
     )
     return PanelReport(
         rows=list(rows.values()),
-        latest=latest_as_at(user, ids, as_at) if as_at else latest_updates(user, ids),
+        latest=latest,
         counts=counts,
         marking=highest_marking([a.marking for a, _ in action_rows]),
         meeting_dates=meeting_dates,
@@ -178,7 +167,7 @@ def matters_arising(
     )
     since = previous.held_on if previous else date.min
     start = datetime.combine(since, time.min, tzinfo=UTC) if previous else None
-    amber_days = int(get_setting("amber_days"))
+    amber_days = setting(AMBER_DAYS)
     query = (
         select(Action)
         .join(Meeting, Action.meeting_id == Meeting.id)
@@ -192,7 +181,7 @@ def matters_arising(
     )
     if as_at:
         found = [
-            (action, rag_as_at(action, as_at.day, amber_days))
+            (action, action.rag_on(as_at.day, amber_days))
             for action in visible_as_at(user, actions_as_at(db.session.scalars(query).all(), as_at))
             if not action.status.is_complete or (action.closed_on and action.closed_on >= since)
         ]
@@ -270,7 +259,7 @@ def hmicfrs_progress(
         if reports
         else []
     )
-    amber_days = int(get_setting("amber_days"))
+    amber_days = setting(AMBER_DAYS)
     query = (
         select(Action)
         .where(Action.finding_id.in_([f.id for f in findings]), policy.action_visibility(user))
@@ -281,7 +270,7 @@ def hmicfrs_progress(
         action_rows = []
     elif as_at:
         action_rows = [
-            (a, rag_as_at(a, as_at.day, amber_days))
+            (a, a.rag_on(as_at.day, amber_days))
             for a in visible_as_at(user, actions_as_at(db.session.scalars(query).all(), as_at))
         ]
     else:
@@ -342,51 +331,43 @@ def action_log(
 ) -> ActionLog:
     """Every visible action matching the list's filters, in the list's order (as they
     are now or, with `as_at`, as they stood at the end of that day)."""
-    amber_days = int(get_setting("amber_days"))
-    loads = (
-        selectinload(Action.owner),
-        selectinload(Action.meeting),
-        selectinload(Action.adhoc_request),
-        selectinload(Action.panel_item),
-        selectinload(Action.finding),
-    )
-    if as_at is None:
-        query = sorted_actions(
-            filtered_actions(user, filters, today=today, amber_days=amber_days),
-            filters.sort,
-            today=today,
-        )
-        rows = [
-            (action, rag_value, overdue)
-            for action, rag_value, overdue in db.session.execute(
-                query.add_columns(
-                    rag_of(today, amber_days).label("rag"),
-                    days_overdue_of(today).label("days_overdue"),
-                ).options(*loads)
-            )
-        ]
-        latest = latest_updates(user, [a.id for a, _, _ in rows])
-    else:
-        stable = ActionFilters(**{**filters.__dict__, **_TIME_VARYING})
-        stored = db.session.scalars(
-            filtered_actions(user, stable, today=as_at.day, amber_days=amber_days).options(*loads)
-        ).all()
-        day = as_at.day
-        rows = [
-            (action, rag_as_at(action, day, amber_days), action.days_overdue(day))
-            for action in visible_as_at(user, actions_as_at(stored, as_at))
-        ]
-        rows = _sorted_rows(
-            [row for row in rows if _matches(row, filters, day)], filters.sort, as_at
-        )
-        latest = latest_as_at(user, [a.id for a, _, _ in rows], as_at)
+    amber_days = setting(AMBER_DAYS)
+    if as_at is not None:
+        return _action_log_as_at(user, filters, as_at, amber_days)
+    listing = action_list(user, filters, today=today, amber_days=amber_days, load=WITH_SOURCES)
+    rows = [(row.Action, row.rag, row.days_overdue) for row in listing.rows]
     return ActionLog(
-        rows=rows, latest=latest, marking=highest_marking([a.marking for a, _, _ in rows])
+        rows=rows,
+        latest=listing.latest,
+        marking=highest_marking(a.marking for a, _, _ in rows),
+    )
+
+
+def _action_log_as_at(user: Any, filters: ActionFilters, as_at: AsAt, amber_days: int) -> ActionLog:
+    """The action log rebuilt as at a past day: the filters that cannot change over time
+    in SQL, the rest on each action as it stood then."""
+    stable = ActionFilters(**{**filters.__dict__, **_TIME_VARYING})
+    stored = db.session.scalars(
+        filtered_actions(user, stable, today=as_at.day, amber_days=amber_days).options(
+            selectinload(Action.owner), *WITH_SOURCES
+        )
+    ).all()
+    day = as_at.day
+    rows = [
+        (action, action.rag_on(day, amber_days), action.days_overdue(day))
+        for action in visible_as_at(user, actions_as_at(stored, as_at))
+    ]
+    rows = _sorted_rows([row for row in rows if _matches(row, filters, day)], filters.sort, as_at)
+    return ActionLog(
+        rows=rows,
+        latest=latest_as_at(user, [a.id for a, _, _ in rows], as_at),
+        marking=highest_marking(a.marking for a, _, _ in rows),
     )
 
 
 def _matches(row: tuple[Any, str, int], filters: ActionFilters, day: date) -> bool:
-    """The time-varying filters, on an action as it stood on `day`."""
+    """The time-varying filters, on an action as it stood on `day` (as filtered_actions
+    applies them in SQL)."""
     action, rag_value, overdue = row
     checks = [
         not filters.status or action.status in filters.status,
@@ -396,11 +377,9 @@ def _matches(row: tuple[Any, str, int], filters: ActionFilters, day: date) -> bo
         not filters.due_from or action.due_on >= filters.due_from,
         not filters.due_to or action.due_on <= filters.due_to,
         not filters.overdue_only or overdue > 0,
+        not filters.q
+        or text_matches(filters.q, action.reference, action.title, action.description),
     ]
-    if filters.q:
-        needle = filters.q.lower()
-        text = " ".join((action.reference, action.title, action.description or "")).lower()
-        checks.append(needle in text)
     return all(checks)
 
 

@@ -47,7 +47,7 @@ def index():
 
 
 def _threshold() -> int:
-    return int(current_app.config.get("REPORT_BACKGROUND_THRESHOLD", 150))
+    return current_app.config["REPORT_BACKGROUND_THRESHOLD"]
 
 
 def _build(kind: ReportKind, args: MultiDict) -> dict[str, Any]:

@@ -9,24 +9,18 @@ from typing import Any
 from sqlalchemy import func, select
 
 from tracker.actions.models import Action
-from tracker.actions.queries import (
-    ActionFilters,
-    filtered_actions,
-    latest_updates,
-    rag_of,
-    sorted_actions,
-    with_list_columns,
-)
+from tracker.actions.queries import ActionFilters, action_list
+from tracker.actions.rag import rag_of
 from tracker.db import db
 from tracker.policy import action_visibility
-from tracker.settings.services import get_setting
+from tracker.settings.services import AMBER_DAYS, setting
 
 
 def action_counts(user: Any, column: Any, ids: list[int], *, today: date) -> dict[int, Counter]:
     """For each source id: visible actions counted by RAG, plus 'total' (one query)."""
     if not ids:
         return {}
-    rag = rag_of(today, int(get_setting("amber_days")))
+    rag = rag_of(today, setting(AMBER_DAYS))
     rows = db.session.execute(
         select(column, rag, func.count(Action.id))
         .where(column.in_(ids), action_visibility(user))
@@ -40,16 +34,19 @@ def action_counts(user: Any, column: Any, ids: list[int], *, today: date) -> dic
 
 
 def actions_for(user: Any, filters: ActionFilters, *, today: date) -> dict[str, Any]:
-    """The rows of a source's action table: actions, RAG, days overdue, latest update."""
-    amber_days = int(get_setting("amber_days"))
-    query = sorted_actions(
-        filtered_actions(user, filters, today=today, amber_days=amber_days),
-        "reference",
+    """The rows of a source's action table: actions, RAG, days overdue, latest update
+    (a meeting's in item order, others by reference)."""
+    listing = action_list(
+        user,
+        filters,
         today=today,
+        amber_days=setting(AMBER_DAYS),
+        order_by=(Action.meeting_item_no,) if filters.meeting_id else (Action.reference,),
     )
-    if filters.meeting_id:
-        query = query.order_by(None).order_by(Action.meeting_item_no, Action.id)
-    rows = db.session.execute(with_list_columns(query, today=today, amber_days=amber_days)).all()
-    latest = latest_updates(user, [row.Action.id for row in rows])
-    counts = Counter(row.rag for row in rows)
-    return {"rows": rows, "latest": latest, "counts": counts, "total": len(rows)}
+    counts = Counter(row.rag for row in listing.rows)
+    return {
+        "rows": listing.rows,
+        "latest": listing.latest,
+        "counts": counts,
+        "total": listing.total,
+    }

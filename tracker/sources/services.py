@@ -16,7 +16,7 @@ from tracker.auth.models import User
 from tracker.concurrency import ensure_current
 from tracker.db import db
 from tracker.errors import PermissionDeniedError
-from tracker.settings.services import get_setting
+from tracker.settings.services import ADHOC_RESPONSE_PERIOD, ADHOC_RESPONSE_UNIT, setting
 from tracker.sources.models import AdhocRequest, Finding, HmicfrsReport, Meeting, PanelItem
 
 Record = TypeVar("Record", Meeting, AdhocRequest, PanelItem, HmicfrsReport, Finding)
@@ -95,7 +95,7 @@ def edit_source(source: Record, fields: dict[str, Any], *, by: User, expected_ve
 def adhoc_response_deadline(sent_on: date) -> deadlines.Deadline:
     """The response due date from the configured period (default 10 working days)."""
     return deadlines.response_due(
-        sent_on, int(get_setting("adhoc_response_period")), get_setting("adhoc_response_unit")
+        sent_on, setting(ADHOC_RESPONSE_PERIOD), setting(ADHOC_RESPONSE_UNIT)
     )
 
 

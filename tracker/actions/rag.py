@@ -1,0 +1,97 @@
+"""RAG, days overdue and the marking order: each written once in Python and once in SQL.
+
+The Python functions judge an action in memory (the detail page, "as at" reports that
+rebuild past states, reminders); the SQL expressions let lists filter, sort and count
+without loading rows. tests/actions/test_rag.py checks the two agree on generated data.
+`today` is always passed in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from sqlalchemy import Date, Integer, case, literal, not_
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import ColumnElement, FunctionElement
+
+from tracker.actions.models import COMPLETE_STATUSES, Action, ActionStatus, Marking, Rag
+
+# Lowest first: a report or email carries the highest marking among its actions.
+MARKING_ORDER: tuple[Marking, ...] = (Marking.OFFICIAL, Marking.OFFICIAL_SENSITIVE)
+
+
+def highest_marking(markings: Iterable[Marking]) -> Marking:
+    """The most sensitive marking among `markings` (OFFICIAL when there are none)."""
+    return max(markings, key=MARKING_ORDER.index, default=Marking.OFFICIAL)
+
+
+# Python ---------------------------------------------------------------------------------
+
+
+def days_overdue(status: ActionStatus, due_on: date, today: date) -> int:
+    """Whole days past the due date (0 when not yet due or complete)."""
+    if status in COMPLETE_STATUSES or due_on >= today:
+        return 0
+    return (today - due_on).days
+
+
+def rag(status: ActionStatus, due_on: date, today: date, amber_days: int) -> str:
+    """'complete', 'red' (overdue), 'amber' (due within amber_days) or 'green'."""
+    if status in COMPLETE_STATUSES:
+        return Rag.COMPLETE.value
+    if due_on < today:
+        return Rag.RED.value
+    if due_on <= today + timedelta(days=amber_days):
+        return Rag.AMBER.value
+    return Rag.GREEN.value
+
+
+# SQL ------------------------------------------------------------------------------------
+
+
+class days_between(FunctionElement):  # noqa: N801 - reads like the SQL function it is
+    """Whole days from `start` to `end` (end - start), on SQLite and PostgreSQL."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(days_between, "sqlite")
+def _days_between_sqlite(element, compiler, **kw):
+    start, end = list(element.clauses)
+    return (
+        f"CAST(julianday({compiler.process(end, **kw)}) - "
+        f"julianday({compiler.process(start, **kw)}) AS INTEGER)"
+    )
+
+
+@compiles(days_between, "postgresql")
+def _days_between_postgresql(element, compiler, **kw):
+    start, end = list(element.clauses)
+    return f"({compiler.process(end, **kw)} - {compiler.process(start, **kw)})"
+
+
+def is_complete() -> ColumnElement[bool]:
+    """SQL: no further work is expected (see COMPLETE_STATUSES)."""
+    return Action.status.in_(COMPLETE_STATUSES)
+
+
+def is_overdue(today: date) -> ColumnElement[bool]:
+    """SQL: not complete and past its due date (days_overdue > 0)."""
+    return (Action.due_on < today) & not_(is_complete())
+
+
+def rag_of(today: date, amber_days: int) -> ColumnElement[str]:
+    """SQL twin of `rag`."""
+    return case(
+        (is_complete(), literal(Rag.COMPLETE.value)),
+        (Action.due_on < today, literal(Rag.RED.value)),
+        (Action.due_on <= today + timedelta(days=amber_days), literal(Rag.AMBER.value)),
+        else_=literal(Rag.GREEN.value),
+    )
+
+
+def days_overdue_of(today: date) -> ColumnElement[int]:
+    """SQL twin of `days_overdue`."""
+    return case((is_overdue(today), days_between(Action.due_on, literal(today, Date()))), else_=0)

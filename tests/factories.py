@@ -6,9 +6,11 @@ closes. Call them inside or outside an app context.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from itertools import count
 from typing import Any
+from weakref import WeakKeyDictionary
 from zoneinfo import ZoneInfo
 
 from tracker.actions.models import Action, ActionStatus, Marking, SourceType
@@ -27,7 +29,14 @@ from tracker.sources.models import (
     ReportType,
 )
 
-_numbers = count(1)
+# One counter per app, and the `app` fixture is per test: the names, subjects and
+# references a test gets do not depend on which tests ran before it.
+_numbers: WeakKeyDictionary[Any, Iterator[int]] = WeakKeyDictionary()
+
+
+def _next_number(app) -> int:
+    """The next number in this app's sequence (1, 2, 3, ... within one test)."""
+    return next(_numbers.setdefault(app, count(1)))
 
 
 def london_today() -> date:
@@ -48,7 +57,7 @@ def make_meeting(app, **fields: Any) -> Meeting:
     values = {
         "kind": MeetingKind.PERFORMANCE,
         "held_on": date(2023, 6, 5),
-        "title": f"Performance meeting {next(_numbers)}",
+        "title": f"Performance meeting {_next_number(app)}",
         "published": True,
     }
     values.update(fields)
@@ -57,7 +66,7 @@ def make_meeting(app, **fields: Any) -> Meeting:
 
 def make_adhoc_request(app, **fields: Any) -> AdhocRequest:
     values = {
-        "subject": f"Crime and public confidence in Pershore {next(_numbers)}",
+        "subject": f"Crime and public confidence in Pershore {_next_number(app)}",
         "sent_on": date(2023, 7, 3),
         "response_due_on": date(2023, 7, 17),
     }
@@ -77,7 +86,7 @@ def make_panel_item(app, **fields: Any) -> PanelItem:
 
 
 def make_report(app, **fields: Any) -> HmicfrsReport:
-    n = next(_numbers)
+    n = _next_number(app)
     values = {
         "code": f"PEEL{n}",
         "title": f"PEEL 2021/22 inspection {n}",
@@ -94,7 +103,7 @@ def make_finding(app, report: HmicfrsReport, **fields: Any) -> Finding:
     values = {
         "report_id": report.id,
         "kind": FindingKind.RECOMMENDATION,
-        "reference": f"R{next(_numbers)}",
+        "reference": f"R{_next_number(app)}",
         "text": "The force should improve call handling",
     }
     values.update(fields)
@@ -115,7 +124,7 @@ def make_action(app, source: Any, owner: User, **fields: Any) -> Action:
     due = fields.pop("due_on", london_today() + timedelta(days=30))
     raised = fields.pop("raised_on", min(london_today(), due) - timedelta(days=30))
     values = {
-        "reference": f"T-{next(_numbers):05d}",
+        "reference": f"T-{_next_number(app):05d}",
         "title": "Review the victims needs assessment",
         "source_type": source_type,
         column: source.id,

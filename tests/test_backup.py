@@ -7,14 +7,15 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import subprocess
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
 from tracker.audit.models import AuditEvent
-from tracker.backup import pg_command
+from tracker.backup import find_pg_tool, pg_command
 from tracker.db import db
 from tracker.sources.models import Meeting
 
@@ -164,19 +165,45 @@ def test_restore_of_the_other_kind_of_backup_is_refused(app, runner, recorded, t
     assert _titles(app) == before
 
 
-def test_restore_of_a_backup_of_some_other_database_is_refused(app, runner, recorded, tmp_path):
+def test_restore_of_a_backup_of_some_other_database_is_refused(
+    app, runner, recorded, tmp_path, empty_database_url
+):
     path = tmp_path / "other-app.backup"
     if _kind(app) == "sqlite":
         connection = sqlite3.connect(path)
         connection.execute("CREATE TABLE customers (id INTEGER PRIMARY KEY)")
         connection.commit()
         connection.close()
+        expected = "is a SQLite database but not a tracker backup (no users, audit_events table)"
     else:
-        path.write_bytes(b"PGDMP" + b"\x00" * 64)
+        other = create_engine(empty_database_url)
+        with other.begin() as connection:
+            connection.execute(text("CREATE TABLE customers (id INTEGER PRIMARY KEY)"))
+        other.dispose()
+        url = make_url(empty_database_url)
+        dump = pg_command(find_pg_tool("pg_dump"), url, "--format=custom", "--file", str(path))
+        subprocess.run(dump.args, env=dump.env, check=True)  # noqa: S603 - pg_dump, no shell
+        expected = "is a pg_dump archive but not a tracker backup (no users, audit_events table)"
     before = _titles(app)
     result = runner.invoke(args=["restore", str(path), "--yes"])
     assert result.exit_code != 0
-    assert "not a tracker backup" in result.output or "not a readable" in result.output
+    assert expected in result.output
+    assert _titles(app) == before
+
+
+def test_restore_of_an_unreadable_archive_is_refused(app, runner, recorded, tmp_path):
+    """A file that starts like a backup of this kind but cannot be read as one."""
+    path = tmp_path / "damaged.backup"
+    if _kind(app) == "sqlite":
+        path.write_bytes(b"SQLite format 3\x00" + b"\xff" * 84)
+        expected = "is not a readable SQLite database"
+    else:
+        path.write_bytes(b"PGDMP" + b"\x00" * 64)
+        expected = "is not a readable pg_dump archive"
+    before = _titles(app)
+    result = runner.invoke(args=["restore", str(path), "--yes"])
+    assert result.exit_code != 0
+    assert expected in result.output
     assert _titles(app) == before
 
 

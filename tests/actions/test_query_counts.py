@@ -56,12 +56,14 @@ def add_actions(app, meeting, owners, number):
         )
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_statement_count_does_not_grow_with_rows(app, client, login_as, officer, liaison, page):
+@pytest.mark.parametrize("url_pattern", PAGES)
+def test_statement_count_does_not_grow_with_rows(
+    app, client, login_as, officer, liaison, url_pattern
+):
     meeting = make_meeting(app)
     other = make_meeting(app)
     login_as(officer)
-    url = page.format(meeting=meeting.id)
+    url = url_pattern.format(meeting=meeting.id)
     # Enough rows that every section of every page has something to show.
     add_actions(app, meeting, [officer, liaison], 12)
     add_actions(app, other, [officer, liaison], 4)

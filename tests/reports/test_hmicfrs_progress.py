@@ -83,7 +83,19 @@ def test_force_sees_only_findings_with_their_actions(app, client, login_as, liai
     assert "Restricted action" not in text
 
 
-def test_bad_report_argument_is_ignored(client, login_as, officer):
+def test_report_argument_that_is_not_a_number_is_ignored(app, client, login_as, officer):
+    make_finding(app, make_report(app, title="PEEL 2021/22"), text="Improve call handling")
     login_as(officer)
-    assert client.get("/reports/hmicfrs?report=abc").status_code == 200
-    assert client.get("/reports/hmicfrs?report=99999").status_code == 200
+    response = client.get("/reports/hmicfrs?report=abc")
+    assert response.status_code == 200
+    assert "Findings and actions" in response.text
+    assert "Improve call handling" in response.text
+
+
+def test_report_argument_naming_no_report_shows_no_findings(app, client, login_as, officer):
+    make_finding(app, make_report(app, title="PEEL 2021/22"), text="Improve call handling")
+    login_as(officer)
+    response = client.get("/reports/hmicfrs?report=99999")
+    assert response.status_code == 200
+    assert "Improve call handling" not in response.text
+    assert "Findings and actions" not in response.text

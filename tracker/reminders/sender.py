@@ -106,11 +106,55 @@ def _mark_sent(message: OutboxMessage, now: datetime) -> None:
     db.session.commit()
 
 
+@dataclass
+class _Connection:
+    """The batch's one SMTP connection, opened when the first message needs it."""
+
+    smtp: smtplib.SMTP | None = None
+
+    def open(self) -> smtplib.SMTP:
+        if self.smtp is None:
+            self.smtp = mail.smtp_connection()
+        return self.smtp
+
+    def close(self) -> None:
+        if self.smtp is not None:
+            with contextlib.suppress(*CONNECTION_ERRORS):
+                self.smtp.quit()
+
+
+def _send_over_smtp(
+    connection: _Connection, message: OutboxMessage, now: datetime, result: SendResult
+) -> bool:
+    """Send one claimed message; False when the connection is gone and the batch stops."""
+    message_id = message.id
+    try:
+        smtp = connection.open()
+    except CONNECTION_ERRORS as error:
+        _record_failure(message, error, now)
+        result.deferred.append(message_id)
+        return False
+    try:
+        smtp.send_message(_email(message))
+    except REFUSALS as error:
+        failed = _record_failure(message, error, now)
+        (result.failed if failed else result.deferred).append(message_id)
+        return _still_connected(smtp)
+    except CONNECTION_ERRORS as error:
+        # The server went away mid-batch: this one and the rest wait for the next run.
+        _record_failure(message, error, now)
+        result.deferred.append(message_id)
+        return False
+    _mark_sent(message, now)
+    result.sent.append(message_id)
+    return True
+
+
 def send_pending(*, now: datetime | None = None, batch_size: int = 500) -> SendResult:
     """Send every pending message that is due, over one SMTP connection."""
     now = now or utcnow()
     result = SendResult()
-    smtp: smtplib.SMTP | None = None
+    connection = _Connection()
     try:
         for message_id in _candidates(now, batch_size):
             if not _claim(message_id, now):
@@ -120,33 +164,10 @@ def send_pending(*, now: datetime | None = None, batch_size: int = 500) -> SendR
                 mail.write_eml(_email(message))
                 _mark_sent(message, now)
                 result.sent.append(message_id)
-                continue
-            try:
-                if smtp is None:
-                    smtp = mail.smtp_connection()
-            except CONNECTION_ERRORS as error:
-                _record_failure(message, error, now)
-                result.deferred.append(message_id)
+            elif not _send_over_smtp(connection, message, now, result):
                 break
-            try:
-                smtp.send_message(_email(message))
-            except REFUSALS as error:
-                failed = _record_failure(message, error, now)
-                (result.failed if failed else result.deferred).append(message_id)
-                if not _still_connected(smtp):
-                    break
-            except CONNECTION_ERRORS as error:
-                # The server went away mid-batch: this one and the rest wait for the next run.
-                _record_failure(message, error, now)
-                result.deferred.append(message_id)
-                break
-            else:
-                _mark_sent(message, now)
-                result.sent.append(message_id)
     finally:
-        if smtp is not None:
-            with contextlib.suppress(*CONNECTION_ERRORS):
-                smtp.quit()
+        connection.close()
     return result
 
 

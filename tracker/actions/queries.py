@@ -131,7 +131,7 @@ class ActionFilters:
         return bool(self.to_args(sort=None, page=None))
 
 
-def filtered_actions(  # noqa: C901 - one flat if per filter field; reads best as a list
+def filtered_actions(
     user: Any, filters: ActionFilters, *, today: date, amber_days: int
 ) -> Select[tuple[Action]]:
     """Visible actions matching `filters`, unsorted and unpaginated."""

@@ -351,6 +351,36 @@ class Anchor:
     hash: str
 
 
+def _row_break(
+    row: Any,
+    *,
+    expected_seq: int,
+    prev: str,
+    keys: AuditKeys,
+    keyed_seen: bool,
+    anchor: Anchor | None,
+) -> ChainBreak | None:
+    """What is wrong with one event, read in chain order (None: it is intact)."""
+    if row.chain_seq != expected_seq:
+        return ChainBreak("missing", row.chain_seq, row.id, expected_seq=expected_seq)
+    if row.prev_hash != prev:
+        return ChainBreak("broken_link", row.chain_seq, row.id)
+    key = None
+    if row.key_id is None and keyed_seen:
+        # Once events are keyed, a plain hash means someone rewrote it without the key.
+        return ChainBreak("unkeyed", row.chain_seq, row.id)
+    if row.key_id is not None:
+        key = keys.secrets.get(row.key_id)
+        if key is None:
+            return ChainBreak("unknown_key", row.chain_seq, row.id, key_id=row.key_id)
+    recomputed = event_hash(row._mapping, chain_seq=row.chain_seq, prev_hash=prev, key=key)
+    if recomputed != row.hash:
+        return ChainBreak("altered", row.chain_seq, row.id, key_id=row.key_id)
+    if anchor is not None and row.chain_seq == anchor.chain_seq and row.hash != anchor.hash:
+        return ChainBreak("rewritten", row.chain_seq, row.id)
+    return None
+
+
 def verify_chain(
     connection: Connection,
     *,
@@ -365,35 +395,17 @@ def verify_chain(
     must reach that far.
     """
     keys = keys if keys is not None else AuditKeys.for_app()
-    expected_seq = 1
     prev = GENESIS_HASH
     count = 0
     keyed_seen = False
     for row in _chain_rows(connection, batch_size):
-        if row.chain_seq != expected_seq:
-            broken = ChainBreak("missing", row.chain_seq, row.id, expected_seq=expected_seq)
+        broken = _row_break(
+            row, expected_seq=count + 1, prev=prev, keys=keys, keyed_seen=keyed_seen, anchor=anchor
+        )
+        if broken is not None:
             return ChainReport(count, prev, broken)
-        if row.prev_hash != prev:
-            return ChainReport(count, prev, ChainBreak("broken_link", row.chain_seq, row.id))
-        key = None
-        if row.key_id is None:
-            if keyed_seen:
-                return ChainReport(count, prev, ChainBreak("unkeyed", row.chain_seq, row.id))
-        else:
-            keyed_seen = True
-            key = keys.secrets.get(row.key_id)
-            if key is None:
-                broken = ChainBreak("unknown_key", row.chain_seq, row.id, key_id=row.key_id)
-                return ChainReport(count, prev, broken)
-        content = row._mapping
-        recomputed = event_hash(content, chain_seq=row.chain_seq, prev_hash=prev, key=key)
-        if recomputed != row.hash:
-            broken = ChainBreak("altered", row.chain_seq, row.id, key_id=row.key_id)
-            return ChainReport(count, prev, broken)
-        if anchor is not None and row.chain_seq == anchor.chain_seq and row.hash != anchor.hash:
-            return ChainReport(count, prev, ChainBreak("rewritten", row.chain_seq, row.id))
+        keyed_seen = keyed_seen or row.key_id is not None
         prev = row.hash
-        expected_seq += 1
         count += 1
     if anchor is not None and count < anchor.chain_seq:
         broken = ChainBreak("truncated", count, None, expected_seq=anchor.chain_seq)

@@ -14,9 +14,17 @@ from tracker.audit.services import diff, record
 from tracker.auth.models import User
 from tracker.concurrency import ensure_current
 from tracker.db import db
-from tracker.errors import PermissionDeniedError
+from tracker.errors import PermissionDeniedError, RuleError
 from tracker.settings.services import get_setting
-from tracker.sources.models import AdhocRequest, Finding, HmicfrsReport, Meeting, PanelItem
+from tracker.sources import rules
+from tracker.sources.models import (
+    AdhocRequest,
+    Finding,
+    FindingKind,
+    HmicfrsReport,
+    Meeting,
+    PanelItem,
+)
 
 Record = TypeVar("Record", Meeting, AdhocRequest, PanelItem, HmicfrsReport, Finding)
 
@@ -29,8 +37,15 @@ ENTITY_TYPES: dict[type, str] = {
 }
 
 
-class SourceRuleError(Exception):
+class SourceRuleError(RuleError):
     """A change to a source the rules do not allow; the message says why."""
+
+
+def _raise_first(problems: dict[str, str]) -> None:
+    """Raise the first of a rule function's field-keyed messages, if any."""
+    if problems:
+        field, message = next(iter(problems.items()))
+        raise SourceRuleError(message, field=field)
 
 
 def _values(source: Any, names: list[str]) -> dict[str, Any]:
@@ -90,12 +105,9 @@ def adhoc_response_deadline(sent_on: date) -> deadlines.Deadline:
 
 def adhoc_due_fields(sent_on: date, override_on: date | None, reason: str) -> dict[str, Any]:
     """response_due_on and due_override_reason: computed, or typed in with a reason."""
+    _raise_first(rules.check_adhoc_due(sent_on, override_on, reason))
     if override_on is None:
         return {"response_due_on": adhoc_response_deadline(sent_on).due, "due_override_reason": ""}
-    if override_on < sent_on:
-        raise SourceRuleError("Response due date must be on or after the date sent")
-    if not reason.strip():
-        raise SourceRuleError("Enter why the response due date differs from the usual period")
     return {"response_due_on": override_on, "due_override_reason": reason.strip()}
 
 
@@ -108,14 +120,15 @@ def s55_fields(published_on: date) -> dict[str, Any]:
 
 
 def check_finding_parent(
-    report: HmicfrsReport, parent: Finding | None, finding_id: int | None
+    report: HmicfrsReport, kind: FindingKind | None, parent: Finding | None, finding_id: int | None
 ) -> None:
-    """A recommendation may belong to a cause of concern in the same report."""
+    """A finding of `kind` may belong to `parent` (`rules.check_finding_parent`)."""
     if parent is None:
         return
-    if parent.report_id != report.id:
-        raise SourceRuleError("The cause of concern must be in the same report")
-    if not parent.kind.is_cause_of_concern:
-        raise SourceRuleError(f"{parent.reference} is not a cause of concern")
-    if finding_id is not None and parent.id == finding_id:
-        raise SourceRuleError("A finding cannot belong to itself")
+    choice = rules.ParentChoice(
+        reference=parent.reference,
+        kind=parent.kind,
+        same_report=parent.report_id == report.id,
+        is_self=finding_id is not None and parent.id == finding_id,
+    )
+    _raise_first(rules.check_finding_parent(kind, choice))

@@ -52,10 +52,35 @@ def _values(source: Any, names: list[str]) -> dict[str, Any]:
     return {name: getattr(source, name) for name in names}
 
 
+def _check_rules(model: type, current: Any, fields: dict[str, Any]) -> None:
+    """The source rules on the record as it would be saved (`current` is None when new)."""
+
+    def value(name: str) -> Any:
+        return fields[name] if name in fields else getattr(current, name, None)
+
+    if model is PanelItem:
+        names = ("panel_meeting_on", "response_due_on", "pcc_response", "pcc_response_on")
+        saved = {name: value(name) for name in names}
+        saved["pcc_response"] = saved["pcc_response"] or ""
+        _raise_first(rules.check_panel_item(**saved))
+    elif model is Finding:
+        report = db.session.get(HmicfrsReport, value("report_id"))
+        parent_id = value("parent_id")
+        parent = db.session.get(Finding, parent_id) if parent_id else None
+        if report is not None:
+            check_finding_parent(report, value("kind"), parent, getattr(current, "id", None))
+        if current is not None:
+            children = bool(current.children)
+            _raise_first(
+                rules.check_finding_kind(current.reference, value("kind"), has_children=children)
+            )
+
+
 def create_source(model: type[Record], fields: dict[str, Any], *, by: User) -> Record:
     """Create a source record from validated form fields."""
     if not policy.can_edit_source(by):
         raise PermissionDeniedError("Only OPCC staff can record sources of actions")
+    _check_rules(model, None, fields)
     source = model(**fields)
     db.session.add(source)
     db.session.flush()
@@ -76,6 +101,7 @@ def edit_source(source: Record, fields: dict[str, Any], *, by: User, expected_ve
         raise PermissionDeniedError("Only OPCC staff can change sources of actions")
     entity_type = ENTITY_TYPES[type(source)]
     ensure_current(source, expected_version, entity_type=entity_type)
+    _check_rules(type(source), source, fields)
     before = _values(source, list(fields))
     for name, value in fields.items():
         setattr(source, name, value)

@@ -119,7 +119,8 @@ _SOURCE_FIELD = {
 
 
 def make_action(app, source: Any, owner: User, **fields: Any) -> Action:
-    """An action arising from `source`, owned by `owner` (force-owned for force users)."""
+    """An action arising from `source`, owned by `owner` (force-owned for force users,
+    unless restricted to the OPCC: a force-owned action cannot be)."""
     column, source_type = _SOURCE_FIELD[type(source)]
     due = fields.pop("due_on", london_today() + timedelta(days=30))
     raised = fields.pop("raised_on", min(london_today(), due) - timedelta(days=30))
@@ -130,7 +131,7 @@ def make_action(app, source: Any, owner: User, **fields: Any) -> Action:
         column: source.id,
         "owner_id": owner.id,
         "owning_organisation": Organisation.FORCE
-        if owner.organisation == Organisation.FORCE
+        if owner.organisation == Organisation.FORCE and not fields.get("opcc_only")
         else Organisation.OPCC,
         "raised_on": raised,
         "due_on": due,

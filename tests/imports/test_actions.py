@@ -77,10 +77,12 @@ def test_action_log_headings_are_mapped_and_rows_imported(
         assert first.due_on == date(2023, 9, 30)
         assert first.status == ActionStatus.IN_PROGRESS
         assert first.owning_organisation.value == "force"
-        assert (
-            db.session.scalar(select(ActionUpdate.text).where(ActionUpdate.action_id == first.id))
-            == "Work started"
-        )
+        texts = db.session.scalars(
+            select(ActionUpdate.text)
+            .where(ActionUpdate.action_id == first.id)
+            .order_by(ActionUpdate.id)
+        ).all()
+        assert texts == ["Imported with status in progress", "Work started"]
         second = db.session.scalar(select(Action).where(Action.title == "Publish the plan"))
         assert second.reference.startswith("AA-2023-")
         assert second.status == ActionStatus.CLOSED

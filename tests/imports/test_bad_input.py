@@ -85,7 +85,7 @@ def test_row_errors_name_rows_and_columns_and_block_the_commit(
     assert "No user has the email address nobody@example.org" in text
     assert "2 users are called Sam Same: use their email" in text
     assert "No source called &#39;Meeting Z&#39;" in text
-    assert "is before the date raised" in text
+    assert "Due date must be the same as or after the date raised" in text
     assert "Use only letters, numbers, hyphens, dots and slashes" in text
     for row in (3, 4, 5, 6, 7, 8, 9):
         assert f'<td class="govuk-table__cell">{row}</td>' in text

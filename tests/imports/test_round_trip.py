@@ -64,7 +64,7 @@ def make_action_set(app, officer, liaison) -> None:
         marking=Marking.OFFICIAL_SENSITIVE,
         status=ActionStatus.IN_PROGRESS,
     )
-    make_action(
+    closed = make_action(
         app,
         request,
         officer,
@@ -99,6 +99,16 @@ def make_action_set(app, officer, liaison) -> None:
         action = db.session.get(Action, first.id)
         action.tags = [db.session.get(Tag, tag_id)]
         db.session.add(ActionUpdate(action_id=first.id, author_id=liaison.id, text="Halfway there"))
+        # A closed action has the history entry of its closing, as the state machine writes.
+        db.session.add(
+            ActionUpdate(
+                action_id=closed.id,
+                author_id=officer.id,
+                text="Reply sent and accepted",
+                from_status=ActionStatus.IMPLEMENTED,
+                to_status=ActionStatus.CLOSED,
+            )
+        )
         db.session.commit()
 
 

@@ -24,10 +24,12 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from tracker.actions import rules
 from tracker.actions.models import TEXT_MAX, TITLE_MAX, Marking, Rag
 from tracker.auth.models import Organisation, User
+from tracker.db import db
 from tracker.forms import (
     UkDateField,
     VersionedForm,
@@ -35,6 +37,7 @@ from tracker.forms import (
     no_control_characters,
     strip_text,
     title_field,
+    whole_number,
 )
 
 
@@ -117,13 +120,31 @@ class ActionForm(VersionedForm):
         ]
         self.tags.choices = [SelectChoice(t.id, f"{t.tag_list.label}: {t.name}") for t in tags]
 
-    def validate_due_on(self, field) -> None:
-        if field.data and self.raised_on.data and field.data < self.raised_on.data:
-            raise ValidationError("Due date must be the same as or after the date raised")
+    def validate(self, extra_validators=None) -> bool:
+        """The field checks, then the action rules (`tracker.actions.rules`), each message
+        on its field; a field that already failed its own check is not judged again."""
+        valid = super().validate(extra_validators)
+        problems = rules.check_action(
+            raised_on=self.raised_on.data,
+            due_on=self.due_on.data,
+            owner=self._chosen_owner(),
+            owning_organisation=_organisation(self.owning_organisation.data),
+            opcc_only=bool(self.opcc_only.data),
+        )
+        for name, message in problems.items():
+            field = self._fields.get(name)
+            if field is not None and not field.errors:
+                field.errors.append(message)
+                valid = False
+        return valid
 
-    def validate_opcc_only(self, field) -> None:
-        if field.data and self.owning_organisation.data == Organisation.FORCE.value:
-            raise ValidationError("An action owned by the force cannot be restricted to the OPCC")
+    def _chosen_owner(self) -> User | None:
+        number = whole_number(self.owner.data)
+        return db.session.get(User, number) if number is not None else None
+
+
+def _organisation(value: str | None) -> Organisation | None:
+    return Organisation(value) if value in {o.value for o in Organisation} else None
 
 
 class UpdateForm(FlaskForm):

@@ -20,6 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker.actions.rules import FORCE_OWNED_OPCC_ONLY_SQL
 from tracker.auth.models import Organisation
 from tracker.db import (
     LabelledEnum,
@@ -138,6 +139,8 @@ class Action(VersionedMixin, TimestampMixin, db.Model):
         CheckConstraint(
             "(status = 'closed') = (closed_on IS NOT NULL)", name="closed_on_iff_closed"
         ),
+        # The rule the forms, services and import check through tracker.actions.rules.
+        CheckConstraint(FORCE_OWNED_OPCC_ONLY_SQL, name="force_owned_not_opcc_only"),
         Index("ix_actions_status_due_on", "status", "due_on"),
         Index("ix_actions_owner_id_status", "owner_id", "status"),
     )

@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.expression import ColumnElement
 
 from tracker import policy
+from tracker.actions import rules
 from tracker.actions.models import (
     Action,
     ActionStatus,
@@ -275,12 +276,10 @@ def latest_updates(user: Any, action_ids: list[int]) -> dict[int, ActionUpdate]:
 
 
 def owner_choices() -> Select[tuple[User]]:
-    """Active OPCC and force users who can own actions, by name."""
+    """Active users who can own actions (`tracker.actions.rules.check_owner`), by name."""
     return (
         select(User)
-        .where(
-            User.active.is_(True), User.organisation.in_([Organisation.OPCC, Organisation.FORCE])
-        )
+        .where(User.active.is_(True), User.organisation.in_(rules.OWNER_ORGANISATIONS))
         .order_by(User.name)
     )
 

@@ -6,6 +6,7 @@ audit events and flushes; the caller (view, CLI, import, job) commits once.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from tracker import policy
+from tracker.actions import rules
 from tracker.actions.models import (
     Action,
     ActionStatus,
@@ -30,19 +32,22 @@ from tracker.audit.vocabulary import ACTION_EDITABLE, AuditEntity
 from tracker.auth.models import Organisation, User
 from tracker.concurrency import ensure_current
 from tracker.db import db, utcnow
-from tracker.errors import PermissionDeniedError
+from tracker.errors import PermissionDeniedError, RuleError
 from tracker.settings.services import UPDATE_GRACE_MINUTES, setting
 from tracker.sources.models import AdhocRequest, Finding, Meeting, PanelItem
 
 Source = Meeting | AdhocRequest | PanelItem | Finding
 
 
-class ActionRuleError(Exception):
+class ActionRuleError(RuleError):
     """A change the rules do not allow; the message says why, in the user's terms."""
 
 
 class DuplicateReferenceError(ActionRuleError):
     """Another action already has this reference."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, field="reference")
 
 
 @dataclass
@@ -91,37 +96,71 @@ def _audit(action: Action, by: User, what: str, **details: Any) -> None:
     record(actor=by, entity_type=AuditEntity.ACTION, entity_id=action.id, action=what, **details)
 
 
+class ReferenceAllocator:
+    """Hands out new readable references: AA-2023-014, AR-2023-003, PCP-2023-007 or
+    HM-PEEL22-R3 (HM-PEEL22-R3-2 for a second action on the same finding).
+
+    A numbered series continues after the highest number the database holds; a finding's
+    series takes the first free suffix. Each series is read from the database once, then
+    counted on in memory, so an import numbers thousands of actions in a few queries.
+    `taken` holds references already claimed outside the database (say, given in the
+    same file), which are never handed out.
+    """
+
+    def __init__(self, taken: Iterable[str] = ()) -> None:
+        self.taken = set(taken)
+        self._next: dict[str, int] = {}
+
+    def allocate(self, source: Source, raised_on: date) -> str:
+        """The next free reference for an action raised from `source` on `raised_on`."""
+        if isinstance(source, Finding):
+            base = f"HM-{source.report.code}-{source.reference}".upper()
+            if base not in self._next:
+                self.taken.update(
+                    db.session.scalars(
+                        select(Action.reference).where(Action.reference.like(f"{base}%"))
+                    )
+                )
+                self._next[base] = 1
+            suffix = self._next[base]
+            candidate = base if suffix == 1 else f"{base}-{suffix}"
+            while candidate in self.taken:
+                suffix += 1
+                candidate = f"{base}-{suffix}"
+        else:
+            base = f"{_PREFIX[_source_type(source)]}-{raised_on.year}-"
+            if base not in self._next:
+                highest = db.session.scalar(
+                    select(func.max(Action.reference)).where(Action.reference.like(f"{base}%"))
+                )
+                digits = highest is not None and highest[-3:].isdigit()
+                self._next[base] = int(highest.rsplit("-", 1)[1]) + 1 if digits else 1
+            suffix = self._next[base]
+            candidate = f"{base}{suffix:03d}"
+            while candidate in self.taken:
+                suffix += 1
+                candidate = f"{base}{suffix:03d}"
+        self._next[base] = suffix + 1
+        self.taken.add(candidate)
+        return candidate
+
+
 def next_reference(source: Source, raised_on: date) -> str:
-    """A readable reference: AA-2023-014, AR-2023-003, PCP-2023-007 or HM-PEEL22-R3."""
-    source_type = _source_type(source)
-    if isinstance(source, Finding):
-        base = f"HM-{source.report.code}-{source.reference}".upper()
-        taken = set(
-            db.session.scalars(select(Action.reference).where(Action.reference.like(f"{base}%")))
-        )
-        if base not in taken:
-            return base
-        n = 2
-        while f"{base}-{n}" in taken:
-            n += 1
-        return f"{base}-{n}"
-    prefix = f"{_PREFIX[source_type]}-{raised_on.year}-"
-    highest = db.session.scalar(
-        select(func.max(Action.reference)).where(Action.reference.like(f"{prefix}%"))
-    )
-    number = int(highest.rsplit("-", 1)[1]) + 1 if highest and highest[-3:].isdigit() else 1
-    return f"{prefix}{number:03d}"
+    """A readable reference for one new action (see `ReferenceAllocator`)."""
+    return ReferenceAllocator().allocate(source, raised_on)
 
 
 def _check_details(details: ActionDetails) -> None:
-    if details.due_on < details.raised_on:
-        raise ActionRuleError("Due date must be the same as or after the date raised")
-    if not details.owner.active:
-        raise ActionRuleError(f"{details.owner.name} is deactivated: choose an active owner")
-    if details.owner.organisation not in (Organisation.OPCC, Organisation.FORCE):
-        raise ActionRuleError("The owner must work for the OPCC or the force")
-    if details.owning_organisation == Organisation.FORCE and details.opcc_only:
-        raise ActionRuleError("An action owned by the force cannot be restricted to the OPCC")
+    problems = rules.check_action(
+        raised_on=details.raised_on,
+        due_on=details.due_on,
+        owner=details.owner,
+        owning_organisation=details.owning_organisation,
+        opcc_only=details.opcc_only,
+    )
+    if problems:
+        field, message = next(iter(problems.items()))
+        raise ActionRuleError(message, field=field)
 
 
 def create_action(
@@ -241,6 +280,12 @@ def transition(
         version=action.version,
     )
     return update
+
+
+def imported_status_note(status: ActionStatus) -> str:
+    """The history note for an action an import created with a status other than open
+    (the import writes the entry `transition` would, in bulk)."""
+    return f"Imported with status {status.label.lower()}"
 
 
 def add_update(

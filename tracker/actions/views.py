@@ -185,7 +185,7 @@ def new(source_type: str, source_id: int):
             form.reference.errors.append(str(error))
         except services.ActionRuleError as error:
             db.session.rollback()
-            form.title.errors.append(str(error))
+            form._fields.get(error.field or "", form.title).errors.append(error.message)
         else:
             db.session.commit()
             flash(f"Action {action.reference} added", "success")
@@ -223,7 +223,7 @@ def edit(action_id: int):
             ), 409
         except services.ActionRuleError as error:
             db.session.rollback()
-            form.title.errors.append(str(error))
+            form._fields.get(error.field or "", form.title).errors.append(error.message)
         else:
             db.session.commit()
             flash("Action saved", "success")

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from tracker.actions import rules
 from tracker.actions.models import TITLE_MAX, Action, ActionStatus, Marking, SourceType, Tag
 from tracker.actions.services import EDITABLE_FIELDS
 from tracker.auth.models import Organisation, User
@@ -202,10 +203,8 @@ class ActionRowChecker:
                 r.error(name_field, f"{len(matches)} users are called {text}: use their email")
                 return None
             user = matches[0]
-        if not user.active:
-            r.error(name_field, f"{user.name} is deactivated: choose an active owner")
-        elif user.organisation not in (Organisation.OPCC, Organisation.FORCE):
-            r.error(name_field, f"{user.name} does not work for the OPCC or the force")
+        for message in rules.check_owner(user).values():
+            r.error(name_field, message)
         return user
 
     def _source(self) -> tuple[SourceType, Any | None]:
@@ -261,22 +260,22 @@ class ActionRowChecker:
         if owner is not None:
             values["owner_id"] = owner.id
             values["owning_organisation"] = organisation or owner.organisation
-        if values.get("owning_organisation") == Organisation.PANEL:
-            r.error("owning_organisation", "Actions are owned by the OPCC or the force")
         if existing is not None:
             return self._update(existing, values)
         return self._create(reference, values)
 
-    def _check_dates(self, values: dict[str, Any]) -> None:
-        r = self.reader
-        raised, due = values.get("raised_on"), values.get("due_on")
-        if raised and due and due < raised:
-            r.error("due_on", f"Due date {due:%d/%m/%Y} is before the date raised")
-        original = values.get("original_due_on")
-        if raised and original and original < raised:
-            r.error("original_due_on", "Original due date is before the date raised")
-        if values.get("owning_organisation") == Organisation.FORCE and values.get("opcc_only"):
-            r.error("opcc_only", "An action owned by the force cannot be restricted to the OPCC")
+    def _check_rules(self, values: dict[str, Any]) -> None:
+        """The action rules (`tracker.actions.rules`) on the row's values as they would be
+        saved, each message against the column of its field (the owner is checked as it is
+        looked up, against whichever owner column named them)."""
+        problems = {
+            **rules.check_dates(
+                values.get("raised_on"), values.get("due_on"), values.get("original_due_on")
+            ),
+            **rules.check_restriction(values.get("owning_organisation"), values.get("opcc_only")),
+        }
+        for name, message in problems.items():
+            self.reader.error(name, message)
 
     def _create(self, reference: str, values: dict[str, Any]) -> RowPlan | None:
         r = self.reader
@@ -301,7 +300,7 @@ class ActionRowChecker:
             reference=reference or None,
             latest_update=r.text("latest_update", max_length=TEXT_MAX),
         )
-        self._check_dates(values)
+        self._check_rules(values)
         label = reference or f"new {source_type.label.lower()} action"
         return RowPlan(r.number, CREATE, label, values)
 
@@ -314,7 +313,7 @@ class ActionRowChecker:
         merged = {name: getattr(action, name) for name in UPDATABLE if name != "tags"}
         merged.update({k: v for k, v in changes.items() if k != "tags"})
         merged["original_due_on"] = action.original_due_on
-        self._check_dates(merged)
+        self._check_rules(merged)
         status = r.choice("status", ActionStatus, STATUS_SYNONYMS)
         if status is not None and status != action.status:
             r.warn(

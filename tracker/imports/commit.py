@@ -1,9 +1,11 @@
 """Writing a checked plan: actions in bulk, Panel items and findings through the source services.
 
 Actions are built in memory and inserted with one flush (a file may hold ten thousand
-rows), numbered with the same rule as `tracker.actions.services.next_reference`, and
-each gets its own audit event. Sources are few per file, so they go through
-`tracker.sources.services` one by one. The caller runs this inside
+rows), numbered by `tracker.actions.services.ReferenceAllocator` (the rule every new
+action is numbered by), and each gets its own audit event. An action whose file gives a
+status other than open is created open and moved to that status with the history entry
+and audit event `tracker.actions.services.transition` writes. Sources are few per file,
+so they go through `tracker.sources.services` one by one. The caller runs this inside
 `tracker.audit.services.import_batch`, so every event carries the batch id.
 """
 
@@ -17,55 +19,22 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import selectinload
 
-from tracker.actions.models import Action, ActionUpdate, SourceType, action_tags
-from tracker.actions.services import EDITABLE_FIELDS, action_snapshot, next_reference
+from tracker.actions.models import Action, ActionStatus, ActionUpdate, SourceType, action_tags
+from tracker.actions.services import (
+    EDITABLE_FIELDS,
+    ReferenceAllocator,
+    action_snapshot,
+    imported_status_note,
+)
 from tracker.audit.services import diff, record
 from tracker.audit.vocabulary import AuditEntity
 from tracker.auth.models import User
 from tracker.db import db, utcnow
 from tracker.imports.plan import CREATE, SKIP, UNCHANGED, UPDATE, Plan, RowPlan, chunks
 from tracker.sources import services as source_services
-from tracker.sources.models import AdhocRequest, Finding, Meeting, PanelItem
+from tracker.sources.models import Finding, PanelItem
 
 ACTION_FIELDS = EDITABLE_FIELDS
-
-
-_PREFIX = {Meeting: "AA", AdhocRequest: "AR", PanelItem: "PCP"}
-
-
-def _reference_key(source: Any, raised_on: Any) -> str:
-    """What new references for `source` start with: HM-PEEL22-R1 or AA-2023-."""
-    if isinstance(source, Finding):
-        return f"HM-{source.report.code}-{source.reference}".upper()
-    return f"{_PREFIX[type(source)]}-{raised_on.year}-"
-
-
-class ReferenceAllocator:
-    """New references: the database's next one per prefix (the action services' rule), then
-    counting on locally past any reference already used in this file."""
-
-    def __init__(self, taken: set[str]) -> None:
-        self.taken = set(taken)
-        self.last: dict[str, str] = {}
-
-    def allocate(self, source: Any, raised_on: Any) -> str:
-        key = _reference_key(source, raised_on)
-        if key not in self.last:
-            self.last[key] = next_reference(source, raised_on)
-        candidate = self.last[key]
-        if isinstance(source, Finding):
-            n = int(candidate.rsplit("-", 1)[1]) if candidate != key else 1
-            while candidate in self.taken:
-                n += 1
-                candidate = f"{key}-{n}"
-        else:
-            number = int(candidate.rsplit("-", 1)[1])
-            while candidate in self.taken:
-                number += 1
-                candidate = f"{key}{number:03d}"
-        self.taken.add(candidate)
-        self.last[key] = candidate
-        return candidate
 
 
 def created_changes(snapshot: dict[str, Any]) -> dict[str, list[Any]]:
@@ -154,7 +123,7 @@ def _create_actions(rows: list[RowPlan], *, by: User) -> None:
     for action_id, row, values in zip(ids, rows, records, strict=True):
         snapshot = {name: values[name] for name in ACTION_FIELDS}
         snapshot["tags"] = ", ".join(sorted(t.name for t in row.values["tags"]))
-        snapshot.update(reference=values["reference"], status=values["status"])
+        snapshot.update(reference=values["reference"], status=ActionStatus.OPEN)
         record(
             actor=by,
             entity_type=AuditEntity.ACTION,
@@ -164,9 +133,25 @@ def _create_actions(rows: list[RowPlan], *, by: User) -> None:
             changes=created_changes(snapshot),
             version=1,
         )
+        status = values["status"]
+        if status != ActionStatus.OPEN:
+            # What transition() writes: the history entry, then the audited status change.
+            note = imported_status_note(status)
+            first_updates.append(
+                _update_row(action_id, by, note, from_status=ActionStatus.OPEN, to_status=status)
+            )
+            record(
+                actor=by,
+                entity_type="action",
+                entity_id=action_id,
+                action="status_changed",
+                summary=note,
+                changes={"status": [ActionStatus.OPEN.value, status.value]},
+                version=1,
+            )
         text = row.values["latest_update"]
         if text:
-            first_updates.append({"action_id": action_id, "author_id": by.id, "text": text})
+            first_updates.append(_update_row(action_id, by, text))
             record(
                 actor=by,
                 entity_type=AuditEntity.ACTION,
@@ -177,6 +162,24 @@ def _create_actions(rows: list[RowPlan], *, by: User) -> None:
             )
     if first_updates:
         db.session.execute(insert(ActionUpdate), first_updates)
+
+
+def _update_row(
+    action_id: int,
+    by: User,
+    text: str,
+    *,
+    from_status: ActionStatus | None = None,
+    to_status: ActionStatus | None = None,
+) -> dict[str, Any]:
+    """One action_updates row for the bulk insert (every row names the same columns)."""
+    return {
+        "action_id": action_id,
+        "author_id": by.id,
+        "text": text,
+        "from_status": from_status,
+        "to_status": to_status,
+    }
 
 
 def _update_actions(rows: list[RowPlan], *, by: User) -> None:

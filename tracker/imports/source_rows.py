@@ -12,6 +12,7 @@ from tracker.imports.fields import FINDING_FIELDS, PANEL_ITEM_FIELDS, normalise
 from tracker.imports.parsing import Issue, Sheet, text_value
 from tracker.imports.plan import CREATE, SKIP, UNCHANGED, UPDATE, Plan, RowPlan, RowReader
 from tracker.imports.plan import check_unique as _check_unique
+from tracker.sources import rules
 from tracker.sources.models import (
     TEXT_MAX,
     TITLE_MAX,
@@ -52,6 +53,8 @@ _PREFIX_KIND = {
     "r": FindingKind.RECOMMENDATION,
 }
 REFERENCE_MAX = 20
+# The finding form's field names (which the rules use) that a findings file names otherwise.
+FINDING_COLUMNS = {"parent_id": "cause_of_concern"}
 PANEL_COMPARED = (
     "panel_meeting_on",
     "agenda_item",
@@ -106,8 +109,13 @@ def check_panel_items(sheet: Sheet, mapping: dict[str, str], options: dict[str, 
             "pcc_response_on": reader.date("pcc_response_on"),
             "published": reader.yes_no("published", True),
         }
-        if values["pcc_response"] and values["pcc_response_on"] is None:
-            reader.error("pcc_response_on", "Enter the date of the PCC's response")
+        # The rules judge the item as it would be saved: the file's values over the current.
+        saved = {
+            name: values[name] if item is None or reader.has(name) else getattr(item, name)
+            for name in ("panel_meeting_on", "response_due_on", "pcc_response", "pcc_response_on")
+        }
+        for name, message in rules.check_panel_item(**saved).items():
+            reader.error(name, message)
         if reader.failed:
             continue
         label = values["text"][:80]
@@ -191,15 +199,22 @@ def _plan_finding(
     in_file: dict[str, FindingKind],
 ) -> None:
     parent = values["parent"]
+    choice = None
     if parent:
         key = parent.casefold()
-        parent_kind = in_file.get(key) or (existing[key].kind if key in existing else None)
-        if parent_kind is None:
-            reader.error("cause_of_concern", f"No cause of concern {parent} in the report or file")
-        elif not parent_kind.is_cause_of_concern:
-            reader.error("cause_of_concern", f"{parent} is not a cause of concern")
-        elif key == values["reference"].casefold():
-            reader.error("cause_of_concern", "A finding cannot belong to itself")
+        choice = rules.ParentChoice(
+            reference=parent,
+            kind=in_file.get(key) or (existing[key].kind if key in existing else None),
+            is_self=key == values["reference"].casefold(),
+        )
+    problems = rules.check_finding_parent(values["kind"], choice)
+    if finding is not None:
+        has_children = bool(finding.children)
+        problems.update(
+            rules.check_finding_kind(finding.reference, values["kind"], has_children=has_children)
+        )
+    for name, message in problems.items():
+        reader.error(FINDING_COLUMNS.get(name, name), message)
     if reader.failed:
         return
     if finding is None:

@@ -15,9 +15,17 @@ from tracker.audit.vocabulary import AuditEntity, record_fields
 from tracker.auth.models import User
 from tracker.concurrency import ensure_current
 from tracker.db import db
-from tracker.errors import PermissionDeniedError
+from tracker.errors import PermissionDeniedError, RuleError
 from tracker.settings.services import ADHOC_RESPONSE_PERIOD, ADHOC_RESPONSE_UNIT, setting
-from tracker.sources.models import AdhocRequest, Finding, HmicfrsReport, Meeting, PanelItem
+from tracker.sources import rules
+from tracker.sources.models import (
+    AdhocRequest,
+    Finding,
+    FindingKind,
+    HmicfrsReport,
+    Meeting,
+    PanelItem,
+)
 
 Record = TypeVar("Record", Meeting, AdhocRequest, PanelItem, HmicfrsReport, Finding)
 
@@ -30,7 +38,7 @@ ENTITY_TYPES: dict[type, AuditEntity] = {
 }
 
 
-class SourceRuleError(Exception):
+class SourceRuleError(RuleError):
     """A change to a source the rules do not allow; the message says why."""
 
 
@@ -46,11 +54,43 @@ def _check_audited(model: type, fields: dict[str, Any]) -> None:
         raise ValueError(f"{model.__name__} fields not in the audit vocabulary: {sorted(unknown)}")
 
 
+def _raise_first(problems: dict[str, str]) -> None:
+    """Raise the first of a rule function's field-keyed messages, if any."""
+    if problems:
+        field, message = next(iter(problems.items()))
+        raise SourceRuleError(message, field=field)
+
+
+def _check_rules(model: type, current: Any, fields: dict[str, Any]) -> None:
+    """The source rules on the record as it would be saved (`current` is None when new)."""
+
+    def value(name: str) -> Any:
+        return fields[name] if name in fields else getattr(current, name, None)
+
+    if model is PanelItem:
+        names = ("panel_meeting_on", "response_due_on", "pcc_response", "pcc_response_on")
+        saved = {name: value(name) for name in names}
+        saved["pcc_response"] = saved["pcc_response"] or ""
+        _raise_first(rules.check_panel_item(**saved))
+    elif model is Finding:
+        report = db.session.get(HmicfrsReport, value("report_id"))
+        parent_id = value("parent_id")
+        parent = db.session.get(Finding, parent_id) if parent_id else None
+        if report is not None:
+            check_finding_parent(report, value("kind"), parent, getattr(current, "id", None))
+        if current is not None:
+            children = bool(current.children)
+            _raise_first(
+                rules.check_finding_kind(current.reference, value("kind"), has_children=children)
+            )
+
+
 def create_source(model: type[Record], fields: dict[str, Any], *, by: User) -> Record:
     """Create a source record from validated form fields."""
     if not policy.can_edit_source(by):
         raise PermissionDeniedError("Only OPCC staff can record sources of actions")
     _check_audited(model, fields)
+    _check_rules(model, None, fields)
     source = model(**fields)
     db.session.add(source)
     db.session.flush()
@@ -72,6 +112,7 @@ def edit_source(source: Record, fields: dict[str, Any], *, by: User, expected_ve
     entity_type = ENTITY_TYPES[type(source)]
     ensure_current(source, expected_version, entity_type=entity_type)
     _check_audited(type(source), fields)
+    _check_rules(type(source), source, fields)
     before = source_snapshot(source)
     for name, value in fields.items():
         setattr(source, name, value)
@@ -101,12 +142,9 @@ def adhoc_response_deadline(sent_on: date) -> deadlines.Deadline:
 
 def adhoc_due_fields(sent_on: date, override_on: date | None, reason: str) -> dict[str, Any]:
     """response_due_on and due_override_reason: computed, or typed in with a reason."""
+    _raise_first(rules.check_adhoc_due(sent_on, override_on, reason))
     if override_on is None:
         return {"response_due_on": adhoc_response_deadline(sent_on).due, "due_override_reason": ""}
-    if override_on < sent_on:
-        raise SourceRuleError("Response due date must be on or after the date sent")
-    if not reason.strip():
-        raise SourceRuleError("Enter why the response due date differs from the usual period")
     return {"response_due_on": override_on, "due_override_reason": reason.strip()}
 
 
@@ -119,14 +157,15 @@ def s55_fields(published_on: date) -> dict[str, Any]:
 
 
 def check_finding_parent(
-    report: HmicfrsReport, parent: Finding | None, finding_id: int | None
+    report: HmicfrsReport, kind: FindingKind | None, parent: Finding | None, finding_id: int | None
 ) -> None:
-    """A recommendation may belong to a cause of concern in the same report."""
+    """A finding of `kind` may belong to `parent` (`rules.check_finding_parent`)."""
     if parent is None:
         return
-    if parent.report_id != report.id:
-        raise SourceRuleError("The cause of concern must be in the same report")
-    if not parent.kind.is_cause_of_concern:
-        raise SourceRuleError(f"{parent.reference} is not a cause of concern")
-    if finding_id is not None and parent.id == finding_id:
-        raise SourceRuleError("A finding cannot belong to itself")
+    choice = rules.ParentChoice(
+        reference=parent.reference,
+        kind=parent.kind,
+        same_report=parent.report_id == report.id,
+        is_self=finding_id is not None and parent.id == finding_id,
+    )
+    _raise_first(rules.check_finding_parent(kind, choice))

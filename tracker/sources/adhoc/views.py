@@ -31,7 +31,7 @@ def _request_fields(form: AdhocRequestForm) -> dict[str, Any] | None:
             form.sent_on.data, form.response_due_override.data, form.override_reason.data or ""
         )
     except services.SourceRuleError as error:
-        form.response_due_override.errors.append(str(error))
+        form._fields.get(error.field or "", form.response_due_override).errors.append(error.message)
         return None
     return {**form.fields_for_model(), **due}
 

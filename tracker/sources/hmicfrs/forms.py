@@ -26,6 +26,7 @@ from tracker.forms import (
     title_field,
     whole_number,
 )
+from tracker.sources import rules
 from tracker.sources.models import (
     TEXT_MAX,
     TITLE_MAX,
@@ -39,6 +40,7 @@ from tracker.sources.models import (
 )
 from tracker.sources.services import SourceRuleError, check_finding_parent, s55_fields
 
+FINDING_KINDS = {k.value for k in FindingKind}
 CODE_MAX = 20
 REFERENCE_MAX = 20
 LETTERS_AND_DIGITS = r"^[A-Za-z0-9]+$"
@@ -233,11 +235,11 @@ class FindingForm(VersionedForm):
         finding = self._finding
         if finding is None or field.data not in {k.value for k in FindingKind}:
             return
-        if finding.children and not FindingKind(field.data).is_cause_of_concern:
-            raise ValidationError(
-                f"{finding.reference} has findings that belong to it, "
-                "so it must stay a cause of concern"
-            )
+        problems = rules.check_finding_kind(
+            finding.reference, FindingKind(field.data), has_children=bool(finding.children)
+        )
+        if problems:
+            raise ValidationError(problems["kind"])
 
     def validate_reference(self, field) -> None:
         if not field.data:
@@ -257,9 +259,9 @@ class FindingForm(VersionedForm):
         parent = db.session.get(Finding, _whole_number(field.data) or 0)
         if parent is None:
             raise ValidationError("Choose a cause of concern from the list")
-        if self.kind.data in {k.value for k in FindingKind if k.is_cause_of_concern}:
-            raise ValidationError("A cause of concern cannot belong to another cause of concern")
+        kind = FindingKind(self.kind.data) if self.kind.data in FINDING_KINDS else None
+        finding_id = self._finding.id if self._finding else None
         try:
-            check_finding_parent(self._report, parent, self._finding.id if self._finding else None)
+            check_finding_parent(self._report, kind, parent, finding_id)
         except SourceRuleError as error:
-            raise ValidationError(str(error)) from error
+            raise ValidationError(error.message) from error

@@ -13,10 +13,11 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import BooleanField, RadioField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, Length
 
 from tracker.actions.forms import VersionedForm
 from tracker.forms import UkDateField, enum_choices, no_control_characters, strip_text
+from tracker.sources import rules
 from tracker.sources.models import TEXT_MAX, TITLE_MAX, PanelItemKind
 
 
@@ -82,27 +83,20 @@ class PanelItemForm(VersionedForm):
             "published": bool(self.published.data),
         }
 
-    def _before_meeting(self, field) -> bool:
-        meeting_on = self.panel_meeting_on.data
-        return bool(field.data and meeting_on and field.data < meeting_on)
-
-    def validate_response_due_on(self, field) -> None:
-        if not field.errors and self._before_meeting(field):
-            raise ValidationError(
-                "Response due date must be the same as or after the date of the Panel meeting"
-            )
-
-    def validate_pcc_response(self, field) -> None:
-        if not field.data and self.pcc_response_on.data:
-            raise ValidationError("Enter the PCC's response, or remove the date of the response")
-
-    def validate_pcc_response_on(self, field) -> None:
-        if field.errors:
-            return  # the date itself was not valid; that error says enough
-        if field.data is None and self.pcc_response.data:
-            raise ValidationError("Enter the date of the PCC's response")
-        if self._before_meeting(field):
-            raise ValidationError(
-                "Date of the PCC's response must be the same as or after the date of the "
-                "Panel meeting"
-            )
+    def validate(self, extra_validators=None) -> bool:
+        """The field checks, then the Panel item rules (`tracker.sources.rules`), each
+        message on its field; a field that already failed its own check is not judged
+        again (a date that could not be read says enough)."""
+        valid = super().validate(extra_validators)
+        problems = rules.check_panel_item(
+            panel_meeting_on=self.panel_meeting_on.data,
+            response_due_on=self.response_due_on.data,
+            pcc_response=self.pcc_response.data or "",
+            pcc_response_on=self.pcc_response_on.data,
+        )
+        for name, message in problems.items():
+            field = self._fields[name]
+            if not field.errors:
+                field.errors.append(message)
+                valid = False
+        return valid

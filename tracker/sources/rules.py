@@ -1,0 +1,95 @@
+"""The rules sources of actions must keep, each written once.
+
+Each function returns {field name: message}, empty when the values are fine. Field names
+are the source forms' (the finding form's `parent_id`, the Panel item form's fields), so
+a form puts each message beside its input, the services raise the first as
+`SourceRuleError(message, field=...)` and the import checker reports each against the
+row and the column mapped to that field. A value that is None (missing or unreadable,
+reported elsewhere) is not judged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from tracker.sources.models import FindingKind
+
+
+@dataclass(frozen=True)
+class ParentChoice:
+    """The cause of concern a finding is put under, as the rule needs to see it."""
+
+    reference: str
+    kind: FindingKind | None  # None: there is no finding with this reference
+    same_report: bool = True
+    is_self: bool = False
+
+
+def check_finding_parent(kind: FindingKind | None, parent: ParentChoice | None) -> dict[str, str]:
+    """A finding may belong to a cause of concern in the same report; a cause of concern
+    belongs to nothing, and nothing belongs to itself."""
+    if parent is None:
+        return {}
+    if parent.kind is None:
+        return {"parent_id": f"There is no cause of concern {parent.reference} in the report"}
+    if kind is not None and kind.is_cause_of_concern:
+        return {"parent_id": "A cause of concern cannot belong to another cause of concern"}
+    if not parent.same_report:
+        return {"parent_id": "The cause of concern must be in the same report"}
+    if not parent.kind.is_cause_of_concern:
+        return {"parent_id": f"{parent.reference} is not a cause of concern"}
+    if parent.is_self:
+        return {"parent_id": "A finding cannot belong to itself"}
+    return {}
+
+
+def check_finding_kind(
+    reference: str, kind: FindingKind | None, *, has_children: bool
+) -> dict[str, str]:
+    """A finding that others belong to stays a cause of concern."""
+    if kind is None or not has_children or kind.is_cause_of_concern:
+        return {}
+    return {
+        "kind": f"{reference} has findings that belong to it, so it must stay a cause of concern"
+    }
+
+
+def check_panel_item(
+    *,
+    panel_meeting_on: date | None,
+    response_due_on: date | None,
+    pcc_response: str,
+    pcc_response_on: date | None,
+) -> dict[str, str]:
+    """The PCC's response comes with its date (and the date with a response); neither
+    the response due date nor the response is before the Panel meeting."""
+    problems: dict[str, str] = {}
+    if _before(response_due_on, panel_meeting_on):
+        problems["response_due_on"] = (
+            "Response due date must be the same as or after the date of the Panel meeting"
+        )
+    if pcc_response_on is not None and not pcc_response:
+        problems["pcc_response"] = "Enter the PCC's response, or remove the date of the response"
+    if pcc_response and pcc_response_on is None:
+        problems["pcc_response_on"] = "Enter the date of the PCC's response"
+    elif _before(pcc_response_on, panel_meeting_on):
+        problems["pcc_response_on"] = (
+            "Date of the PCC's response must be the same as or after the date of the Panel meeting"
+        )
+    return problems
+
+
+def _before(day: date | None, other: date | None) -> bool:
+    return day is not None and other is not None and day < other
+
+
+def check_adhoc_due(sent_on: date, override_on: date | None, reason: str) -> dict[str, str]:
+    """A response due date typed in by hand is on or after the date sent, with a reason."""
+    if override_on is None:
+        return {}
+    if override_on < sent_on:
+        return {"response_due_override": "Response due date must be on or after the date sent"}
+    if not reason.strip():
+        return {"override_reason": "Enter why the response due date differs from the usual period"}
+    return {}

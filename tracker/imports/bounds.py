@@ -27,9 +27,8 @@ LONGEST_TAG = 64 * 1024
 NESTED_SUFFIXES = (".zip", ".xlsx", ".xlsm", ".xltx", ".docx", ".pptx", ".gz", ".7z", ".rar")
 NESTED_MAGIC = (b"PK\x03\x04", b"\x1f\x8b", b"7z\xbc\xaf", b"Rar!")
 _WORKSHEET_RE = re.compile(r"^xl/worksheets/[^/]+\.xml$")
-_TAG_RE = re.compile(rb"<(?:[\w.-]+:)?(row|c)(?=[\s/>])([^>]*)>")
-_ROW_REF_RE = re.compile(rb'\sr="(\d+)"')
-_CELL_REF_RE = re.compile(rb'\sr="([A-Za-z]{1,3})(\d+)"')
+# A row or cell start tag, with its reference when it has one: (tag, column letters, row).
+_TAG_RE = re.compile(rb'<(?:[\w.-]+:)?(row|c)(?=[\s/>])(?:[^>]*?\sr="([A-Za-z]{0,3})(\d+)")?')
 
 
 class LimitError(Exception):
@@ -199,25 +198,31 @@ class SheetScanner:
 
     def _scan(self, text: bytes) -> None:
         limits = self.limits
-        for match in _TAG_RE.finditer(text):
-            attributes = match.group(2)
-            if match.group(1) == b"row":
-                ref = _ROW_REF_RE.search(attributes)
-                self.row = int(ref.group(1)) if ref else self.row + 1
-                self.column = 0
+        row, column = self.row, self.column
+        last_row, last_column = self.last_row, self.last_column
+        for tag, letters, digits in _TAG_RE.findall(text):
+            if tag == b"row":
+                row = int(digits) if digits else row + 1
+                column = 0
+                if row > last_row:
+                    last_row = row
+                    if row > limits.max_rows + 1:  # the heading row and max_rows rows
+                        raise limits.too_many_rows()
+                continue
+            if letters:
+                column = column_number(letters)
+                if int(digits) > last_row:
+                    last_row = int(digits)
+                    if last_row > limits.max_rows + 1:
+                        raise limits.too_many_rows()
             else:
-                ref = _CELL_REF_RE.search(attributes)
-                if ref:
-                    self.column = column_number(ref.group(1))
-                    self.row = max(self.row, int(ref.group(2)))
-                else:
-                    self.column += 1
-                self.last_column = max(self.last_column, self.column)
-                if self.column > limits.max_columns:
+                column += 1
+            if column > last_column:
+                last_column = column
+                if column > limits.max_columns:
                     raise limits.too_many_columns()
-            self.last_row = max(self.last_row, self.row)
-            if self.row > limits.max_rows + 1:  # the heading row and max_rows rows
-                raise limits.too_many_rows()
+        self.row, self.column = row, column
+        self.last_row, self.last_column = last_row, last_column
 
     def finish(self) -> None:
         """Refuse a sheet whose filled area is too large even within the row and column

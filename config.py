@@ -124,6 +124,8 @@ class Config:
     # Reports with more actions than this are prepared in the background (a job page
     # shows progress and offers the download when ready).
     REPORT_BACKGROUND_THRESHOLD = env_int("REPORT_BACKGROUND_THRESHOLD", 150)
+    # How many background reports one person may have waiting or being prepared at once.
+    REPORT_JOBS_PER_USER = env_int("REPORT_JOBS_PER_USER", 3)
 
     @classmethod
     def validate(cls) -> None:

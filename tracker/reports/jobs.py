@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -51,6 +51,7 @@ ACTIVE = (ReportJobStatus.QUEUED, ReportJobStatus.RUNNING)
 
 _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
+_pending: set[Future] = set()
 
 
 def _executor() -> ThreadPoolExecutor:
@@ -123,7 +124,15 @@ def create_job(
 
 def wake(app: Flask) -> Future:
     """Ask a worker to run queued jobs (it claims them from the table, fairly)."""
-    return _executor().submit(run_queued, app)
+    future = _executor().submit(run_queued, app)
+    _pending.add(future)
+    future.add_done_callback(_pending.discard)
+    return future
+
+
+def wait_until_idle(timeout: float = 60) -> None:
+    """Wait for the workers asked so far to run out of jobs (tests, shutdown)."""
+    wait(list(_pending), timeout=timeout)
 
 
 class JobFailedError(Exception):

@@ -239,3 +239,15 @@ def test_preparing_a_report_builds_it_outside_any_write_transaction(
     )
     assert response.status_code == 303
     assert seen == [False]
+
+
+def test_a_queued_job_waits_its_turn_and_watching_it_starts_a_worker(
+    app, client, login_as, officer
+):
+    job_id = add_job(app, officer, created_at=datetime.now(UTC) - timedelta(hours=2))
+    login_as(officer)
+    status = client.get(f"/reports/jobs/{job_id}/status").json
+    assert status["label"] == "Waiting to start"
+    assert status["finished"] is False
+    jobs.wait_until_idle()
+    assert statuses(app)[job_id] == ReportJobStatus.READY

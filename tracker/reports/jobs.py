@@ -122,8 +122,12 @@ def create_job(
     return job
 
 
-def wake(app: Flask) -> Future:
-    """Ask a worker to run queued jobs (it claims them from the table, fairly)."""
+def wake(app: Flask) -> Future | None:
+    """Ask a worker to run queued jobs (it claims them from the table, fairly); nothing
+    to do when a request to do so is already waiting for a worker."""
+    with _pool_lock:
+        if any(not f.running() and not f.done() for f in _pending):
+            return None
     future = _executor().submit(run_queued, app)
     _pending.add(future)
     future.add_done_callback(_pending.discard)
@@ -372,11 +376,12 @@ def estimate(job: ReportJob, per_action: float) -> timedelta:
 
 def is_stale(job: ReportJob, per_action: float, *, now: datetime | None = None) -> bool:
     """Stopped without finishing: running with its lease run out (or, for a job from
-    before leases, running far longer than its size takes), or never started."""
-    if job.status not in ACTIVE:
+    before leases, running far longer than its size takes). A queued job is never
+    stale: it waits its turn, and watching it wakes a worker (see `wake`)."""
+    if job.status != ReportJobStatus.RUNNING:
         return False
     now = now or utcnow()
-    if job.status == ReportJobStatus.RUNNING and job.lease_until is not None:
+    if job.lease_until is not None:
         return aware(job.lease_until) < now
     since = aware(job.started_at or job.created_at)
     limit = max(STALE_AFTER_AT_LEAST, estimate(job, per_action) * 5)

@@ -9,6 +9,7 @@ import tracemalloc
 import pytest
 
 from tests.imports import hostile
+from tests.imports.conftest import xlsx_bytes
 from tracker.imports.bounds import Limits
 from tracker.imports.parsing import FileProblemError, formula_problem, read_sheet
 
@@ -110,3 +111,10 @@ def test_csv_text_formulas_are_reported_with_their_cell():
     content = b"reference,title,due_on\nA-1,+1+1,-5\nA-2,@SUM(1),-\n"
     sheet = read_sheet(content, limits=Limits())
     assert [(p.row, p.column) for p in sheet.problems] == [(2, "title"), (3, "title")]
+
+
+def test_the_heading_row_is_found_below_many_blank_rows():
+    rows = [["reference", "title"]] + [[None, None]] * 80 + [["A-1", "First"]]
+    sheet = read_sheet(xlsx_bytes(rows), first_row_only=True, limits=Limits())
+    assert sheet.headings == ["reference", "title"]
+    assert sheet.rows == [(82, ["A-1", "First"])]

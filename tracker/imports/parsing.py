@@ -35,6 +35,8 @@ FORMULA_LIKE_MESSAGE = (
     "Starts with =, +, - or @, so a spreadsheet could run it as a formula: enter the "
     "value, or put an apostrophe (') before it to keep it as text"
 )
+# Rows read first when only the headings and one row are needed (more if those are blank).
+HEADING_ROWS_READ = 50
 _FORMULA_RE = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _MERGE_RE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
 
@@ -233,7 +235,14 @@ def _read_xlsx(content: bytes, sheet_name: str | None, *, first_row_only: bool =
     if xml is None or _FORMULA_RE.search(xml):
         return _read_xlsx_cell_by_cell(content, sheet, first_row_only=first_row_only)
     # The grid's size is bounded: bounded_workbook checked the sheet's last row and column.
-    grid = workbook.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
+    # For the heading row, only the top of the grid is made into Python values.
+    worksheet = workbook.get_sheet_by_name(chosen)
+    if first_row_only:
+        top = worksheet.to_python(skip_empty_area=False, nrows=HEADING_ROWS_READ)
+        if not _collect(sheet, enumerate(top, start=1), first_row_only=True):
+            return sheet
+        sheet.headings, sheet.rows, sheet.problems = [], [], []
+    grid = worksheet.to_python(skip_empty_area=False)
     if _collect(sheet, enumerate(grid, start=1), first_row_only=first_row_only):
         sheet.problems.extend(_merged_cells(xml, sheet.headings))
     return sheet

@@ -236,9 +236,10 @@ def test_old_excel_format_gets_advice(app, login_as, officer, upload):
 # Hostile files (each reproduced in an outside security test) -----------------------------
 
 
-def _close_spooled_uploads() -> None:
-    """The test client spools a large upload to a temporary file it never closes; let it
-    go now rather than warn in whichever test runs next."""
+def _close_spooled_upload(response) -> None:
+    """The test client spools a large upload to a temporary file that the response's
+    request keeps open; close it here rather than warn in whichever test runs next."""
+    response.request.environ["wsgi.input"].close()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ResourceWarning)
         gc.collect()
@@ -277,7 +278,7 @@ def test_hostile_upload_is_refused_with_a_message_and_nothing_saved(
     started = time.perf_counter()
     response = upload(content, filename)
     assert time.perf_counter() - started < 10
-    _close_spooled_uploads()
+    _close_spooled_upload(response)
     assert response.status_code == 422
     assert expected in response.text
     assert count(app, ImportBatch) == 0

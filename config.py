@@ -179,6 +179,13 @@ class Config:
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     MAX_CONTENT_LENGTH = env_int("MAX_UPLOAD_MB", 10) * 1024 * 1024
+    # Imported spreadsheets are refused past these, before they are read (zip bombs,
+    # sheets too large to check within a request).
+    IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 50_000)
+    IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 200)
+    IMPORT_MAX_CELLS = env_int("IMPORT_MAX_CELLS", 2_000_000)
+    IMPORT_MAX_EXPANDED_MB = env_int("IMPORT_MAX_EXPANDED_MB", 100)
+    IMPORT_MAX_COMPRESSION_RATIO = env_int("IMPORT_MAX_COMPRESSION_RATIO", 200)
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
     MAIL_PORT = env_int("MAIL_PORT", 587)
@@ -222,6 +229,8 @@ class Config:
     REPORT_BACKGROUND_THRESHOLD = env_int("REPORT_BACKGROUND_THRESHOLD", 150)
     # Report jobs and their PDFs are deleted this many days after they were asked for.
     REPORT_RETENTION_DAYS = 7
+    # How many background reports one person may have waiting or being prepared at once.
+    REPORT_JOBS_PER_USER = env_int("REPORT_JOBS_PER_USER", 3)
 
     @classmethod
     def validate(cls) -> None:

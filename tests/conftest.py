@@ -72,6 +72,9 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
     with app.app_context():
         _empty_all_tables()
     yield app
+    from tracker.reports.jobs import wait_until_idle
+
+    wait_until_idle()  # no report worker may go on into the next test's database
     with app.app_context():
         db.session.remove()
         db.engine.dispose()

@@ -148,7 +148,25 @@ READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 @request_started.connect
 def _note_writing_request(sender, **extra) -> None:
     """Remember whether the request being served may write (see _begin_sqlite)."""
-    g.sqlite_write_request = request.method not in READ_ONLY_METHODS
+    view = sender.view_functions.get(request.endpoint) if request.endpoint else None
+    g.sqlite_write_request = request.method not in READ_ONLY_METHODS and not getattr(
+        view, "reads_before_writing", False
+    )
+
+
+def reads_before_writing(view):
+    """Mark a POST view that reads at length (counts, builds a report) before one short
+    write: on SQLite it does not take the write lock up front, so nobody waits while
+    it reads; it calls `take_write_lock()` just before it writes."""
+    view.reads_before_writing = True
+    return view
+
+
+def take_write_lock() -> None:
+    """End the reads so far; on SQLite the next statement starts with BEGIN IMMEDIATE,
+    so the checks and the write that follow see the latest data and cannot interleave."""
+    db.session.commit()
+    g.sqlite_write_request = True
 
 
 @event.listens_for(Engine, "begin")

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import gc
 import io
+import time
+import warnings
 from datetime import date
 
+import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from tests.factories import make_meeting
+from tests.imports import hostile
 from tests.imports.conftest import csv_bytes, xlsx_bytes
 from tracker.actions.models import Action
 from tracker.auth.models import Role
@@ -226,3 +231,93 @@ def test_old_excel_format_gets_advice(app, login_as, officer, upload):
     response = upload(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "old.xls")
     assert response.status_code == 422
     assert "Save it as .xlsx or CSV" in response.text
+
+
+# Hostile files (each reproduced in an outside security test) -----------------------------
+
+
+def _close_spooled_upload(response) -> None:
+    """The test client spools a large upload to a temporary file that the response's
+    request keeps open; close it here rather than warn in whichever test runs next."""
+    response.request.environ["wsgi.input"].close()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        gc.collect()
+
+
+@pytest.mark.parametrize(
+    ("filename", "make", "expected"),
+    [
+        ("bomb.xlsx", lambda: hostile.rows_bomb(150), "expands to more than 100 MB"),
+        ("cell.xlsx", lambda: hostile.one_cell_bomb(150), "expands to more than 100 MB"),
+        ("lies.xlsx", lambda: hostile.lying_workbook(20, declared=1000), "sizes it declares"),
+        ("nested.xlsx", hostile.nested_archive, "contains another archive"),
+        ("tall.xlsx", lambda: hostile.tall_workbook(50_001), "more than 50,000 rows"),
+        ("wide.xlsx", lambda: hostile.wide_workbook(201), "more than 200 columns"),
+        ("far.xlsx", lambda: hostile.sparse_workbook("GR50000"), "more than 2,000,000 cells"),
+        ("wide.csv", lambda: hostile.wide_csv(200_000), "more than 200 columns"),
+        ("tall.csv", lambda: hostile.tall_csv(1_000_000), "more than 50,000 rows"),
+    ],
+    ids=[
+        "rows bomb",
+        "one-cell bomb",
+        "lying sizes",
+        "nested",
+        "tall",
+        "wide",
+        "far cell",
+        "wide csv",
+        "tall csv",
+    ],
+)
+def test_hostile_upload_is_refused_with_a_message_and_nothing_saved(
+    app, login_as, officer, upload, filename, make, expected
+):
+    login_as(officer)
+    content = make()
+    started = time.perf_counter()
+    response = upload(content, filename)
+    assert time.perf_counter() - started < 10
+    _close_spooled_upload(response)
+    assert response.status_code == 422
+    assert expected in response.text
+    assert count(app, ImportBatch) == 0
+
+
+def test_upload_page_states_the_row_column_and_expansion_limits(login_as, officer, client, app):
+    app.config.update(IMPORT_MAX_ROWS=1234, IMPORT_MAX_COLUMNS=56, IMPORT_MAX_EXPANDED_MB=78)
+    login_as(officer)
+    page = client.get("/imports/new").text
+    assert "up to 1,234 rows and 56 columns" in page
+    assert "more than 78 MB when opened" in page
+
+
+def test_upload_limits_follow_the_settings(app, login_as, officer, upload):
+    app.config["IMPORT_MAX_ROWS"] = 2
+    login_as(officer)
+    response = upload(csv_bytes([HEADINGS, good_row("A-1"), good_row("A-2"), good_row("A-3")]))
+    assert response.status_code == 422
+    assert "more than 2 rows" in response.text
+    assert count(app, ImportBatch) == 0
+
+
+@pytest.mark.parametrize("text", ["+1+1", "-2+3", "@SUM(1)"])
+def test_workbook_text_that_a_spreadsheet_would_run_is_an_error(
+    app, login_as, officer, upload_and_check, text
+):
+    make_meeting(app, title="Meeting A")
+    login_as(officer)
+    rows = [HEADINGS, ["AA-1", text, "Meeting A", officer.email, "01/06/2023", "30/06/2023"]]
+    _batch_id, page = upload_and_check(xlsx_bytes(rows))
+    assert "so a spreadsheet could run it as a formula" in page.text
+    assert "Nothing can be imported until these errors are corrected" in page.text
+
+
+def test_negative_numbers_and_a_lone_dash_are_not_formulas(
+    app, login_as, officer, upload_and_check
+):
+    make_meeting(app, title="Meeting A")
+    login_as(officer)
+    rows = [[*HEADINGS, "notes"], [*good_row("AA-1"), "-"], [*good_row("AA-2"), -5]]
+    _batch_id, page = upload_and_check(xlsx_bytes(rows))
+    assert "formula" not in page.text

@@ -1,6 +1,9 @@
 """Reading uploaded spreadsheets (XLSX or CSV) into a header and numbered rows.
 
-The file type is decided from the content, never the name. Cell values are read with
+The file type is decided from the content, never the name. A file is bounded before it
+is read (see bounds.py): a workbook's archive is checked and copied with its true sizes
+before a reader opens it, and a CSV file is streamed, stopping at the row and column
+limits. Only the rows a step needs are kept. Cell values are read with
 calamine (fast, in Rust); a sheet holding any formula is read cell by cell with
 openpyxl instead, so each formula cell can be reported (never run). Formulas and
 merged cells are found in the sheet's XML (parsed with defusedxml). Row numbers are
@@ -23,7 +26,17 @@ from openpyxl.utils.cell import range_boundaries
 from openpyxl.utils.datetime import from_excel
 from python_calamine import CalamineWorkbook
 
+from tracker.imports.bounds import LimitError, Limits, bounded_workbook
+
+# Text a spreadsheet could run as a formula (the export neutralises the same starts).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_MESSAGE = "Contains a formula: enter the value"
+FORMULA_LIKE_MESSAGE = (
+    "Starts with =, +, - or @, so a spreadsheet could run it as a formula: enter the "
+    "value, or put an apostrophe (') before it to keep it as text"
+)
+# Rows read first when only the headings and one row are needed (more if those are blank).
+HEADING_ROWS_READ = 50
 _FORMULA_RE = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _MERGE_RE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
 
@@ -75,27 +88,65 @@ def file_kind(content: bytes) -> str:
 
 
 def read_sheet(
-    content: bytes, *, sheet_name: str | None = None, first_row_only: bool = False
+    content: bytes,
+    *,
+    sheet_name: str | None = None,
+    first_row_only: bool = False,
+    limits: Limits | None = None,
 ) -> Sheet:
     """The header and rows of the file (the chosen or first sheet of a workbook).
 
-    `first_row_only` stops after the first data row: enough to check the file on upload.
+    `first_row_only` keeps only the first data row (the heading row is what the upload
+    and mapping steps need); the whole file is still checked against `limits`.
     """
+    limits = limits or Limits()
     kind = file_kind(content)
-    if kind == "xlsx":
-        try:
-            sheet = _read_xlsx(content, sheet_name, first_row_only=first_row_only)
-        except FileProblemError:
-            raise
-        except Exception as exc:  # a damaged member or malformed XML inside the archive
-            raise FileProblemError("The Excel workbook cannot be read: it may be damaged") from exc
-    else:
-        sheet = _read_csv(content)
+    try:
+        if kind == "xlsx":
+            sheet = _read_bounded_xlsx(content, sheet_name, first_row_only, limits)
+        else:
+            sheet = _read_csv(content, first_row_only=first_row_only, limits=limits)
+    except LimitError as exc:
+        raise FileProblemError(str(exc)) from exc
     if not sheet.headings or not any(sheet.headings):
         raise FileProblemError("The file has no heading row: put column headings in row 1")
     if not sheet.rows:
         raise FileProblemError("The file has headings but no rows to import")
     return sheet
+
+
+def _read_bounded_xlsx(
+    content: bytes, sheet_name: str | None, first_row_only: bool, limits: Limits
+) -> Sheet:
+    bounded = bounded_workbook(content, limits)  # LimitError before any reader runs
+    try:
+        return _read_xlsx(bounded, sheet_name, first_row_only=first_row_only)
+    except FileProblemError:
+        raise
+    except Exception as exc:  # a damaged member or malformed XML inside the archive
+        raise FileProblemError("The Excel workbook cannot be read: it may be damaged") from exc
+
+
+def formula_problem(value: Any) -> str | None:
+    """Why a spreadsheet could run this cell as a formula, or None when it could not.
+
+    Text starting with =, +, -, @ (after any leading tabs, line breaks or spaces, which
+    the import trims) is a formula; numbers are not, even typed as text ("-2", "+3.5"),
+    and neither is a lone sign or dash ("-" for "none"). Text kept as text with an
+    apostrophe ("'+1") is not a formula either.
+    """
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if len(text) < 2 or not text.startswith(FORMULA_STARTS):
+        return None
+    if text.startswith("="):
+        return FORMULA_MESSAGE
+    try:
+        float(text)
+    except ValueError:
+        return FORMULA_LIKE_MESSAGE
+    return None
 
 
 def _decode(content: bytes) -> str:
@@ -107,30 +158,43 @@ def _decode(content: bytes) -> str:
     raise FileProblemError("The CSV file's text encoding is not recognised: save it as UTF-8")
 
 
-def _read_csv(content: bytes) -> Sheet:
+def _read_csv(content: bytes, *, first_row_only: bool = False, limits: Limits) -> Sheet:
+    """Stream the rows, refusing at the first row or column over the limits."""
     text = _decode(content)
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
+    reader = csv.reader(io.StringIO(text), dialect)
     try:
-        lines = list(csv.reader(io.StringIO(text), dialect))
+        header = next(reader, None)
+        if header is None:
+            raise FileProblemError("The file is empty")
+        if len(header) > limits.max_columns:
+            raise limits.too_many_columns()
+        sheet = Sheet(headings=[cell.strip() for cell in header], rows=[], kind="csv")
+        count = 0
+        for number, line in enumerate(reader, start=2):
+            if len(line) > limits.max_columns:
+                raise limits.too_many_columns()
+            if not any(cell.strip() for cell in line):
+                continue
+            count += 1
+            if count > limits.max_rows:
+                raise limits.too_many_rows()
+            if first_row_only and sheet.rows:
+                continue  # keep counting: the limits hold for the whole file
+            _note_formulas(sheet, number, line)
+            sheet.rows.append((number, list(line)))
     except csv.Error as exc:
         raise FileProblemError(f"The CSV file cannot be read: {exc}") from exc
-    if not lines:
-        raise FileProblemError("The file is empty")
-    headings = [cell.strip() for cell in lines[0]]
-    sheet = Sheet(headings=headings, rows=[], kind="csv")
-    for number, line in enumerate(lines[1:], start=2):
-        if not any(cell.strip() for cell in line):
-            continue
-        for index, cell in enumerate(line):
-            if cell.startswith("=") and len(cell) > 1:
-                sheet.problems.append(
-                    Issue(number, _heading(headings, index), "Contains a formula: enter the value")
-                )
-        sheet.rows.append((number, list(line)))
     return sheet
+
+
+def _note_formulas(sheet: Sheet, number: int, values: list[Any]) -> None:
+    for index, value in enumerate(values):
+        if message := formula_problem(value):
+            sheet.problems.append(Issue(number, _heading(sheet.headings, index), message))
 
 
 def _heading(headings: list[str], index: int) -> str:
@@ -170,7 +234,15 @@ def _read_xlsx(content: bytes, sheet_name: str | None, *, first_row_only: bool =
     sheet = Sheet(headings=[], rows=[], sheet_names=names, sheet_name=chosen, kind="xlsx")
     if xml is None or _FORMULA_RE.search(xml):
         return _read_xlsx_cell_by_cell(content, sheet, first_row_only=first_row_only)
-    grid = workbook.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
+    # The grid's size is bounded: bounded_workbook checked the sheet's last row and column.
+    # For the heading row, only the top of the grid is made into Python values.
+    worksheet = workbook.get_sheet_by_name(chosen)
+    if first_row_only:
+        top = worksheet.to_python(skip_empty_area=False, nrows=HEADING_ROWS_READ)
+        if not _collect(sheet, enumerate(top, start=1), first_row_only=True):
+            return sheet
+        sheet.headings, sheet.rows, sheet.problems = [], [], []
+    grid = worksheet.to_python(skip_empty_area=False)
     if _collect(sheet, enumerate(grid, start=1), first_row_only=first_row_only):
         sheet.problems.extend(_merged_cells(xml, sheet.headings))
     return sheet
@@ -203,6 +275,7 @@ def _collect(sheet: Sheet, numbered, *, first_row_only: bool) -> bool:
                 sheet.headings.pop()
             continue
         if any(v not in (None, "") and str(v).strip() for v in values):
+            _note_formulas(sheet, number, values)
             sheet.rows.append((number, list(values)))
             if first_row_only:
                 return False

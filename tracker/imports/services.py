@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker import policy
@@ -19,6 +20,7 @@ from tracker.db import db, utcnow
 from tracker.errors import PermissionDeniedError
 from tracker.imports import commit
 from tracker.imports.action_rows import check_actions
+from tracker.imports.bounds import Limits
 from tracker.imports.fields import TARGET_FIELDS, clean_mapping, detect_mapping
 from tracker.imports.models import ImportBatch, ImportStatus
 from tracker.imports.parsing import FileProblemError, Issue, Sheet, read_sheet
@@ -71,8 +73,16 @@ def sheet_for(content: bytes, options: dict[str, Any], *, first_row_only: bool =
             raise FileProblemError("Paste at least one finding, one per line")
         return sheet
     return read_sheet(
-        content, sheet_name=options.get("sheet") or None, first_row_only=first_row_only
+        content,
+        sheet_name=options.get("sheet") or None,
+        first_row_only=first_row_only,
+        limits=import_limits(),
     )
+
+
+def import_limits() -> Limits:
+    """The row, column and expansion limits for uploaded files (IMPORT_MAX_* settings)."""
+    return Limits.from_config(current_app.config)
 
 
 def ensure_pending(batch: ImportBatch, expected_version: int | None = None) -> None:

@@ -60,7 +60,9 @@ def too_large(error: RequestEntityTooLarge):
     form = UploadForm(formdata=None)
     message = f"The file must be smaller than {max_upload_size()}"
     form.upload.errors = [message]
-    return render_template("imports/new.html", form=form, max_size=max_upload_size()), 413
+    return render_template(
+        "imports/new.html", form=form, max_size=max_upload_size(), limits=services.import_limits()
+    ), 413
 
 
 @bp.route("/")
@@ -92,10 +94,17 @@ def new():
         except FileProblemError as problem:
             db.session.rollback()
             form.upload.errors = [str(problem)]
-            return render_template("imports/new.html", form=form, max_size=max_upload_size()), 422
+            return render_template(
+                "imports/new.html",
+                form=form,
+                max_size=max_upload_size(),
+                limits=services.import_limits(),
+            ), 422
         db.session.commit()
         return redirect(url_for("imports.mapping", batch_id=batch.id))
-    return render_template("imports/new.html", form=form, max_size=max_upload_size())
+    return render_template(
+        "imports/new.html", form=form, max_size=max_upload_size(), limits=services.import_limits()
+    )
 
 
 @bp.route("/findings/paste", methods=["GET", "POST"])

@@ -106,6 +106,14 @@ def scheduler_command(at: str | None) -> None:
         with app.app_context():
             send_pending()
 
+    def recover_jobs() -> None:
+        from tracker.reports.jobs import recover_interrupted
+
+        with app.app_context():
+            retried = recover_interrupted()
+            if retried:
+                log.info("interrupted report jobs queued again", extra={"jobs": retried})
+
     def housekeeping_job() -> None:
         from tracker.reports.jobs import prune_jobs
 
@@ -136,6 +144,15 @@ def scheduler_command(at: str | None) -> None:
     scheduler.add_job(
         retry_job, "interval", minutes=15, id="outbox-retry", max_instances=1, coalesce=True
     )
+    # Report jobs lost in a restart are failed and queued again within minutes.
+    scheduler.add_job(
+        recover_jobs,
+        "interval",
+        minutes=2,
+        id="report-job-recovery",
+        max_instances=1,
+        coalesce=True,
+    )
     # Prepared report PDFs are kept for a week.
     scheduler.add_job(
         housekeeping_job,
@@ -155,7 +172,8 @@ def scheduler_command(at: str | None) -> None:
     )
     click.echo(
         f"Scheduler started: reminders daily at {hour}:{minute or '00'} {zone}; "
-        "outbox retries every 15 minutes; report PDFs older than "
+        "outbox retries every 15 minutes; interrupted report jobs retried every 2 "
+        "minutes; report PDFs older than "
         f"{app.config['REPORT_RETENTION_DAYS']} days deleted "
         "daily at 03:30; audit checkpoint hourly. Ctrl+C to stop."
     )

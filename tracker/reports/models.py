@@ -39,6 +39,10 @@ class ReportJob(db.Model):
     item_count: Mapped[int] = mapped_column(Integer, default=0)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # While running: the worker's claim, renewed as it works; past it, the job was lost.
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # 1 for the first run, 2 for the automatic retry after an interrupted run.
+    attempt: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     filename: Mapped[str] = mapped_column(String(200), default="")
     pdf: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
     error: Mapped[str] = mapped_column(Text, default="")

@@ -22,7 +22,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
 from tracker.clock import today
-from tracker.db import db, utcnow
+from tracker.db import db, reads_before_writing, take_write_lock, utcnow
 from tracker.forms import EmptyForm
 from tracker.policy import can_view_lists, can_view_report_job
 from tracker.reports import jobs
@@ -144,8 +144,28 @@ def actions_pdf():
 # Background jobs -------------------------------------------------------------------------
 
 
+def _queue_job(kind: ReportKind, args: MultiDict, context: dict[str, Any]):
+    """Record the job (the request's only write, under a short lock) and show it, or say
+    why not when the person already has as many reports on the way as they may."""
+    take_write_lock()
+    try:
+        job = jobs.create_job(
+            current_app._get_current_object(),  # type: ignore[attr-defined]
+            user=current_user,
+            kind=kind.name,
+            params=jobs.params_of(args),
+            context=context,
+        )
+    except jobs.TooManyJobsError as refused:
+        db.session.rollback()
+        flash(refused.message, "error")
+        return redirect(url_for("reports.job_list"), 303)
+    return redirect(url_for("reports.job", job_id=job.id), 303)
+
+
 @bp.route("/jobs", methods=["POST"])
 @permission_required(can_view_lists)
+@reads_before_writing
 def create_job():
     """Prepare a long report in the background, then show its progress."""
     form = EmptyForm()
@@ -155,17 +175,10 @@ def create_job():
     args = MultiDict(parse_qsl((request.form.get("query") or "")[:4000], keep_blank_values=True))
     if kind.name == "matters":
         args.setlist("meeting_id", request.form.getlist("meeting_id")[:1])
-    context = _build(kind, args)
+    context = _build(kind, args)  # the slow reading, outside any write transaction
     if context["as_at_error"]:
         return render_template(kind.page_template, **context), 400
-    job = jobs.create_job(
-        current_app._get_current_object(),  # type: ignore[attr-defined]
-        user=current_user,
-        kind=kind.name,
-        params=jobs.params_of(args),
-        context=context,
-    )
-    return redirect(url_for("reports.job", job_id=job.id), 303)
+    return _queue_job(kind, args, context)
 
 
 def _own_job_or_404(job_id: int) -> ReportJob:
@@ -179,19 +192,19 @@ def _own_job_or_404(job_id: int) -> ReportJob:
 @bp.route("/jobs")
 @permission_required(can_view_lists)
 def job_list():
-    per_action = jobs.seconds_per_action()
     recent = jobs.recent_jobs(current_user)
+    rates = {kind: jobs.seconds_per_action(kind) for kind in {j.kind for j in recent}}
     return render_template(
         "reports/jobs.html",
         jobs=recent,
-        stale={j.id for j in recent if jobs.is_stale(j, per_action)},
+        stale={j.id for j in recent if jobs.is_stale(j, rates[j.kind])},
         title="Your reports",
     )
 
 
 def _job_progress(job: ReportJob) -> dict:
     """Where a job stands: stopped (stale), still waiting, seconds so far and expected."""
-    per_action = jobs.seconds_per_action()
+    per_action = jobs.seconds_per_action(job.kind)
     now = utcnow()
     stale = jobs.is_stale(job, per_action, now=now)
     started = job.started_at
@@ -224,6 +237,9 @@ def job_status(job_id: int):
     """The job page asks this every few seconds (JSON) and shows the download when ready."""
     job = _own_job_or_404(job_id)
     progress = _job_progress(job)
+    if job.status == ReportJobStatus.QUEUED and progress["waiting"]:
+        # A job queued by another process (a retry after a restart) starts when watched.
+        jobs.wake(current_app._get_current_object())  # type: ignore[attr-defined]
     response = jsonify(
         status=job.status.value,
         label="Stopped before it finished" if progress["stale"] else job.status.label,
@@ -247,6 +263,7 @@ def job_download(job_id: int):
 
 @bp.route("/jobs/<int:job_id>/retry", methods=["POST"])
 @permission_required(can_view_lists)
+@reads_before_writing
 def job_retry(job_id: int):
     """Ask again for a failed or stopped report, with the same choices."""
     old = _own_job_or_404(job_id)
@@ -260,14 +277,7 @@ def job_retry(job_id: int):
     if context["as_at_error"]:
         flash(context["as_at_error"])
         return redirect(url_for("reports.job", job_id=old.id), 303)
-    job = jobs.create_job(
-        current_app._get_current_object(),  # type: ignore[attr-defined]
-        user=current_user,
-        kind=kind.name,
-        params=jobs.params_of(args),
-        context=context,
-    )
-    return redirect(url_for("reports.job", job_id=job.id), 303)
+    return _queue_job(kind, args, context)
 
 
 # Spreadsheets ----------------------------------------------------------------------------

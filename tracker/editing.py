@@ -37,21 +37,22 @@ def save_form(
     save: Callable[[], Any],
     *,
     render: Callable[..., Any],
-    saved: str | Callable[[Any], str],
+    saved: str | Callable[[Any], str] | None,
     redirect_to: Callable[[Any], str],
     record: Any = None,
     invalid_status: int = 200,
+    rule_status: int | None = None,
     errors_on: Mapping[type[Exception], str] | None = None,
 ) -> ResponseReturnValue:
     """Handle one submission of `form` whose `save()` calls a service.
 
     Not submitted, or invalid: `render()` (with `invalid_status` after a POST). Valid:
-    `save()`; on success commit once, flash `saved` and redirect. Someone else saved
+    `save()`; on success commit once, flash `saved` (if any) and redirect. Someone else saved
     `record` first (ConflictError): roll back, keep the user's input, move the form to the
     current version and re-render with the message and 409, so saving again is a
     deliberate choice. A rule refused the change (RuleError, or a type in `errors_on`
     mapped to the field it belongs to): roll back and re-render with the message on its
-    field and `invalid_status`.
+    field and `rule_status` (default: `invalid_status`).
     """
     errors_on = dict(errors_on or {})
     if not form.validate_on_submit():
@@ -67,7 +68,8 @@ def save_form(
         db.session.rollback()
         mapped = next((f for kind, f in errors_on.items() if isinstance(error, kind)), None)
         show_rule_error(form, error, field=mapped)
-        return render(), invalid_status
+        return render(), invalid_status if rule_status is None else rule_status
     db.session.commit()
-    flash(saved(result) if callable(saved) else saved, "success")
+    if saved is not None:
+        flash(saved(result) if callable(saved) else saved, "success")
     return redirect(redirect_to(result))

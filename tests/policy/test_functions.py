@@ -376,8 +376,44 @@ def test_update_visibility_agrees_with_can_see_opcc_notes(app, make_user):
     _check_sql_rule(app, make_user, policy.update_visibility, ActionUpdate, python_rule)
 
 
+def test_can_view_source_agrees_with_source_visibility(app, make_user):
+    from tests.factories import make_action as save_action
+    from tests.factories import (
+        make_adhoc_request,
+        make_finding,
+        make_meeting,
+        make_panel_item,
+        make_report,
+    )
+    from tracker.sources.queries import source_visibility
+
+    owner = make_user(role=Role.FORCE_LIAISON, email="owner@example.org")
+    make_meeting(app, published=True)
+    make_meeting(app, published=False)
+    make_adhoc_request(app)
+    make_panel_item(app, published=False)
+    make_report(app)
+    for source in (
+        make_meeting(app, published=False),
+        make_adhoc_request(app),
+        make_panel_item(app, published=True),
+        make_finding(app, make_report(app)),
+    ):
+        for organisation in Organisation.FORCE, Organisation.OPCC:
+            save_action(app, source, owner, owning_organisation=organisation)
+    save_action(app, make_adhoc_request(app), owner, opcc_only=True)
+    for model in (Meeting, AdhocRequest, PanelItem, HmicfrsReport, Finding):
+        _check_sql_rule(
+            app,
+            make_user,
+            lambda user, model=model: source_visibility(user, model),
+            model,
+            policy.can_view_source,
+        )
+
+
 def _check_sql_rule(app, make_user, clause, model, python_rule):
-    users = [make_user(role=role, email=f"{role.value}@example.org") for role in Role]
+    users = [make_user(role=role) for role in Role]
     with app.app_context():
         rows = db.session.scalars(select(model)).all()
         assert rows

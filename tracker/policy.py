@@ -80,7 +80,7 @@ def can_manage_settings(user: AnyUser) -> bool:
 
 # Actions: visibility ------------------------------------------------------------------
 # The same rule twice: as Python for one loaded action, and as a SQL clause for lists,
-# exports, reports and reminders. tests/test_policy.py proves they agree.
+# exports, reports and reminders. tests/policy/test_functions.py proves they agree.
 
 
 def can_view_action(user: AnyUser, action: Action) -> bool:

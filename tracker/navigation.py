@@ -39,7 +39,7 @@ def navigation_for(user: Any) -> list[dict[str, Any]]:
         items.append(NavItem("Users", "users.index", "users"))
     if policy.can_manage_settings(user):
         items.append(NavItem("Settings", "settings.index", "settings"))
-    if policy.can_manage_users(user):
+    if policy.can_view_outbox(user):
         items.append(NavItem("Outbox", "reminders.outbox", None))
     current = request.blueprint
     dedicated = {item.endpoint for item in items if item.blueprint is None}

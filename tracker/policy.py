@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, and_, false, or_, select, true
 from tracker.actions.models import Action, ActionStatus, ActionUpdate, ExtensionStatus, SourceType
 from tracker.actions.status import Side, transition_for
 from tracker.auth.models import Organisation, Role
-from tracker.sources.models import Meeting, PanelItem
+from tracker.sources.models import AdhocRequest, Finding, HmicfrsReport, Meeting, PanelItem
 
 if TYPE_CHECKING:
     from flask_login import AnonymousUserMixin
@@ -80,24 +80,52 @@ def can_manage_settings(user: AnyUser) -> bool:
 
 # Actions: visibility ------------------------------------------------------------------
 # The same rule twice: as Python for one loaded action, and as a SQL clause for lists,
-# exports, reports and reminders. tests/test_policy.py proves they agree.
+# exports, reports and reminders. tests/policy/test_functions.py proves they agree.
 
 
 def can_view_action(user: AnyUser, action: Action) -> bool:
     """OPCC: everything. Force: force-owned and unrestricted. Panel: unrestricted Panel
     items and actions from published meetings and HMICFRS reports."""
     if is_opcc(user):
+        return True  # decided before touching the action's source (no lazy load)
+    return can_view_action_values(
+        user,
+        opcc_only=action.opcc_only,
+        owning_organisation=action.owning_organisation,
+        source_type=action.source_type,
+        source_published=_source_published(action),
+    )
+
+
+def _source_published(action: Action) -> bool:
+    if action.source_type == SourceType.MEETING:
+        return bool(action.meeting and action.meeting.published)
+    if action.source_type == SourceType.PANEL:
+        return bool(action.panel_item and action.panel_item.published)
+    return True
+
+
+def can_view_action_values(
+    user: AnyUser,
+    *,
+    opcc_only: bool,
+    owning_organisation: Organisation,
+    source_type: SourceType,
+    source_published: bool,
+) -> bool:
+    """The can_view_action rule from plain column values, for jobs that select columns
+    rather than load actions (`source_published`: the meeting or Panel item is published;
+    True for other sources)."""
+    if is_opcc(user):
         return True
-    if action.opcc_only:
+    if opcc_only:
         return False
     if is_force(user):
-        return action.owning_organisation == Organisation.FORCE
+        return owning_organisation == Organisation.FORCE
     if is_panel(user):
-        if action.source_type == SourceType.MEETING:
-            return bool(action.meeting and action.meeting.published)
-        if action.source_type == SourceType.PANEL:
-            return bool(action.panel_item and action.panel_item.published)
-        return action.source_type == SourceType.HMICFRS
+        if source_type in (SourceType.MEETING, SourceType.PANEL):
+            return source_published
+        return source_type == SourceType.HMICFRS
     return False
 
 
@@ -129,6 +157,18 @@ def update_visibility(user: AnyUser) -> ColumnElement[bool]:
 def can_see_opcc_notes(user: AnyUser) -> bool:
     """Internal OPCC notes and OPCC-only updates."""
     return is_opcc(user)
+
+
+def can_see_update(user: AnyUser, update: ActionUpdate) -> bool:
+    """A progress update: its action is visible, and OPCC-only updates to OPCC staff only."""
+    if update.opcc_only and not can_see_opcc_notes(user):
+        return False
+    return can_view_action(user, update.action)
+
+
+def can_view_history(user: AnyUser) -> bool:
+    """The change history shown on an action's or a source's page (OPCC staff)."""
+    return can_view_audit(user)
 
 
 # Actions: changes ----------------------------------------------------------------------
@@ -185,6 +225,27 @@ def can_decide_extension(user: AnyUser, action: Action) -> bool:
 # Sources -------------------------------------------------------------------------------
 
 
+def can_view_source(
+    user: AnyUser, source: Meeting | AdhocRequest | PanelItem | HmicfrsReport | Finding
+) -> bool:
+    """OPCC: every source. Force: those with an action the force may see. Panel: published
+    meetings and Panel items, every HMICFRS report and finding (the same rule as the SQL in
+    tracker.sources.queries.source_visibility)."""
+    if is_opcc(user):
+        return True
+    if is_force(user):
+        if isinstance(source, HmicfrsReport):
+            actions = [a for finding in source.findings for a in finding.actions]
+        else:
+            actions = list(source.actions)
+        return any(can_view_action(user, action) for action in actions)
+    if is_panel(user):
+        if isinstance(source, (Meeting, PanelItem)):
+            return bool(source.published)
+        return isinstance(source, (HmicfrsReport, Finding))
+    return False
+
+
 def can_edit_source(user: AnyUser) -> bool:
     """Create and change meetings, requests, Panel items, reports and findings."""
     return is_opcc(user)
@@ -198,6 +259,11 @@ def can_view_lists(user: AnyUser) -> bool:
 def can_view_report_job(user: AnyUser, job: ReportJob) -> bool:
     """A prepared report is private to the person who asked for it (admins included)."""
     return is_signed_in(user) and job.requested_by_id == user.id  # type: ignore[union-attr]
+
+
+def can_view_outbox(user: AnyUser) -> bool:
+    """The reminder outbox: every message the tracker has sent or will send (admins)."""
+    return has_role(user, Role.ADMIN)
 
 
 def can_import(user: AnyUser) -> bool:
@@ -221,5 +287,9 @@ TEMPLATE_GLOBALS = {
     "can_decide_extension": can_decide_extension,
     "can_edit_source": can_edit_source,
     "can_see_opcc_notes": can_see_opcc_notes,
+    "can_see_update": can_see_update,
+    "can_view_history": can_view_history,
+    "can_view_outbox": can_view_outbox,
+    "can_view_source": can_view_source,
     "is_opcc": is_opcc,
 }

@@ -224,3 +224,21 @@ def test_user_list_filters_by_organisation(client, login_as, admin, officer, lia
     page = client.get("/admin/users/?organisation=force").text
     assert liaison.name in page
     assert officer.name not in page
+
+
+def test_stale_edit_shows_the_form_again_with_409_and_the_input_kept(
+    app, login_as, admin, officer, post_form
+):
+    login_as(admin)
+    edit_url = f"/admin/users/{officer.id}/edit"
+    post_form(
+        edit_url,
+        {"name": "First Editor", "email": officer.email, "role": "opcc_officer", "version": "1"},
+    )
+    response = post_form(
+        edit_url,
+        {"name": "Second Editor", "email": officer.email, "role": "opcc_officer", "version": "1"},
+    )
+    assert response.status_code == 409
+    assert 'value="Second Editor"' in response.text
+    assert 'name="version" type="hidden" value="2"' in response.text

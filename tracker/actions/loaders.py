@@ -10,8 +10,8 @@ from flask_login import current_user
 from tracker import policy
 from tracker.actions.models import Action, ActionUpdate, ExtensionRequest, SourceType
 from tracker.db import db
+from tracker.sources.loaders import get_source_or_404
 from tracker.sources.models import AdhocRequest, Finding, Meeting, PanelItem
-from tracker.sources.queries import get_source_or_404
 
 SOURCE_MODELS: dict[SourceType, type] = {
     SourceType.MEETING: Meeting,
@@ -36,9 +36,7 @@ def get_action_or_404(action_id: int, *, need: str = "view") -> Action:
 def get_update_or_404(update_id: int) -> ActionUpdate:
     """An update the current user may see and correct."""
     update = db.session.get(ActionUpdate, update_id)
-    if update is None or not policy.can_view_action(current_user, update.action):
-        abort(404)
-    if update.opcc_only and not policy.can_see_opcc_notes(current_user):
+    if update is None or not policy.can_see_update(current_user, update):
         abort(404)
     if not policy.can_edit_update(current_user, update):
         abort(403)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -35,12 +35,13 @@ from tracker.actions.queries import (
     owner_choices,
 )
 from tracker.actions.status import TRANSITIONS, targets_from
-from tracker.audit.queries import events_for
+from tracker.audit.queries import history_for
 from tracker.audit.vocabulary import AuditEntity
 from tracker.auth.models import Organisation, User
 from tracker.clock import today
 from tracker.db import db
-from tracker.errors import ConflictError, PermissionDeniedError
+from tracker.editing import save_form
+from tracker.errors import RuleError
 from tracker.forms import whole_number
 from tracker.policy import can_create_actions, can_view_lists
 from tracker.reminders.queries import reminders_about
@@ -158,13 +159,12 @@ def _details(form: ActionForm) -> services.ActionDetails:
     )
 
 
-def _owner_is_valid(form: ActionForm) -> bool:
+def _checked_details(form: ActionForm) -> services.ActionDetails:
+    """The action's details from the form; the owner must be one of the listed people."""
     number = whole_number(form.owner.data)
-    owner = db.session.get(User, number) if number is not None else None
-    if owner is None:
-        form.owner.errors.append("Choose an owner from the list")
-        return False
-    return True
+    if number is None or db.session.get(User, number) is None:
+        raise RuleError("Choose an owner from the list", field="owner")
+    return _details(form)
 
 
 @bp.route("/new/<source_type>/<int:source_id>", methods=["GET", "POST"])
@@ -175,27 +175,22 @@ def new(source_type: str, source_id: int):
     if request.method == "GET":
         form.raised_on.data = getattr(source, "held_on", None) or today()
         form.owning_organisation.data = Organisation.FORCE.value
-    if form.validate_on_submit() and _owner_is_valid(form):
-        try:
-            action = services.create_action(
-                source, _details(form), by=current_user, reference=form.reference.data
-            )
-        except services.DuplicateReferenceError as error:
-            db.session.rollback()
-            form.reference.errors.append(str(error))
-        except services.ActionRuleError as error:
-            db.session.rollback()
-            form._fields.get(error.field or "", form.title).errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(f"Action {action.reference} added", "success")
-            return redirect(url_for("actions.show", action_id=action.id))
-    return render_template(
-        "actions/form.html",
-        form=form,
-        action=None,
-        source=source,
-        source_type=SourceType(source_type),
+    return save_form(
+        form,
+        lambda: services.create_action(
+            source, _checked_details(form), by=current_user, reference=form.reference.data
+        ),
+        render=lambda **extra: render_template(
+            "actions/form.html",
+            form=form,
+            action=None,
+            source=source,
+            source_type=SourceType(source_type),
+            **extra,
+        ),
+        saved=lambda action: f"Action {action.reference} added",
+        redirect_to=lambda action: url_for("actions.show", action_id=action.id),
+        errors_on={services.DuplicateReferenceError: "reference"},
     )
 
 
@@ -205,57 +200,41 @@ def edit(action_id: int):
     action = get_action_or_404(action_id, need="edit")
     form = _action_form(action)
     del form.reference
-    if form.validate_on_submit() and _owner_is_valid(form):
-        try:
-            services.edit_action(
-                action, _details(form), by=current_user, expected_version=form.version_number()
-            )
-        except ConflictError as conflict:
-            db.session.rollback()
-            form.version.data = str(action.version)
-            return render_template(
-                "actions/form.html",
-                form=form,
-                action=action,
-                source=action.source,
-                source_type=action.source_type,
-                conflict=str(conflict),
-            ), 409
-        except services.ActionRuleError as error:
-            db.session.rollback()
-            form._fields.get(error.field or "", form.title).errors.append(error.message)
-        else:
-            db.session.commit()
-            flash("Action saved", "success")
-            return redirect(url_for("actions.show", action_id=action.id))
-    return render_template(
-        "actions/form.html",
-        form=form,
-        action=action,
-        source=action.source,
-        source_type=action.source_type,
+    return save_form(
+        form,
+        lambda: services.edit_action(
+            action,
+            _checked_details(form),
+            by=current_user,
+            expected_version=form.version_number(),
+        ),
+        render=lambda **extra: render_template(
+            "actions/form.html",
+            form=form,
+            action=action,
+            source=action.source,
+            source_type=action.source_type,
+            **extra,
+        ),
+        saved="Action saved",
+        redirect_to=lambda _: url_for("actions.show", action_id=action.id),
+        record=action,
     )
 
 
-def _render_show(action: Action, *, status: int = 200, **forms):
-    updates = [
-        u for u in action.updates if not u.opcc_only or policy.can_see_opcc_notes(current_user)
-    ]
+def _render_show(action: Action, **forms) -> str:
+    """The action page; `forms` carries a submitted form to show again with its errors."""
+    updates = [u for u in action.updates if policy.can_see_update(current_user, u)]
     transitions = [
         (target, TRANSITIONS[(action.status, target)])
         for target in targets_from(action.status)
         if policy.can_transition(current_user, action, target)
     ]
-    history = (
-        db.session.scalars(events_for(AuditEntity.ACTION, action.id)).all()
-        if policy.is_opcc(current_user)
-        else []
-    )
     context = {
         "action": action,
         "updates": list(reversed(updates)),
         "transitions": transitions,
-        "history": history,
+        "history": history_for(AuditEntity.ACTION, action.id),
         "today": today(),
         "amber_days": setting(AMBER_DAYS),
         "update_form": forms.get("update_form") or UpdateForm(),
@@ -275,7 +254,7 @@ def _render_show(action: Action, *, status: int = 200, **forms):
     failed = [f for key, f in forms.items() if key.endswith("_form") and f.errors]
     if failed:
         context["form"] = failed[0]
-    return render_template("actions/show.html", **context), status
+    return render_template("actions/show.html", **context)
 
 
 @bp.route("/<int:action_id>")
@@ -290,30 +269,31 @@ def change_status(action_id: int):
     action = get_action_or_404(action_id, need="update")
     form = TransitionForm()
     targets = {s.value: s for s in ActionStatus}
-    if not form.validate_on_submit() or form.target.data not in targets:
-        return _render_show(action, status=400, transition_form=form)
-    try:
-        services.transition(
+    if form.target.data not in targets:
+        form.validate()
+        return _render_show(action, transition_form=form), 400
+
+    def render(conflict: str | None = None) -> str:
+        if conflict:  # the page as it is now, with a fresh form at the current version
+            return _render_show(action, conflict=conflict)
+        return _render_show(action, transition_form=form)
+
+    return save_form(
+        form,
+        lambda: services.transition(
             action,
             targets[form.target.data],
             by=current_user,
             note=form.note.data or "",
             today=today(),
             expected_version=form.version_number(),
-        )
-    except ConflictError as conflict:
-        db.session.rollback()
-        return _render_show(action, status=409, conflict=str(conflict))
-    except services.ActionRuleError as error:
-        db.session.rollback()
-        form.note.errors.append(str(error))
-        return _render_show(action, status=400, transition_form=form)
-    except PermissionDeniedError:
-        db.session.rollback()
-        abort(403)
-    db.session.commit()
-    flash(f"{action.reference} is now {action.status.label.lower()}", "success")
-    return redirect(url_for("actions.show", action_id=action.id))
+        ),
+        render=render,
+        saved=lambda _: f"{action.reference} is now {action.status.label.lower()}",
+        redirect_to=lambda _: url_for("actions.show", action_id=action.id),
+        invalid_status=400,
+        errors_on={services.ActionRuleError: "note"},
+    )
 
 
 @bp.route("/<int:action_id>/updates", methods=["POST"])
@@ -321,10 +301,9 @@ def change_status(action_id: int):
 def add_update(action_id: int):
     action = get_action_or_404(action_id, need="update")
     form = UpdateForm()
-    if not form.validate_on_submit():
-        return _render_show(action, status=400, update_form=form)
-    rag = Rag(form.rag.data) if form.rag.data in {r.value for r in Rag} else None
-    try:
+
+    def post() -> None:
+        rag = Rag(form.rag.data) if form.rag.data in {r.value for r in Rag} else None
         services.add_update(
             action,
             by=current_user,
@@ -332,12 +311,15 @@ def add_update(action_id: int):
             rag=rag,
             opcc_only=bool(form.opcc_only.data),
         )
-    except PermissionDeniedError:
-        db.session.rollback()
-        abort(403)
-    db.session.commit()
-    flash("Update posted", "success")
-    return redirect(url_for("actions.show", action_id=action.id, _anchor="updates"))
+
+    return save_form(
+        form,
+        post,
+        render=lambda **extra: _render_show(action, update_form=form, **extra),
+        saved="Update posted",
+        redirect_to=lambda _: url_for("actions.show", action_id=action.id, _anchor="updates"),
+        invalid_status=400,
+    )
 
 
 @bp.route("/updates/<int:update_id>/edit", methods=["GET", "POST"])
@@ -345,17 +327,18 @@ def add_update(action_id: int):
 def correct_update(update_id: int):
     update = get_update_or_404(update_id)
     form = CorrectUpdateForm(obj=update)
-    if form.validate_on_submit():
-        try:
-            services.edit_update(update, by=current_user, text=form.text.data)
-        except services.ActionRuleError as error:
-            db.session.rollback()
-            form.text.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash("Update corrected", "success")
-            return redirect(url_for("actions.show", action_id=update.action_id, _anchor="updates"))
-    return render_template("actions/correct_update.html", form=form, update=update)
+    return save_form(
+        form,
+        lambda: services.edit_update(update, by=current_user, text=form.text.data),
+        render=lambda **extra: render_template(
+            "actions/correct_update.html", form=form, update=update, **extra
+        ),
+        saved="Update corrected",
+        redirect_to=lambda _: url_for(
+            "actions.show", action_id=update.action_id, _anchor="updates"
+        ),
+        errors_on={services.ActionRuleError: "text"},
+    )
 
 
 @bp.route("/<int:action_id>/extensions", methods=["POST"])
@@ -363,25 +346,20 @@ def correct_update(update_id: int):
 def request_extension(action_id: int):
     action = get_action_or_404(action_id, need="update")
     form = ExtensionForm()
-    if not form.validate_on_submit():
-        return _render_show(action, status=400, extension_form=form)
-    try:
-        services.request_extension(
+    return save_form(
+        form,
+        lambda: services.request_extension(
             action,
             by=current_user,
             proposed_due_on=form.proposed_due_on.data,
             reason=form.reason.data,
-        )
-    except services.ActionRuleError as error:
-        db.session.rollback()
-        form.proposed_due_on.errors.append(str(error))
-        return _render_show(action, status=400, extension_form=form)
-    except PermissionDeniedError:
-        db.session.rollback()
-        abort(403)
-    db.session.commit()
-    flash("Extension requested. The OPCC will approve or decline it.", "success")
-    return redirect(url_for("actions.show", action_id=action.id))
+        ),
+        render=lambda **extra: _render_show(action, extension_form=form, **extra),
+        saved="Extension requested. The OPCC will approve or decline it.",
+        redirect_to=lambda _: url_for("actions.show", action_id=action.id),
+        invalid_status=400,
+        errors_on={services.ActionRuleError: "proposed_due_on"},
+    )
 
 
 @bp.route("/extensions/<int:extension_id>/decision", methods=["POST"])
@@ -389,22 +367,20 @@ def request_extension(action_id: int):
 def decide_extension(extension_id: int):
     extension = get_extension_or_404(extension_id)
     form = ExtensionDecisionForm()
-    if not form.validate_on_submit():
-        return _render_show(extension.action, status=400, decision_form=form)
-    try:
-        services.decide_extension(
+    return save_form(
+        form,
+        lambda: services.decide_extension(
             extension,
             by=current_user,
             approve=form.decision.data == "approve",
             note=form.note.data or "",
-        )
-    except services.ActionRuleError as error:
-        db.session.rollback()
-        form.note.errors.append(str(error))
-        return _render_show(extension.action, status=400, decision_form=form)
-    db.session.commit()
-    flash(f"Extension {extension.status.label.lower()}", "success")
-    return redirect(url_for("actions.show", action_id=extension.action_id))
+        ),
+        render=lambda **extra: _render_show(extension.action, decision_form=form, **extra),
+        saved=lambda _: f"Extension {extension.status.label.lower()}",
+        redirect_to=lambda _: url_for("actions.show", action_id=extension.action_id),
+        invalid_status=400,
+        errors_on={services.ActionRuleError: "note"},
+    )
 
 
 __all__ = ["TagList", "bp"]

@@ -27,8 +27,8 @@ def history_for(entity_type: AuditEntity, entity_id: int) -> list[AuditEvent]:
     from flask_login import current_user
 
     from tracker.db import db
-    from tracker.policy import can_view_audit
+    from tracker.policy import can_view_history
 
-    if not can_view_audit(current_user):
+    if not can_view_history(current_user):
         return []
     return list(db.session.scalars(events_for(entity_type, entity_id)))

@@ -14,7 +14,8 @@ from tracker.auth import services
 from tracker.auth.forms import UserForm
 from tracker.auth.models import Organisation, User
 from tracker.db import db
-from tracker.errors import ConflictError
+from tracker.editing import save_form
+from tracker.errors import RuleError
 from tracker.forms import EmptyForm
 from tracker.mail import MailDeliveryError
 from tracker.policy import can_change_user, can_manage_users
@@ -97,7 +98,8 @@ def edit(user_id: int):
     if request.method == "GET":
         form.role.data = user.role.value
         form.version.data = str(user.version)
-    if form.validate_on_submit():
+
+    def save() -> None:
         try:
             services.update_user(
                 by=current_user,
@@ -107,18 +109,17 @@ def edit(user_id: int):
                 role=form.role_value(),
                 expected_version=form.version_number(),
             )
-        except services.DuplicateEmailError:
-            db.session.rollback()
-            form.email.errors.append(DUPLICATE_EMAIL)
-        except ConflictError as conflict:
-            db.session.rollback()
-            flash(str(conflict), "warning")
-            return redirect(url_for("users.edit", user_id=user.id))
-        else:
-            db.session.commit()
-            flash(f"Details for {user.name} saved", "success")
-            return redirect(url_for("users.show", user_id=user.id))
-    return render_template("users/edit.html", form=form, user=user)
+        except services.DuplicateEmailError as error:
+            raise RuleError(DUPLICATE_EMAIL, field="email") from error
+
+    return save_form(
+        form,
+        save,
+        render=lambda **extra: render_template("users/edit.html", form=form, user=user, **extra),
+        saved=lambda _: f"Details for {user.name} saved",
+        redirect_to=lambda _: url_for("users.show", user_id=user.id),
+        record=user,
+    )
 
 
 @bp.route("/<int:user_id>/deactivate", methods=["POST"])

@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from tracker.db import db
+from tracker.editing import save_form
 from tracker.imports import services
 from tracker.imports.fields import TARGET_FIELDS, TARGET_LABELS
 from tracker.imports.forms import BatchForm, PasteFindingsForm, UploadForm, mapping_form
@@ -81,29 +82,30 @@ def index():
 @permission_required(can_import)
 def new():
     form = UploadForm()
-    if form.validate_on_submit():
-        upload = form.upload.data
-        try:
-            batch = services.create_batch(
-                by=current_user,
-                target=form.target.data,
-                filename=upload.filename or "upload",
-                content=upload.read(),
-                options=form.options(),
-            )
-        except FileProblemError as problem:
-            db.session.rollback()
-            form.upload.errors = [str(problem)]
-            return render_template(
-                "imports/new.html",
-                form=form,
-                max_size=max_upload_size(),
-                limits=services.import_limits(),
-            ), 422
-        db.session.commit()
-        return redirect(url_for("imports.mapping", batch_id=batch.id))
-    return render_template(
-        "imports/new.html", form=form, max_size=max_upload_size(), limits=services.import_limits()
+
+    def upload():
+        return services.create_batch(
+            by=current_user,
+            target=form.target.data,
+            filename=form.upload.data.filename or "upload",
+            content=form.upload.data.read(),
+            options=form.options(),
+        )
+
+    return save_form(
+        form,
+        upload,
+        render=lambda **extra: render_template(
+            "imports/new.html",
+            form=form,
+            max_size=max_upload_size(),
+            limits=services.import_limits(),
+            **extra,
+        ),
+        saved=None,
+        redirect_to=lambda batch: url_for("imports.mapping", batch_id=batch.id),
+        rule_status=422,
+        errors_on={FileProblemError: "upload"},
     )
 
 
@@ -111,24 +113,26 @@ def new():
 @permission_required(can_import)
 def paste_findings():
     form = PasteFindingsForm()
-    if form.validate_on_submit():
+
+    def paste():
         report = db.session.get(HmicfrsReport, int(form.report_id.data))
-        options = {"pasted": True, "report_id": report.id, "existing": form.existing.data}
-        try:
-            batch = services.create_batch(
-                by=current_user,
-                target="findings",
-                filename=f"Findings pasted into {report.code}",
-                content=form.text.data.encode("utf-8"),
-                options=options,
-            )
-        except FileProblemError as problem:
-            db.session.rollback()
-            form.text.errors = [str(problem)]
-            return render_template("imports/paste.html", form=form), 422
-        db.session.commit()
-        return redirect(url_for("imports.show", batch_id=batch.id))
-    return render_template("imports/paste.html", form=form)
+        return services.create_batch(
+            by=current_user,
+            target="findings",
+            filename=f"Findings pasted into {report.code}",
+            content=form.text.data.encode("utf-8"),
+            options={"pasted": True, "report_id": report.id, "existing": form.existing.data},
+        )
+
+    return save_form(
+        form,
+        paste,
+        render=lambda **extra: render_template("imports/paste.html", form=form, **extra),
+        saved=None,
+        redirect_to=lambda batch: url_for("imports.show", batch_id=batch.id),
+        rule_status=422,
+        errors_on={FileProblemError: "text"},
+    )
 
 
 @bp.route("/<int:batch_id>/mapping", methods=["GET", "POST"])
@@ -159,7 +163,6 @@ def mapping(batch_id: int):
                 expected_version=form.version_number(),
             )
         except (BatchStateError, FileProblemError) as problem:
-            db.session.rollback()
             flash(str(problem), "error")
             return redirect(url_for("imports.show", batch_id=batch.id))
         db.session.commit()
@@ -196,11 +199,9 @@ def _batch_post(batch_id: int, action, done: str):
     try:
         result = action(batch, by=current_user, expected_version=form.version_number())
     except (BatchStateError, ImportRefusedError) as problem:
-        db.session.rollback()
         flash(str(problem), "error")
         return redirect(url_for("imports.show", batch_id=batch_id))
     except UndoRefusedError as refused:
-        db.session.rollback()
         flash(f"{refused}: {', '.join(refused.records[:50])}", "error")
         return redirect(url_for("imports.show", batch_id=batch_id))
     db.session.commit()

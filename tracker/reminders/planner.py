@@ -12,15 +12,14 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from types import SimpleNamespace
 from typing import Any
 
 from flask import current_app, render_template, url_for
-from sqlalchemy import select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker import policy
-from tracker.actions.models import COMPLETE_STATUSES, Action, Marking
+from tracker.actions.models import COMPLETE_STATUSES, Action, Marking, SourceType
 from tracker.actions.rag import highest_marking
 from tracker.auth.models import Organisation, User
 from tracker.db import db
@@ -113,6 +112,25 @@ class _People:
         return group == Group.ESCALATION or (user_id, group.value) not in self.opted_out
 
 
+# Whether an action's meeting or Panel item is published (True for other sources), as a
+# column of the one action query rather than a lazy load per action.
+_SOURCE_PUBLISHED = case(
+    (Action.source_type == SourceType.MEETING, func.coalesce(Meeting.published, False)),
+    (Action.source_type == SourceType.PANEL, func.coalesce(PanelItem.published, False)),
+    else_=True,
+).label("source_published")
+
+
+def _visibility(row: Any) -> dict[str, Any]:
+    """The columns of an action row that decide who may be reminded about it."""
+    return {
+        "opcc_only": row.opcc_only,
+        "owning_organisation": row.owning_organisation,
+        "source_type": row.source_type,
+        "source_published": row.source_published,
+    }
+
+
 def _action_link(action_id: int) -> str:
     return absolute_url(url_for("actions.show", action_id=action_id))
 
@@ -129,10 +147,13 @@ def plan_reminders(today: date, schedule: Schedule, people: _People) -> list[Rem
     """Every reminder that applies on `today`, before de-duplication."""
     reminders: list[Reminder] = []
 
-    def add(user: User | None, row: Any, group: Group, occurrence: date, **item: Any) -> None:
+    def add(
+        user: User | None, visible: dict[str, Any], group: Group, occurrence: date, **item: Any
+    ) -> None:
+        """`visible`: the values policy.can_view_action_values decides from."""
         if user is None or user.id not in people.by_id or not people.wants(user.id, group):
             return
-        if row is not None and not policy.can_view_action(user, row):
+        if not policy.can_view_action_values(user, **visible):
             return  # restricted items are never sent to those who cannot see them
         reminders.append(Reminder(recipient_id=user.id, group=group, occurrence=occurrence, **item))
 
@@ -148,7 +169,11 @@ def plan_reminders(today: date, schedule: Schedule, people: _People) -> list[Rem
             Action.opcc_only,
             Action.marking,
             Action.source_type,
-        ).where(Action.status.not_in(COMPLETE_STATUSES), Action.due_on <= horizon)
+            _SOURCE_PUBLISHED,
+        )
+        .outerjoin(Meeting, Action.meeting_id == Meeting.id)
+        .outerjoin(PanelItem, Action.panel_item_id == PanelItem.id)
+        .where(Action.status.not_in(COMPLETE_STATUSES), Action.due_on <= horizon)
     ).all()
     for row in actions:
         line = _describe(row.reference, row.title, row.due_on, today)
@@ -164,7 +189,7 @@ def plan_reminders(today: date, schedule: Schedule, people: _People) -> list[Rem
             group, occurrence = found
             add(
                 people.by_id.get(row.owner_id),
-                row,
+                _visibility(row),
                 group,
                 occurrence,
                 rule=f"action_{group.value}",
@@ -174,7 +199,14 @@ def plan_reminders(today: date, schedule: Schedule, people: _People) -> list[Rem
         if escalate_on and (today - escalate_on).days <= schedule.lookback:
             org_lead = people.force_lead if row.owning_organisation == Organisation.FORCE else None
             for lead in {people.opcc_lead, org_lead} - {None}:
-                add(lead, row, Group.ESCALATION, escalate_on, rule="action_escalation", **common)
+                add(
+                    lead,
+                    _visibility(row),
+                    Group.ESCALATION,
+                    escalate_on,
+                    rule="action_escalation",
+                    **common,
+                )
 
     _meeting_update_round(today, schedule, people, add)
     _source_deadlines(today, schedule, people, add)
@@ -204,6 +236,7 @@ def _meeting_update_round(today, schedule, people, add) -> None:
                 Action.opcc_only,
                 Action.marking,
                 Action.source_type,
+                Meeting.published.label("source_published"),
             )
             .join(Meeting, Action.meeting_id == Meeting.id)
             .where(
@@ -219,7 +252,7 @@ def _meeting_update_round(today, schedule, people, add) -> None:
             )
             add(
                 people.by_id.get(row.owner_id),
-                row,
+                _visibility(row),
                 Group.UPDATES_REQUESTED,
                 meeting.held_on,
                 rule=f"meeting_update_{meeting.id}",
@@ -233,11 +266,27 @@ def _meeting_update_round(today, schedule, people, add) -> None:
 
 def _source_deadlines(today, schedule, people, add) -> None:
     """Ad-hoc responses, Panel responses, s.55 and chief constable's comments."""
-    opcc_view = SimpleNamespace(opcc_only=False, owning_organisation=Organisation.FORCE)
 
-    def chase(due: date | None, item_type: str, item_id: int, text: str, link: str, recipients):
+    def chase(
+        due: date | None,
+        item_type: str,
+        item_id: int,
+        text: str,
+        link: str,
+        recipients,
+        *,
+        source_type: SourceType,
+        source_published: bool = True,
+    ):
         if due is None:
             return
+        # Sent to whoever may see an unrestricted force-owned action from this source.
+        as_action = {
+            "opcc_only": False,
+            "owning_organisation": Organisation.FORCE,
+            "source_type": source_type,
+            "source_published": source_published,
+        }
         found = deadline_occurrence(due, today, schedule)
         if not found:
             return
@@ -245,7 +294,7 @@ def _source_deadlines(today, schedule, people, add) -> None:
         for user in {r for r in recipients if r is not None}:
             add(
                 user,
-                opcc_view,
+                as_action,
                 group,
                 occurrence,
                 rule=f"{item_type}_{group.value}",
@@ -266,6 +315,7 @@ def _source_deadlines(today, schedule, people, add) -> None:
             f"Ad-hoc request '{adhoc.subject}': response from the {adhoc.recipient}",
             absolute_url(url_for("adhoc_requests.show", request_id=adhoc.id)),
             [author, people.force_lead],
+            source_type=SourceType.ADHOC,
         )
     for item in db.session.scalars(
         select(PanelItem).where(
@@ -280,6 +330,8 @@ def _source_deadlines(today, schedule, people, add) -> None:
             "PCC response",
             absolute_url(url_for("panel_items.show", item_id=item.id)),
             [people.opcc_lead],
+            source_type=SourceType.PANEL,
+            source_published=item.published,
         )
     for report in db.session.scalars(
         select(HmicfrsReport).where(HmicfrsReport.comments_published_on.is_(None))
@@ -292,6 +344,7 @@ def _source_deadlines(today, schedule, people, add) -> None:
             f"HMICFRS '{report.title}': PCC comments (s.55)",
             link,
             [people.opcc_lead],
+            source_type=SourceType.HMICFRS,
         )
         chase(
             report.cc_comments_due_on,
@@ -300,6 +353,7 @@ def _source_deadlines(today, schedule, people, add) -> None:
             f"HMICFRS '{report.title}': chief constable's comments",
             link,
             [people.opcc_lead],
+            source_type=SourceType.HMICFRS,
         )
 
 

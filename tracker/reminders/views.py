@@ -46,7 +46,7 @@ def preferences():
 
 
 @bp.route("/outbox")
-@permission_required(policy.can_manage_users)
+@permission_required(policy.can_view_outbox)
 def outbox():
     status = _status_arg(request.args.get("status"))
     page = _page_arg(request.args.get("page"))
@@ -70,7 +70,7 @@ def outbox():
 
 
 @bp.route("/outbox/<int:message_id>")
-@permission_required(policy.can_manage_users)
+@permission_required(policy.can_view_outbox)
 def message(message_id: int):
     outbox_message = _message_or_404(message_id)
     items = db.session.scalars(
@@ -88,7 +88,7 @@ def message(message_id: int):
 
 
 @bp.route("/outbox/<int:message_id>/resend", methods=["POST"])
-@permission_required(policy.can_manage_users)
+@permission_required(policy.can_view_outbox)
 def resend_message(message_id: int):
     outbox_message = _message_or_404(message_id)
     if not EmptyForm().validate_on_submit():

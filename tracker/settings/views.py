@@ -9,6 +9,7 @@ from tracker.actions.models import Tag, TagList
 from tracker.audit.queries import events_for
 from tracker.audit.vocabulary import AuditEntity
 from tracker.db import db
+from tracker.editing import save_form
 from tracker.forms import EmptyForm
 from tracker.policy import can_manage_settings
 from tracker.security import permission_required
@@ -32,8 +33,12 @@ def _tag_list_or_404(value: str) -> TagList:
         abort(404)
 
 
+def _list_url(tag_list: TagList) -> str:
+    return url_for("settings.index", _anchor=f"list-{tag_list.value}")
+
+
 def _back_to_list(tag_list: TagList):
-    return redirect(url_for("settings.index", _anchor=f"list-{tag_list.value}"))
+    return redirect(_list_url(tag_list))
 
 
 @bp.route("/")
@@ -75,17 +80,16 @@ def edit_setting(key: str):
 def new_tag(tag_list: str):
     chosen = _tag_list_or_404(tag_list)
     form = TagForm()
-    if form.validate_on_submit():
-        try:
-            tag = services.add_tag(chosen, form.name.data, by=current_user)
-        except services.DuplicateTagError as duplicate:
-            db.session.rollback()
-            form.name.errors.append(str(duplicate))
-        else:
-            db.session.commit()
-            flash(f"“{tag.name}” added to {chosen.label}", "success")
-            return _back_to_list(chosen)
-    return render_template("settings/tag_form.html", form=form, tag_list=chosen, tag=None)
+    return save_form(
+        form,
+        lambda: services.add_tag(chosen, form.name.data, by=current_user),
+        render=lambda **extra: render_template(
+            "settings/tag_form.html", form=form, tag_list=chosen, tag=None, **extra
+        ),
+        saved=lambda tag: f"“{tag.name}” added to {chosen.label}",
+        redirect_to=lambda _: _list_url(chosen),
+        errors_on={services.DuplicateTagError: "name"},
+    )
 
 
 @bp.route("/tags/<int:tag_id>/edit", methods=["GET", "POST"])
@@ -93,19 +97,25 @@ def new_tag(tag_list: str):
 def edit_tag(tag_id: int):
     tag = _tag_or_404(tag_id)
     form = TagForm(obj=tag)
-    if form.validate_on_submit():
-        try:
-            services.rename_tag(tag, form.name.data, by=current_user)
-        except services.DuplicateTagError as duplicate:
-            db.session.rollback()
-            form.name.errors.append(str(duplicate))
-        else:
-            db.session.commit()
-            flash(f"Renamed to “{tag.name}”", "success")
-            return _back_to_list(tag.tag_list)
-    history = db.session.scalars(events_for(AuditEntity.TAG, tag.id)).all()
-    return render_template(
-        "settings/tag_form.html", form=form, tag_list=tag.tag_list, tag=tag, history=history
+
+    def render(**extra):
+        history = db.session.scalars(events_for(AuditEntity.TAG, tag.id)).all()
+        return render_template(
+            "settings/tag_form.html",
+            form=form,
+            tag_list=tag.tag_list,
+            tag=tag,
+            history=history,
+            **extra,
+        )
+
+    return save_form(
+        form,
+        lambda: services.rename_tag(tag, form.name.data, by=current_user),
+        render=render,
+        saved=lambda _: f"Renamed to “{tag.name}”",
+        redirect_to=lambda _: _list_url(tag.tag_list),
+        errors_on={services.DuplicateTagError: "name"},
     )
 
 

@@ -53,18 +53,3 @@ def is_source_visible(user: Any, source: Any) -> bool:
         )
         is not None
     )
-
-
-def get_source_or_404(model: type, source_id: int, *, need: str = "view") -> Any:
-    """Load a source: 404 when missing or invisible, 403 when visible but not editable."""
-    from flask import abort
-    from flask_login import current_user
-
-    from tracker.db import db
-
-    source = db.session.get(model, source_id)
-    if source is None or not is_source_visible(current_user, source):
-        abort(404)
-    if need == "edit" and not policy.can_edit_source(current_user):
-        abort(403)
-    return source

@@ -4,36 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
 
 from tracker.actions.models import Action
 from tracker.actions.queries import ActionFilters
 from tracker.clock import today
 from tracker.db import db
-from tracker.errors import ConflictError
+from tracker.editing import save_form
 from tracker.policy import can_edit_source, can_view_lists
 from tracker.security import permission_required
 from tracker.sources import services
 from tracker.sources.adhoc.forms import AdhocRequestForm, ResponseForm
-from tracker.sources.editing import save_edit
 from tracker.sources.listing import action_counts, actions_for
+from tracker.sources.loaders import get_source_or_404
 from tracker.sources.models import AdhocRequest, RequestStatus
-from tracker.sources.queries import get_source_or_404, visible_sources
+from tracker.sources.pages import SourcePages
+from tracker.sources.queries import visible_sources
 
 bp = Blueprint("adhoc_requests", __name__, url_prefix="/requests")
-
-
-def _request_fields(form: AdhocRequestForm) -> dict[str, Any] | None:
-    """The form's fields plus the response due date; None (with a field error) if refused."""
-    try:
-        due = services.adhoc_due_fields(
-            form.sent_on.data, form.response_due_override.data, form.override_reason.data or ""
-        )
-    except services.SourceRuleError as error:
-        form._fields.get(error.field or "", form.response_due_override).errors.append(error.message)
-        return None
-    return {**form.fields_for_model(), **due}
 
 
 def _due_explanation(adhoc: AdhocRequest) -> str:
@@ -67,58 +56,44 @@ def index():
     )
 
 
-@bp.route("/new", methods=["GET", "POST"])
-@permission_required(can_edit_source)
-def new():
-    form = AdhocRequestForm()
-    if form.validate_on_submit() and (fields := _request_fields(form)) is not None:
-        fields["author_id"] = current_user.id
-        adhoc = services.create_source(AdhocRequest, fields, by=current_user)
-        db.session.commit()
-        flash(f"Request “{adhoc.subject}” recorded", "success")
-        return redirect(url_for("adhoc_requests.show", request_id=adhoc.id))
-    return render_template("sources/adhoc/form.html", form=form, adhoc=None)
+class AdhocRequestPages(SourcePages):
+    model = AdhocRequest
+    form_class = AdhocRequestForm
+    folder = "adhoc"
+    name = "adhoc"
+    id_arg = "request_id"
+    saved_message = "Request saved"
+    rule_field = "response_due_override"
+
+    def created_message(self, source: AdhocRequest) -> str:
+        return f"Request “{source.subject}” recorded"
+
+    def make_form(self, source: AdhocRequest | None) -> AdhocRequestForm:
+        form = super().make_form(source)
+        if source is not None and request.method == "GET" and source.due_override_reason:
+            form.response_due_override.data = source.response_due_on
+            form.override_reason.data = source.due_override_reason
+        return form
+
+    def fields(self, form: AdhocRequestForm) -> dict[str, Any]:
+        """The form's fields plus the response due date (computed, or typed with a reason)."""
+        due = services.adhoc_due_fields(
+            form.sent_on.data, form.response_due_override.data, form.override_reason.data or ""
+        )
+        return {**form.fields_for_model(), **due}
+
+    def new_fields(self, form: AdhocRequestForm) -> dict[str, Any]:
+        return {**self.fields(form), "author_id": current_user.id}
+
+    def show_context(self, source: AdhocRequest) -> dict[str, Any]:
+        filters = ActionFilters(adhoc_request_id=source.id)
+        return {
+            "due_explanation": _due_explanation(source),
+            "actions": actions_for(current_user, filters, today=today()),
+        }
 
 
-@bp.route("/<int:request_id>")
-@permission_required(can_view_lists)
-def show(request_id: int):
-    adhoc = get_source_or_404(AdhocRequest, request_id)
-    actions = actions_for(current_user, ActionFilters(adhoc_request_id=adhoc.id), today=today())
-    return render_template(
-        "sources/adhoc/show.html",
-        adhoc=adhoc,
-        due_explanation=_due_explanation(adhoc),
-        actions=actions,
-    )
-
-
-@bp.route("/<int:request_id>/edit", methods=["GET", "POST"])
-@permission_required(can_edit_source)
-def edit(request_id: int):
-    adhoc = get_source_or_404(AdhocRequest, request_id, need="edit")
-    form = AdhocRequestForm(obj=adhoc)
-    if request.method == "GET":
-        form.version.data = str(adhoc.version)
-        if adhoc.due_override_reason:
-            form.response_due_override.data = adhoc.response_due_on
-            form.override_reason.data = adhoc.due_override_reason
-    if form.validate_on_submit() and (fields := _request_fields(form)) is not None:
-        try:
-            services.edit_source(
-                adhoc, fields, by=current_user, expected_version=form.version_number()
-            )
-        except ConflictError as conflict:
-            db.session.rollback()
-            form.version.data = str(adhoc.version)  # saving again is now a deliberate choice
-            return render_template(
-                "sources/adhoc/form.html", form=form, adhoc=adhoc, conflict=str(conflict)
-            ), 409
-        else:
-            db.session.commit()
-            flash("Request saved", "success")
-            return redirect(url_for("adhoc_requests.show", request_id=adhoc.id))
-    return render_template("sources/adhoc/form.html", form=form, adhoc=adhoc)
+AdhocRequestPages().register(bp)
 
 
 @bp.route("/<int:request_id>/response", methods=["GET", "POST"])
@@ -130,11 +105,18 @@ def record_response(request_id: int):
         form.version.data = str(adhoc.version)
         awaiting = adhoc.status == RequestStatus.AWAITING
         form.status.data = (RequestStatus.RECEIVED if awaiting else adhoc.status).value
-    return save_edit(
-        adhoc,
+    return save_form(
         form,
-        template="sources/adhoc/response.html",
-        context={"adhoc": adhoc},
+        lambda: services.edit_source(
+            adhoc,
+            form.fields_for_model(),
+            by=current_user,
+            expected_version=form.version_number(),
+        ),
+        render=lambda **extra: render_template(
+            "sources/adhoc/response.html", form=form, adhoc=adhoc, **extra
+        ),
         saved="Response saved",
-        next_url=lambda: url_for(".show", request_id=adhoc.id),
+        redirect_to=lambda _: url_for(".show", request_id=adhoc.id),
+        record=adhoc,
     )

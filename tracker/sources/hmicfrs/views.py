@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, render_template, url_for
 from flask_login import current_user
 
 from tracker.actions.models import Action
@@ -13,15 +13,16 @@ from tracker.actions.queries import ActionFilters
 from tracker.clock import today
 from tracker.db import db
 from tracker.deadlines import s55_comments_due
-from tracker.errors import ConflictError
+from tracker.editing import save_form
 from tracker.policy import can_edit_source, can_view_lists
 from tracker.security import permission_required
 from tracker.sources import services
-from tracker.sources.editing import save_edit
 from tracker.sources.hmicfrs.forms import FindingForm, ReportForm
 from tracker.sources.listing import action_counts, actions_for
+from tracker.sources.loaders import get_source_or_404
 from tracker.sources.models import Finding, HmicfrsReport
-from tracker.sources.queries import get_source_or_404, visible_sources
+from tracker.sources.pages import SourcePages
+from tracker.sources.queries import visible_sources
 
 bp = Blueprint("hmicfrs", __name__, url_prefix="/hmicfrs")
 
@@ -86,47 +87,40 @@ def index():
     )
 
 
-@bp.route("/new", methods=["GET", "POST"])
-@permission_required(can_edit_source)
-def new():
-    form = ReportForm()
-    if form.validate_on_submit():
-        report = services.create_source(HmicfrsReport, form.fields_for_model(), by=current_user)
-        db.session.commit()
-        flash(f"Report {report.code} recorded", "success")
-        return redirect(url_for("hmicfrs.show", report_id=report.id))
-    return render_template("sources/hmicfrs/form.html", form=form, report=None)
+class ReportPages(SourcePages):
+    model = HmicfrsReport
+    form_class = ReportForm
+    folder = "hmicfrs"
+    name = "report"
+    id_arg = "report_id"
+    saved_message = "Report saved"
+
+    def created_message(self, source: HmicfrsReport) -> str:
+        return f"Report {source.code} recorded"
+
+    def make_form(self, source: HmicfrsReport | None) -> ReportForm:
+        return ReportForm(report=source)  # fills itself, version included, from the report
+
+    def show_context(self, source: HmicfrsReport) -> dict[str, Any]:
+        findings = _visible_findings([source.id])
+        actions, by_finding = _actions_by_finding(findings)
+        return {
+            "deadline": s55_comments_due(source.published_on),
+            "findings": _grouped(findings),
+            "actions": actions,
+            "by_finding": by_finding,
+            "today": today(),
+        }
 
 
-@bp.route("/<int:report_id>")
-@permission_required(can_view_lists)
-def show(report_id: int):
-    report = get_source_or_404(HmicfrsReport, report_id)
-    findings = _visible_findings([report.id])
-    actions, by_finding = _actions_by_finding(findings)
+ReportPages().register(bp)
+
+
+def _render_finding_form(
+    form: FindingForm, report: HmicfrsReport, finding: Finding | None, **extra
+):
     return render_template(
-        "sources/hmicfrs/show.html",
-        report=report,
-        deadline=s55_comments_due(report.published_on),
-        findings=_grouped(findings),
-        actions=actions,
-        by_finding=by_finding,
-        today=today(),
-    )
-
-
-@bp.route("/<int:report_id>/edit", methods=["GET", "POST"])
-@permission_required(can_edit_source)
-def edit(report_id: int):
-    report = get_source_or_404(HmicfrsReport, report_id, need="edit")
-    form = ReportForm(report=report)
-    return save_edit(
-        report,
-        form,
-        template="sources/hmicfrs/form.html",
-        context={"report": report},
-        saved="Report saved",
-        next_url=lambda: url_for("hmicfrs.show", report_id=report.id),
+        "sources/hmicfrs/finding_form.html", form=form, report=report, finding=finding, **extra
     )
 
 
@@ -135,14 +129,14 @@ def edit(report_id: int):
 def new_finding(report_id: int):
     report = get_source_or_404(HmicfrsReport, report_id, need="edit")
     form = FindingForm(report=report)
-    if form.validate_on_submit():
-        fields = {"report_id": report.id, **form.fields_for_model()}
-        finding = services.create_source(Finding, fields, by=current_user)
-        db.session.commit()
-        flash(f"Finding {finding.reference} added", "success")
-        return redirect(_finding_url(finding))
-    return render_template(
-        "sources/hmicfrs/finding_form.html", form=form, report=report, finding=None
+    return save_form(
+        form,
+        lambda: services.create_source(
+            Finding, {"report_id": report.id, **form.fields_for_model()}, by=current_user
+        ),
+        render=lambda **extra: _render_finding_form(form, report, None, **extra),
+        saved=lambda finding: f"Finding {finding.reference} added",
+        redirect_to=_finding_url,
     )
 
 
@@ -152,30 +146,18 @@ def edit_finding(finding_id: int):
     finding = get_source_or_404(Finding, finding_id, need="edit")
     report = finding.report
     form = FindingForm(report=report, finding=finding)
-    if form.validate_on_submit():
-        try:
-            services.edit_source(
-                finding,
-                form.fields_for_model(),
-                by=current_user,
-                expected_version=form.version_number(),
-            )
-        except ConflictError as conflict:
-            db.session.rollback()
-            form.version.data = str(finding.version)  # saving again is now a deliberate choice
-            return render_template(
-                "sources/hmicfrs/finding_form.html",
-                form=form,
-                report=report,
-                finding=finding,
-                conflict=str(conflict),
-            ), 409
-        else:
-            db.session.commit()
-            flash(f"Finding {finding.reference} saved", "success")
-            return redirect(_finding_url(finding))
-    return render_template(
-        "sources/hmicfrs/finding_form.html", form=form, report=report, finding=finding
+    return save_form(
+        form,
+        lambda: services.edit_source(
+            finding,
+            form.fields_for_model(),
+            by=current_user,
+            expected_version=form.version_number(),
+        ),
+        render=lambda **extra: _render_finding_form(form, report, finding, **extra),
+        saved=lambda _: f"Finding {finding.reference} saved",
+        redirect_to=lambda _: _finding_url(finding),
+        record=finding,
     )
 
 

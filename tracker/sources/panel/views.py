@@ -5,22 +5,22 @@ from __future__ import annotations
 from datetime import date
 from itertools import groupby
 from operator import attrgetter
+from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from tracker.actions.models import Action
 from tracker.actions.queries import ActionFilters
 from tracker.clock import today
 from tracker.db import db
-from tracker.policy import can_edit_source, can_view_lists
+from tracker.policy import can_view_lists
 from tracker.security import permission_required
-from tracker.sources import services
-from tracker.sources.editing import save_edit
 from tracker.sources.listing import action_counts, actions_for
 from tracker.sources.models import PanelItem, PanelItemKind
+from tracker.sources.pages import SourcePages
 from tracker.sources.panel.forms import PanelItemForm
-from tracker.sources.queries import get_source_or_404, visible_sources
+from tracker.sources.queries import visible_sources
 
 bp = Blueprint("panel_items", __name__, url_prefix="/panel")
 
@@ -65,39 +65,21 @@ def index():
     )
 
 
-@bp.route("/new", methods=["GET", "POST"])
-@permission_required(can_edit_source)
-def new():
-    form = PanelItemForm()
-    if form.validate_on_submit():
-        item = services.create_source(PanelItem, form.fields_for_model(), by=current_user)
-        db.session.commit()
-        flash(f"Panel {item.kind.label.lower()} recorded", "success")
-        return redirect(url_for("panel_items.show", item_id=item.id))
-    return render_template("sources/panel/form.html", form=form, item=None)
+class PanelItemPages(SourcePages):
+    model = PanelItem
+    form_class = PanelItemForm
+    folder = "panel"
+    name = "item"
+    id_arg = "item_id"
+    enum_field = "kind"
+    saved_message = "Panel item saved"
+
+    def created_message(self, source: PanelItem) -> str:
+        return f"Panel {source.kind.label.lower()} recorded"
+
+    def show_context(self, source: PanelItem) -> dict[str, Any]:
+        filters = ActionFilters(panel_item_id=source.id)
+        return {"actions": actions_for(current_user, filters, today=today())}
 
 
-@bp.route("/<int:item_id>")
-@permission_required(can_view_lists)
-def show(item_id: int):
-    item = get_source_or_404(PanelItem, item_id)
-    actions = actions_for(current_user, ActionFilters(panel_item_id=item.id), today=today())
-    return render_template("sources/panel/show.html", item=item, actions=actions)
-
-
-@bp.route("/<int:item_id>/edit", methods=["GET", "POST"])
-@permission_required(can_edit_source)
-def edit(item_id: int):
-    item = get_source_or_404(PanelItem, item_id, need="edit")
-    form = PanelItemForm(obj=item)
-    if request.method == "GET":
-        form.kind.data = item.kind.value
-        form.version.data = str(item.version)
-    return save_edit(
-        item,
-        form,
-        template="sources/panel/form.html",
-        context={"item": item},
-        saved="Panel item saved",
-        next_url=lambda: url_for("panel_items.show", item_id=item.id),
-    )
+PanelItemPages().register(bp)

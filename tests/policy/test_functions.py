@@ -1,0 +1,457 @@
+"""Every policy function, tested directly: role x ownership x state.
+
+The identities are the four roles, a deactivated administrator and an anonymous visitor.
+Records are built in memory (no database) except where the rule is a SQL clause, which
+is checked against the Python rule on saved rows.
+"""
+
+from __future__ import annotations
+
+import inspect
+
+import pytest
+from flask_login import AnonymousUserMixin
+from sqlalchemy import select
+
+from tracker import policy
+from tracker.actions.models import (
+    Action,
+    ActionStatus,
+    ActionUpdate,
+    ExtensionRequest,
+    ExtensionStatus,
+    SourceType,
+)
+from tracker.auth.models import ROLE_ORGANISATION, Organisation, Role, User
+from tracker.db import db
+from tracker.reports.models import ReportJob
+from tracker.sources.models import AdhocRequest, Finding, HmicfrsReport, Meeting, PanelItem
+
+ADMIN, OFFICER, FORCE, PANEL, INACTIVE, ANONYMOUS = (
+    "admin",
+    "officer",
+    "force",
+    "panel",
+    "inactive",
+    "anonymous",
+)
+IDENTITIES = (ADMIN, OFFICER, FORCE, PANEL, INACTIVE, ANONYMOUS)
+ROLES = {ADMIN: Role.ADMIN, OFFICER: Role.OPCC_OFFICER, FORCE: Role.FORCE_LIAISON}
+ROLES[PANEL] = Role.PANEL_CLERK
+
+
+def person(identity: str, *, user_id: int = 1):
+    """A user in memory for `identity` (anonymous: Flask-Login's anonymous user)."""
+    if identity == ANONYMOUS:
+        return AnonymousUserMixin()
+    role = Role.ADMIN if identity == INACTIVE else ROLES[identity]
+    return User(
+        id=user_id,
+        name=identity,
+        email=f"{identity}@example.org",
+        role=role,
+        organisation=ROLE_ORGANISATION[role],
+        active=identity != INACTIVE,
+    )
+
+
+def allowed(*identities: str) -> dict[str, bool]:
+    """Expected outcome per identity: True for those listed."""
+    return {identity: identity in identities for identity in IDENTITIES}
+
+
+OPCC_STAFF = (ADMIN, OFFICER)
+SIGNED_IN = (ADMIN, OFFICER, FORCE, PANEL)
+
+# Rules that depend on the user alone.
+ROLE_RULES = {
+    "is_signed_in": allowed(*SIGNED_IN),
+    "has_role": None,  # tested below with explicit roles
+    "is_opcc": allowed(*OPCC_STAFF),
+    "is_force": allowed(FORCE),
+    "is_panel": allowed(PANEL),
+    "can_manage_users": allowed(ADMIN),
+    "can_view_audit": allowed(*OPCC_STAFF),
+    "can_verify_audit": allowed(ADMIN),
+    "can_manage_settings": allowed(ADMIN),
+    "can_see_opcc_notes": allowed(*OPCC_STAFF),
+    "can_view_history": allowed(*OPCC_STAFF),
+    "can_create_actions": allowed(*OPCC_STAFF),
+    "can_edit_source": allowed(*OPCC_STAFF),
+    "can_view_lists": allowed(*SIGNED_IN),
+    "can_view_outbox": allowed(ADMIN),
+    "can_import": allowed(*OPCC_STAFF),
+}
+
+
+@pytest.mark.parametrize(
+    ("rule", "identity"),
+    [(rule, identity) for rule, table in ROLE_RULES.items() if table for identity in IDENTITIES],
+)
+def test_role_rule(rule, identity):
+    assert getattr(policy, rule)(person(identity)) is ROLE_RULES[rule][identity]
+
+
+@pytest.mark.parametrize("identity", IDENTITIES)
+def test_has_role_matches_only_the_roles_named(identity):
+    expected = identity in (FORCE, PANEL)
+    assert policy.has_role(person(identity), Role.FORCE_LIAISON, Role.PANEL_CLERK) is expected
+
+
+def test_history_of_actions_and_sources_is_one_rule():
+    for identity in IDENTITIES:
+        user = person(identity)
+        assert policy.can_view_history(user) is policy.can_view_audit(user)
+
+
+# Actions -------------------------------------------------------------------------------
+
+
+def make_action(
+    *,
+    source_type: SourceType = SourceType.MEETING,
+    owner: Organisation = Organisation.FORCE,
+    opcc_only: bool = False,
+    published: bool = True,
+    status: ActionStatus = ActionStatus.OPEN,
+) -> Action:
+    """An action in memory, with its meeting or Panel item when it has one."""
+    action = Action(
+        id=1,
+        source_type=source_type,
+        owning_organisation=owner,
+        opcc_only=opcc_only,
+        status=status,
+    )
+    if source_type == SourceType.MEETING:
+        action.meeting = Meeting(published=published)
+    elif source_type == SourceType.PANEL:
+        action.panel_item = PanelItem(published=published)
+    action.extension_requests = []
+    return action
+
+
+# (source, owner, opcc_only, published) -> identities who may see the action
+VISIBILITY = [
+    (SourceType.MEETING, Organisation.FORCE, False, True, (*OPCC_STAFF, FORCE, PANEL)),
+    (SourceType.MEETING, Organisation.FORCE, False, False, (*OPCC_STAFF, FORCE)),
+    (SourceType.MEETING, Organisation.OPCC, False, True, (*OPCC_STAFF, PANEL)),
+    (SourceType.MEETING, Organisation.FORCE, True, True, OPCC_STAFF),
+    (SourceType.PANEL, Organisation.FORCE, False, True, (*OPCC_STAFF, FORCE, PANEL)),
+    (SourceType.PANEL, Organisation.OPCC, False, False, OPCC_STAFF),
+    (SourceType.HMICFRS, Organisation.FORCE, False, True, (*OPCC_STAFF, FORCE, PANEL)),
+    (SourceType.HMICFRS, Organisation.OPCC, True, True, OPCC_STAFF),
+    (SourceType.ADHOC, Organisation.FORCE, False, True, (*OPCC_STAFF, FORCE)),
+    (SourceType.ADHOC, Organisation.OPCC, False, True, OPCC_STAFF),
+]
+VISIBILITY_CASES = [
+    (*case[:4], identity, identity in case[4]) for case in VISIBILITY for identity in IDENTITIES
+]
+
+
+@pytest.mark.parametrize(
+    ("source_type", "owner", "opcc_only", "published", "identity", "expected"), VISIBILITY_CASES
+)
+def test_can_view_action(source_type, owner, opcc_only, published, identity, expected):
+    action = make_action(
+        source_type=source_type, owner=owner, opcc_only=opcc_only, published=published
+    )
+    assert policy.can_view_action(person(identity), action) is expected
+
+
+@pytest.mark.parametrize(
+    ("source_type", "owner", "opcc_only", "published", "identity", "expected"), VISIBILITY_CASES
+)
+def test_can_view_action_values(source_type, owner, opcc_only, published, identity, expected):
+    verdict = policy.can_view_action_values(
+        person(identity),
+        opcc_only=opcc_only,
+        owning_organisation=owner,
+        source_type=source_type,
+        source_published=published,
+    )
+    assert verdict is expected
+
+
+@pytest.mark.parametrize("identity", IDENTITIES)
+@pytest.mark.parametrize("opcc_only", [False, True])
+@pytest.mark.parametrize("action_visible", [False, True])
+def test_can_see_update(identity, opcc_only, action_visible):
+    action = make_action(opcc_only=not action_visible)
+    update = ActionUpdate(action=action, opcc_only=opcc_only, author_id=1)
+    user = person(identity)
+    expected = policy.can_view_action(user, action) and (not opcc_only or identity in OPCC_STAFF)
+    assert policy.can_see_update(user, update) is expected
+
+
+@pytest.mark.parametrize("identity", IDENTITIES)
+@pytest.mark.parametrize("owner", [Organisation.FORCE, Organisation.OPCC])
+def test_side_for(identity, owner):
+    expected = {
+        ADMIN: policy.Side.OPCC,
+        OFFICER: policy.Side.OPCC,
+        FORCE: policy.Side.FORCE if owner == Organisation.FORCE else None,
+    }.get(identity)
+    assert policy.side_for(person(identity), make_action(owner=owner)) == expected
+
+
+@pytest.mark.parametrize("identity", IDENTITIES)
+@pytest.mark.parametrize("owner", [Organisation.FORCE, Organisation.OPCC])
+def test_can_add_update(identity, owner):
+    acts = identity in OPCC_STAFF or (identity == FORCE and owner == Organisation.FORCE)
+    assert policy.can_add_update(person(identity), make_action(owner=owner)) is acts
+
+
+@pytest.mark.parametrize("identity", IDENTITIES)
+@pytest.mark.parametrize("rule", ["can_edit_action", "can_decide_extension"])
+def test_opcc_only_action_rules(identity, rule):
+    assert getattr(policy, rule)(person(identity), make_action()) is (identity in OPCC_STAFF)
+
+
+TRANSITION_CASES = [
+    # (from, to, identities allowed on a force-owned action)
+    (ActionStatus.OPEN, ActionStatus.IN_PROGRESS, (*OPCC_STAFF, FORCE)),
+    (ActionStatus.IN_PROGRESS, ActionStatus.IMPLEMENTED, (*OPCC_STAFF, FORCE)),
+    (ActionStatus.IMPLEMENTED, ActionStatus.CLOSED, OPCC_STAFF),
+    (ActionStatus.OPEN, ActionStatus.WITHDRAWN, OPCC_STAFF),
+    (ActionStatus.CLOSED, ActionStatus.REOPENED, OPCC_STAFF),
+    (ActionStatus.OPEN, ActionStatus.CLOSED, ()),  # not a declared transition
+]
+
+
+@pytest.mark.parametrize("identity", IDENTITIES)
+@pytest.mark.parametrize(("current", "target", "identities"), TRANSITION_CASES)
+def test_can_transition(identity, current, target, identities):
+    action = make_action(status=current)
+    assert policy.can_transition(person(identity), action, target) is (identity in identities)
+
+
+def test_force_cannot_transition_an_opcc_owned_action():
+    action = make_action(owner=Organisation.OPCC)
+    assert not policy.can_transition(person(FORCE), action, ActionStatus.IN_PROGRESS)
+
+
+@pytest.mark.parametrize("identity", IDENTITIES)
+@pytest.mark.parametrize(
+    ("status", "pending", "open_to_request"),
+    [
+        (ActionStatus.OPEN, False, True),
+        (ActionStatus.OPEN, True, False),
+        (ActionStatus.CLOSED, False, False),
+    ],
+)
+def test_can_request_extension(identity, status, pending, open_to_request):
+    action = make_action(status=status)
+    if pending:
+        action.extension_requests = [ExtensionRequest(status=ExtensionStatus.PENDING)]
+    expected = open_to_request and identity in (*OPCC_STAFF, FORCE)
+    assert policy.can_request_extension(person(identity), action) is expected
+
+
+@pytest.mark.parametrize("identity", IDENTITIES)
+@pytest.mark.parametrize("own", [True, False])
+def test_can_edit_update(identity, own):
+    update = ActionUpdate(author_id=1 if own else 2, action=make_action())
+    expected = own and identity in SIGNED_IN
+    assert policy.can_edit_update(person(identity, user_id=1), update) is expected
+
+
+@pytest.mark.parametrize("identity", IDENTITIES)
+@pytest.mark.parametrize("own", [True, False])
+def test_can_view_report_job(identity, own):
+    job = ReportJob(requested_by_id=1 if own else 2)
+    expected = own and identity in SIGNED_IN
+    assert policy.can_view_report_job(person(identity, user_id=1), job) is expected
+
+
+@pytest.mark.parametrize("identity", IDENTITIES)
+@pytest.mark.parametrize("target_is_self", [True, False])
+def test_can_change_user(identity, target_is_self):
+    target = person(OFFICER, user_id=1 if target_is_self else 2)
+    expected = identity == ADMIN and not target_is_self
+    assert policy.can_change_user(person(identity, user_id=1), target) is expected
+
+
+# Sources -------------------------------------------------------------------------------
+
+
+def _with_action(source, **fields):
+    action = make_action(**fields)
+    source.actions = [action]
+    return source
+
+
+def _report(**fields) -> HmicfrsReport:
+    report = HmicfrsReport()
+    report.findings = [_with_action(Finding(), source_type=SourceType.HMICFRS, **fields)]
+    return report
+
+
+SOURCE_CASES = [
+    # (description, factory, identities who may see it)
+    (
+        "published meeting, no actions",
+        lambda: Meeting(published=True, actions=[]),
+        (*OPCC_STAFF, PANEL),
+    ),
+    ("draft meeting, no actions", lambda: Meeting(published=False, actions=[]), OPCC_STAFF),
+    (
+        "draft meeting, force action",
+        lambda: _with_action(Meeting(published=False)),
+        (*OPCC_STAFF, FORCE),
+    ),
+    (
+        "meeting, restricted force action",
+        lambda: _with_action(Meeting(published=False), opcc_only=True),
+        OPCC_STAFF,
+    ),
+    ("adhoc request, no actions", lambda: AdhocRequest(actions=[]), OPCC_STAFF),
+    (
+        "adhoc request, force action",
+        lambda: _with_action(AdhocRequest(), source_type=SourceType.ADHOC),
+        (*OPCC_STAFF, FORCE),
+    ),
+    ("published Panel item", lambda: PanelItem(published=True, actions=[]), (*OPCC_STAFF, PANEL)),
+    ("unpublished Panel item", lambda: PanelItem(published=False, actions=[]), OPCC_STAFF),
+    ("report, no findings", lambda: HmicfrsReport(findings=[]), (*OPCC_STAFF, PANEL)),
+    ("report, finding with force action", _report, (*OPCC_STAFF, FORCE, PANEL)),
+    (
+        "report, finding with OPCC action",
+        lambda: _report(owner=Organisation.OPCC),
+        (*OPCC_STAFF, PANEL),
+    ),
+    ("finding, no actions", lambda: Finding(actions=[]), (*OPCC_STAFF, PANEL)),
+]
+
+
+@pytest.mark.parametrize("identity", IDENTITIES)
+@pytest.mark.parametrize(
+    ("factory", "identities"),
+    [case[1:] for case in SOURCE_CASES],
+    ids=[case[0] for case in SOURCE_CASES],
+)
+def test_can_view_source(identity, factory, identities):
+    assert policy.can_view_source(person(identity), factory()) is (identity in identities)
+
+
+# SQL rules: the clause selects exactly the rows the Python rule allows ---------------------
+
+
+def test_action_visibility_agrees_with_can_view_action(app, make_user):
+    from tests.factories import make_action as save_action
+    from tests.factories import make_finding, make_meeting, make_panel_item, make_report
+
+    owner = make_user(role=Role.FORCE_LIAISON, email="owner@example.org")
+    sources = [
+        make_meeting(app, published=True),
+        make_meeting(app, published=False),
+        make_panel_item(app, published=False),
+        make_finding(app, make_report(app)),
+    ]
+    for source in sources:
+        for organisation in Organisation.FORCE, Organisation.OPCC:
+            for opcc_only in False, True:
+                save_action(
+                    app, source, owner, owning_organisation=organisation, opcc_only=opcc_only
+                )
+    _check_sql_rule(app, make_user, policy.action_visibility, Action, policy.can_view_action)
+
+
+def test_update_visibility_agrees_with_can_see_opcc_notes(app, make_user):
+    from tests.factories import make_action as save_action
+    from tests.factories import make_meeting
+
+    owner = make_user(role=Role.OPCC_OFFICER, email="owner@example.org")
+    action = save_action(app, make_meeting(app, published=True), owner)
+    with app.app_context():
+        for opcc_only in False, True:
+            db.session.add(
+                ActionUpdate(action_id=action.id, author_id=owner.id, text="x", opcc_only=opcc_only)
+            )
+        db.session.commit()
+
+    def python_rule(user, update):
+        return not update.opcc_only or policy.can_see_opcc_notes(user)
+
+    _check_sql_rule(app, make_user, policy.update_visibility, ActionUpdate, python_rule)
+
+
+def test_can_view_source_agrees_with_source_visibility(app, make_user):
+    from tests.factories import make_action as save_action
+    from tests.factories import (
+        make_adhoc_request,
+        make_finding,
+        make_meeting,
+        make_panel_item,
+        make_report,
+    )
+    from tracker.sources.queries import source_visibility
+
+    owner = make_user(role=Role.FORCE_LIAISON, email="owner@example.org")
+    make_meeting(app, published=True)
+    make_meeting(app, published=False)
+    make_adhoc_request(app)
+    make_panel_item(app, published=False)
+    make_report(app)
+    for source in (
+        make_meeting(app, published=False),
+        make_adhoc_request(app),
+        make_panel_item(app, published=True),
+        make_finding(app, make_report(app)),
+    ):
+        for organisation in Organisation.FORCE, Organisation.OPCC:
+            save_action(app, source, owner, owning_organisation=organisation)
+    save_action(app, make_adhoc_request(app), owner, opcc_only=True)
+    for model in (Meeting, AdhocRequest, PanelItem, HmicfrsReport, Finding):
+        _check_sql_rule(
+            app,
+            make_user,
+            lambda user, model=model: source_visibility(user, model),
+            model,
+            policy.can_view_source,
+        )
+
+
+def _check_sql_rule(app, make_user, clause, model, python_rule):
+    users = [make_user(role=role) for role in Role]
+    with app.app_context():
+        rows = db.session.scalars(select(model)).all()
+        assert rows
+        for user in [*users, AnonymousUserMixin()]:
+            by_sql = set(db.session.scalars(select(model.id).where(clause(user))))
+            by_python = {row.id for row in rows if python_rule(user, row)}
+            assert by_sql == by_python, user
+
+
+# Completeness ---------------------------------------------------------------------------
+
+TESTED = {
+    *ROLE_RULES,
+    "can_view_action",
+    "can_view_action_values",
+    "can_see_update",
+    "side_for",
+    "can_add_update",
+    "can_edit_action",
+    "can_decide_extension",
+    "can_transition",
+    "can_request_extension",
+    "can_edit_update",
+    "can_view_report_job",
+    "can_change_user",
+    "can_view_source",
+    "action_visibility",
+    "update_visibility",
+}
+
+
+def test_every_public_policy_function_has_a_test():
+    public = {
+        name
+        for name, value in vars(policy).items()
+        if inspect.isfunction(value)
+        and value.__module__ == policy.__name__
+        and not name.startswith("_")
+    }
+    assert public - TESTED == set(), "add a test above and name the function in TESTED"
+    assert TESTED - public == set(), "TESTED names a function policy no longer has"

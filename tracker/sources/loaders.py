@@ -1,0 +1,21 @@
+"""Loading sources for a request: 404 when missing or invisible, 403 when not allowed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort
+from flask_login import current_user
+
+from tracker import policy
+from tracker.db import db
+
+
+def get_source_or_404(model: type, source_id: int, *, need: str = "view") -> Any:
+    """Load a source: 404 when missing or invisible, 403 when visible but not editable."""
+    source = db.session.get(model, source_id)
+    if source is None or not policy.can_view_source(current_user, source):
+        abort(404)
+    if need == "edit" and not policy.can_edit_source(current_user):
+        abort(403)
+    return source

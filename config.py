@@ -14,7 +14,34 @@ from datetime import timedelta
 from pathlib import Path
 from typing import ClassVar
 
+from dotenv import dotenv_values
+
 BASE_DIR = Path(__file__).resolve().parent
+
+
+def load_settings_file() -> Path | None:
+    """Read the settings file named by TRACKER_ENV_FILE into the environment.
+
+    The same file serves systemd's ``EnvironmentFile=`` for the services and every
+    command an operator or cron runs, so both see the same settings. It holds one
+    ``NAME=value`` a line (values may contain spaces unquoted; ``#`` starts a comment
+    line). A variable already in the environment wins, as it does under systemd.
+    """
+    name = os.environ.get("TRACKER_ENV_FILE", "").strip()
+    if not name:
+        return None
+    path = Path(name)
+    if not path.is_file():
+        raise ConfigurationError(
+            f"TRACKER_ENV_FILE names {path}, which does not exist or is not a file"
+        )
+    for key, value in dotenv_values(path).items():
+        if value is not None:
+            os.environ.setdefault(key, value)
+    return path
+
+
+SETTINGS_FILE = load_settings_file()
 INSTANCE_DIR = Path(os.environ.get("TRACKER_INSTANCE_DIR", BASE_DIR / "instance"))
 
 
@@ -62,6 +89,9 @@ class Config:
     ENV_NAME = "production"
     TESTING = False
 
+    # Production needs DATABASE_URL (validate() refuses to start without it); the
+    # SQLite file under instance/ is for development and demos only.
+    DATABASE_URL_SET = bool(os.environ.get("DATABASE_URL", "").strip())
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or default_database_url()
     SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True}
     SQLITE_BUSY_TIMEOUT_MS = env_int("SQLITE_BUSY_TIMEOUT_MS", 5000)
@@ -128,6 +158,14 @@ class Config:
             )
         if len(cls.SECRET_KEY) < 32:
             raise ConfigurationError("SECRET_KEY must be at least 32 characters long")
+        if not cls.DATABASE_URL_SET:
+            raise ConfigurationError(
+                "DATABASE_URL must be set in production, for example "
+                "postgresql+psycopg://tracker:PASSWORD@127.0.0.1:5432/tracker "
+                "(without it the tracker would quietly create a SQLite file under "
+                "instance/). Put it in the settings file named by TRACKER_ENV_FILE so "
+                "the services and every command use the same database."
+            )
 
 
 class DevelopmentConfig(Config):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 
 import pytest
 
@@ -12,10 +13,19 @@ from tracker import create_app
 
 @pytest.fixture
 def fresh_config(monkeypatch, tmp_path):
-    """Reload config.py under a controlled environment."""
+    """Reload config.py under a controlled environment (restored whole afterwards, since
+    a settings file writes variables that monkeypatch does not know about)."""
+    saved = dict(os.environ)
 
     def _load(**env: str):
-        for name in ("SECRET_KEY", "DATABASE_URL", "TRACKER_ENV", "MAIL_PORT"):
+        for name in (
+            "SECRET_KEY",
+            "DATABASE_URL",
+            "TRACKER_ENV",
+            "MAIL_PORT",
+            "TRACKER_ENV_FILE",
+            "OPCC_NAME",
+        ):
             monkeypatch.delenv(name, raising=False)
         monkeypatch.setenv("TRACKER_INSTANCE_DIR", str(tmp_path / "instance"))
         for name, value in env.items():
@@ -24,6 +34,8 @@ def fresh_config(monkeypatch, tmp_path):
 
     yield _load
     monkeypatch.undo()
+    os.environ.clear()
+    os.environ.update(saved)
     importlib.reload(config)
 
 
@@ -41,8 +53,12 @@ def test_production_refuses_a_short_secret_key(fresh_config):
         module.ProductionConfig.validate()
 
 
-def test_production_starts_with_a_secret_key_and_secure_cookies(fresh_config):
-    fresh_config(SECRET_KEY="x" * 48, TRACKER_ENV="production")
+def test_production_starts_with_a_secret_key_and_secure_cookies(fresh_config, tmp_path):
+    fresh_config(
+        SECRET_KEY="x" * 48,
+        TRACKER_ENV="production",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'prod.sqlite3'}",
+    )
     app = create_app()
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
@@ -80,3 +96,39 @@ def test_non_numeric_port_is_named(fresh_config, monkeypatch):
         importlib.reload(config)
     assert raised.typename == "ConfigurationError"
     monkeypatch.delenv("MAIL_PORT")
+
+
+def test_production_refuses_to_start_without_a_database_url(fresh_config, tmp_path):
+    module = fresh_config(SECRET_KEY="x" * 48, TRACKER_ENV="production")
+    with pytest.raises(module.ConfigurationError, match="DATABASE_URL must be set in production"):
+        module.ProductionConfig.validate()
+    assert not (tmp_path / "instance" / "tracker.sqlite3").exists()
+
+
+def test_settings_file_is_read_with_unquoted_values_and_the_environment_wins(
+    fresh_config, tmp_path, monkeypatch
+):
+    settings_file = tmp_path / "tracker.env"
+    settings_file.write_text(
+        "# settings for the services and every command\n"
+        "OPCC_NAME=Office of the Police and Crime Commissioner for Testshire\n"
+        "DATABASE_URL=postgresql+psycopg://file:secret@127.0.0.1:5432/tracker\n"
+        "MAIL_PORT=2525\n"
+    )
+    module = fresh_config(
+        TRACKER_ENV_FILE=str(settings_file),
+        DATABASE_URL="postgresql+psycopg://env:secret@127.0.0.1:5432/tracker",
+    )
+    assert module.SETTINGS_FILE == settings_file
+    assert module.Config.OPCC_NAME == "Office of the Police and Crime Commissioner for Testshire"
+    assert module.Config.MAIL_PORT == 2525
+    assert module.Config.SQLALCHEMY_DATABASE_URI.startswith("postgresql+psycopg://env:")
+
+
+def test_a_missing_settings_file_is_named(fresh_config, tmp_path, monkeypatch):
+    missing = tmp_path / "nowhere.env"
+    monkeypatch.setenv("TRACKER_ENV_FILE", str(missing))
+    with pytest.raises(RuntimeError, match="TRACKER_ENV_FILE names .*nowhere.env") as raised:
+        importlib.reload(config)
+    assert raised.typename == "ConfigurationError"
+    monkeypatch.delenv("TRACKER_ENV_FILE")

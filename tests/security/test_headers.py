@@ -84,8 +84,10 @@ def test_error_pages_carry_the_security_headers(app, world):
 
 @pytest.fixture
 def production_app(app: Flask, database_url: str, monkeypatch) -> Iterator[Flask]:
-    """The production settings (a secret key is supplied as the environment would)."""
+    """The production settings (a secret key and database are supplied as the environment
+    would)."""
     monkeypatch.setattr(ProductionConfig, "SECRET_KEY", SECRET)
+    monkeypatch.setattr(ProductionConfig, "DATABASE_URL_SET", True)
     production = create_app("production", SQLALCHEMY_DATABASE_URI=database_url)
     yield production
     with production.app_context():

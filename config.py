@@ -143,6 +143,8 @@ class Config:
     TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    # A monitor sends "Authorization: Bearer <HEALTH_TOKEN>" to /healthz/detail.
+    HEALTH_TOKEN = os.environ.get("HEALTH_TOKEN", "")
 
     # Reports with more actions than this are prepared in the background (a job page
     # shows progress and offers the download when ready).

@@ -119,7 +119,7 @@ def test_settings_file_is_read_with_unquoted_values_and_the_environment_wins(
         TRACKER_ENV_FILE=str(settings_file),
         DATABASE_URL="postgresql+psycopg://env:secret@127.0.0.1:5432/tracker",
     )
-    assert module.SETTINGS_FILE == settings_file
+    assert settings_file == module.SETTINGS_FILE
     assert module.Config.OPCC_NAME == "Office of the Police and Crime Commissioner for Testshire"
     assert module.Config.MAIL_PORT == 2525
     assert module.Config.SQLALCHEMY_DATABASE_URI.startswith("postgresql+psycopg://env:")
@@ -128,7 +128,7 @@ def test_settings_file_is_read_with_unquoted_values_and_the_environment_wins(
 def test_a_missing_settings_file_is_named(fresh_config, tmp_path, monkeypatch):
     missing = tmp_path / "nowhere.env"
     monkeypatch.setenv("TRACKER_ENV_FILE", str(missing))
-    with pytest.raises(RuntimeError, match="TRACKER_ENV_FILE names .*nowhere.env") as raised:
+    with pytest.raises(RuntimeError, match=r"TRACKER_ENV_FILE names .*nowhere\.env") as raised:
         importlib.reload(config)
     assert raised.typename == "ConfigurationError"
     monkeypatch.delenv("TRACKER_ENV_FILE")

@@ -153,6 +153,7 @@ def _register_cli(app: Flask) -> None:
     from tracker.auth.cli import users_cli
     from tracker.backup import backup_command, restore_command
     from tracker.demo import seed_demo_command
+    from tracker.doctor import doctor_command, mail_cli
     from tracker.reminders.cli import reminders_cli, scheduler_command
     from tracker.reports.cli import reports_cli
 
@@ -164,3 +165,5 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(reports_cli)
+    app.cli.add_command(doctor_command)
+    app.cli.add_command(mail_cli)

@@ -90,7 +90,7 @@ def test_doctor_finds_files_other_users_can_read(healthy, runner, tmp_path):
     healthy.instance_path = str(tmp_path / "instance")
     backups.mkdir(parents=True)
     (backups / "tracker-1.sqlite3").write_bytes(b"x")
-    os.chmod(backups, 0o755)
+    os.chmod(backups, 0o755)  # noqa: S103 - the mistake the doctor must find
     os.chmod(backups / "tracker-1.sqlite3", 0o644)
     result = runner.invoke(args=["doctor"])
     assert result.exit_code == 1

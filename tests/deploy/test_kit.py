@@ -131,7 +131,8 @@ def test_web_service_writes_no_second_access_log():
 def test_nginx_lets_the_largest_upload_through():
     site = (DEPLOY / "nginx" / "opcc-tracker.conf").read_text()
     size = re.search(r"client_max_body_size (\d+)m;", site)
-    assert size and int(size.group(1)) >= config.Config.MAX_CONTENT_LENGTH // (1024 * 1024)
+    assert size
+    assert int(size.group(1)) >= config.Config.MAX_CONTENT_LENGTH // (1024 * 1024)
     assert "proxy_set_header X-Forwarded-For $remote_addr;" in site
     assert "proxy_set_header X-Forwarded-Proto $scheme;" in site
 

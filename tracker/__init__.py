@@ -7,7 +7,6 @@ from typing import Any
 
 from flask import Flask
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import INSTANCE_DIR, config_for
 
@@ -33,9 +32,9 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
 
     configure_logging(app.config["LOG_LEVEL"])
 
-    if app.config["TRUSTED_PROXY_COUNT"]:
-        count = app.config["TRUSTED_PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
+    from tracker import proxy
+
+    proxy.init_app(app)
 
     _configure_templates(app)
     _init_extensions(app)

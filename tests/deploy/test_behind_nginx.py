@@ -136,6 +136,7 @@ def deployment(app, database_url, tmp_path) -> Iterator[Deployment]:
     gunicorn = subprocess.Popen(
         [
             str(Path(sys.prefix) / "bin" / "gunicorn"),
+            "--config", str(PROJECT_DIR / "deploy" / "gunicorn.conf.py"),
             "--workers", "1", "--bind", f"127.0.0.1:{app_port}", "wsgi:app",
         ],
         cwd=PROJECT_DIR,

@@ -120,12 +120,17 @@ def test_long_running_services_start_at_boot_and_the_backup_runs_nightly():
     assert "WantedBy=timers.target" in timer
 
 
-def test_web_service_writes_no_second_access_log():
+def test_gunicorn_logs_json_and_no_second_access_log():
     """The app logs every request as JSON; gunicorn's access log would repeat each."""
     unit = (DEPLOY / "systemd" / "opcc-tracker-web.service").read_text()
     [start] = [line for line in unit.splitlines() if line.startswith("ExecStart=")]
-    assert "gunicorn" in start
-    assert "--access-logfile" not in start
+    assert "--config /srv/opcc-tracker/deploy/gunicorn.conf.py" in start
+    settings: dict = {}
+    exec((DEPLOY / "gunicorn.conf.py").read_text(), settings)  # noqa: S102 - our own file
+    assert settings["accesslog"] is None
+    assert settings["bind"] == "127.0.0.1:8000"
+    formatter = settings["logconfig_dict"]["formatters"]["json"]["()"]
+    assert formatter == "pythonjsonlogger.json.JsonFormatter"
 
 
 def test_nginx_lets_the_largest_upload_through():

@@ -12,8 +12,9 @@ PORT ?= 5000
 export FLASK_APP := wsgi.py
 
 # Debian packages the tests need: headless Chromium for browser tests and
-# HarfBuzz subsetting for WeasyPrint's fonts.
-TEST_APT_PACKAGES := chromium chromium-driver libharfbuzz-subset0
+# HarfBuzz subsetting for WeasyPrint's fonts, nginx and openssl for the deployment test
+# (tests/deploy runs the shipped nginx site in front of gunicorn over HTTPS).
+TEST_APT_PACKAGES := chromium chromium-driver libharfbuzz-subset0 nginx openssl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: help run test install install-test frontend system-deps db-upgrade test-sqlite test-postgres lint format bench clean

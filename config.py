@@ -18,7 +18,34 @@ from pathlib import Path
 from typing import ClassVar
 from urllib.parse import urlsplit
 
+from dotenv import dotenv_values
+
 BASE_DIR = Path(__file__).resolve().parent
+
+
+def load_settings_file() -> Path | None:
+    """Read the settings file named by TRACKER_ENV_FILE into the environment.
+
+    The same file serves systemd's ``EnvironmentFile=`` for the services and every
+    command an operator or cron runs, so both see the same settings. It holds one
+    ``NAME=value`` a line (values may contain spaces unquoted; ``#`` starts a comment
+    line). A variable already in the environment wins, as it does under systemd.
+    """
+    name = os.environ.get("TRACKER_ENV_FILE", "").strip()
+    if not name:
+        return None
+    path = Path(name)
+    if not path.is_file():
+        raise ConfigurationError(
+            f"TRACKER_ENV_FILE names {path}, which does not exist or is not a file"
+        )
+    for key, value in dotenv_values(path).items():
+        if value is not None:
+            os.environ.setdefault(key, value)
+    return path
+
+
+SETTINGS_FILE = load_settings_file()
 INSTANCE_DIR = Path(os.environ.get("TRACKER_INSTANCE_DIR", BASE_DIR / "instance"))
 
 
@@ -150,6 +177,9 @@ class Config:
     ENV_NAME = "production"
     TESTING = False
 
+    # Production needs DATABASE_URL (validate() refuses to start without it); the
+    # SQLite file under instance/ is for development and demos only.
+    DATABASE_URL_SET = bool(os.environ.get("DATABASE_URL", "").strip())
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or default_database_url()
     SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True}
     SQLITE_BUSY_TIMEOUT_MS = env_int("SQLITE_BUSY_TIMEOUT_MS", 5000)
@@ -223,6 +253,8 @@ class Config:
     TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    # A monitor sends "Authorization: Bearer <HEALTH_TOKEN>" to /healthz/detail.
+    HEALTH_TOKEN = os.environ.get("HEALTH_TOKEN", "")
 
     # Reports with more actions than this are prepared in the background (a job page
     # shows progress and offers the download when ready).
@@ -252,6 +284,14 @@ class Config:
         problem = base_url_problem(cls.SERVER_BASE_URL, allow_http=cls.ALLOW_HTTP_BASE_URL)
         if problem:
             raise ConfigurationError(f"SERVER_BASE_URL {problem} (it is {cls.SERVER_BASE_URL!r})")
+        if not cls.DATABASE_URL_SET:
+            raise ConfigurationError(
+                "DATABASE_URL must be set in production, for example "
+                "postgresql+psycopg://tracker:PASSWORD@127.0.0.1:5432/tracker "
+                "(without it the tracker would quietly create a SQLite file under "
+                "instance/). Put it in the settings file named by TRACKER_ENV_FILE so "
+                "the services and every command use the same database."
+            )
 
 
 class DevelopmentConfig(Config):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Literal
 
+import click
 from alembic import context
 from flask import current_app
 
@@ -54,15 +55,31 @@ def run_migrations_offline() -> None:
         context.run_migrations()
 
 
+def _say_what_was_applied(*, ctx, step, heads, run_args) -> None:
+    """`flask db upgrade` names each revision it applies (Alembic's own log is quiet)."""
+    verb = "Applied" if step.is_upgrade else "Reverted"
+    click.echo(f"{verb} {step.up_revision_id}: {step.up_revision.doc.splitlines()[0]}")
+
+
 def run_migrations_online() -> None:
     """Run migrations on a live connection."""
     options = dict(current_app.extensions["migrate"].configure_args)
     options.setdefault("process_revision_directives", _skip_empty_autogenerate)
     options.setdefault("render_item", _render_item)
+    options.setdefault("on_version_apply", _say_what_was_applied)
     with database.engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_metadata, **options)
         with context.begin_transaction():
             context.run_migrations()
+        if context.get_context().as_sql is False and _is_upgrade():
+            revision = context.get_context().get_current_revision()
+            click.echo(f"The database is at revision {revision or 'none'}.")
+
+
+def _is_upgrade() -> bool:
+    """Run by `flask db upgrade` or `downgrade` (not `current`, `stamp`, or the tests)."""
+    command = click.get_current_context(silent=True)
+    return command is not None and command.info_name in ("upgrade", "downgrade")
 
 
 if context.is_offline_mode():

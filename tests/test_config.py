@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 
 import pytest
 
@@ -12,7 +13,9 @@ from tracker import create_app
 
 @pytest.fixture
 def fresh_config(monkeypatch, tmp_path):
-    """Reload config.py under a controlled environment."""
+    """Reload config.py under a controlled environment (restored whole afterwards, since
+    a settings file writes variables that monkeypatch does not know about)."""
+    saved = dict(os.environ)
 
     def _load(**env: str):
         for name in (
@@ -24,6 +27,8 @@ def fresh_config(monkeypatch, tmp_path):
             "MAIL_PORT",
             "SERVER_BASE_URL",
             "ALLOW_HTTP_BASE_URL",
+            "TRACKER_ENV_FILE",
+            "OPCC_NAME",
         ):
             monkeypatch.delenv(name, raising=False)
         monkeypatch.setenv("TRACKER_INSTANCE_DIR", str(tmp_path / "instance"))
@@ -33,6 +38,8 @@ def fresh_config(monkeypatch, tmp_path):
 
     yield _load
     monkeypatch.undo()
+    os.environ.clear()
+    os.environ.update(saved)
     importlib.reload(config)
 
 
@@ -42,6 +49,7 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "hT4q-Zr8WmX2pLk9Vb3sNf7Yc1Jd6Ge0Ua5Ro",
     "AUDIT_KEY": "Qm7Kx2Vb9Lp4Tz8Nc3Hr6Wd1Fs5Gj0Ye-Ua",
     "SERVER_BASE_URL": "https://tracker.example.org",
+    "DATABASE_URL": "postgresql+psycopg://tracker:secret@127.0.0.1:5432/tracker",
 }
 
 
@@ -59,8 +67,8 @@ def test_production_refuses_a_short_secret_key(fresh_config):
         module.ProductionConfig.validate()
 
 
-def test_production_starts_with_a_secret_key_and_secure_cookies(fresh_config):
-    fresh_config(**PRODUCTION_ENV)
+def test_production_starts_with_a_secret_key_and_secure_cookies(fresh_config, tmp_path):
+    fresh_config(**{**PRODUCTION_ENV, "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}"})
     app = create_app()
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
@@ -209,3 +217,40 @@ def test_files_the_app_creates_are_private(tmp_path):
         db.engine.dispose()
     assert modes == dict.fromkeys(modes, 0o600)
     assert len(modes) == 3
+
+
+def test_production_refuses_to_start_without_a_database_url(fresh_config, tmp_path):
+    env = {name: value for name, value in PRODUCTION_ENV.items() if name != "DATABASE_URL"}
+    module = fresh_config(**env)
+    with pytest.raises(module.ConfigurationError, match="DATABASE_URL must be set in production"):
+        module.ProductionConfig.validate()
+    assert not (tmp_path / "instance" / "tracker.sqlite3").exists()
+
+
+def test_settings_file_is_read_with_unquoted_values_and_the_environment_wins(
+    fresh_config, tmp_path, monkeypatch
+):
+    settings_file = tmp_path / "tracker.env"
+    settings_file.write_text(
+        "# settings for the services and every command\n"
+        "OPCC_NAME=Office of the Police and Crime Commissioner for Testshire\n"
+        "DATABASE_URL=postgresql+psycopg://file:secret@127.0.0.1:5432/tracker\n"
+        "MAIL_PORT=2525\n"
+    )
+    module = fresh_config(
+        TRACKER_ENV_FILE=str(settings_file),
+        DATABASE_URL="postgresql+psycopg://env:secret@127.0.0.1:5432/tracker",
+    )
+    assert settings_file == module.SETTINGS_FILE
+    assert module.Config.OPCC_NAME == "Office of the Police and Crime Commissioner for Testshire"
+    assert module.Config.MAIL_PORT == 2525
+    assert module.Config.SQLALCHEMY_DATABASE_URI.startswith("postgresql+psycopg://env:")
+
+
+def test_a_missing_settings_file_is_named(fresh_config, tmp_path, monkeypatch):
+    missing = tmp_path / "nowhere.env"
+    monkeypatch.setenv("TRACKER_ENV_FILE", str(missing))
+    with pytest.raises(RuntimeError, match=r"TRACKER_ENV_FILE names .*nowhere\.env") as raised:
+        importlib.reload(config)
+    assert raised.typename == "ConfigurationError"
+    monkeypatch.delenv("TRACKER_ENV_FILE")

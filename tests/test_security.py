@@ -40,6 +40,7 @@ def test_every_endpoint_needs_sign_in_unless_marked_public(app):
     assert public == {
         "static",
         "main.healthz",
+        "main.healthz_detail",
         "auth.login",
         "auth.forgot_password",
         "auth.reset_password",

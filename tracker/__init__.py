@@ -8,7 +8,6 @@ from typing import Any
 
 from flask import Flask
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import INSTANCE_DIR, config_for
 
@@ -38,9 +37,9 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
 
     configure_logging(app.config["LOG_LEVEL"])
 
-    if app.config["TRUSTED_PROXY_COUNT"]:
-        count = app.config["TRUSTED_PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
+    from tracker import proxy
+
+    proxy.init_app(app)
 
     _configure_templates(app)
     _init_extensions(app)
@@ -160,6 +159,7 @@ def _register_cli(app: Flask) -> None:
     from tracker.auth.cli import users_cli
     from tracker.backup import backup_command, restore_command
     from tracker.demo import seed_demo_command
+    from tracker.doctor import doctor_command, mail_cli
     from tracker.reminders.cli import reminders_cli, scheduler_command
     from tracker.reports.cli import reports_cli
 
@@ -171,3 +171,5 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(reports_cli)
+    app.cli.add_command(doctor_command)
+    app.cli.add_command(mail_cli)

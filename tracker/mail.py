@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import smtplib
+import socket
 import ssl
 from datetime import datetime
 from email.message import EmailMessage
@@ -19,6 +20,57 @@ log = logging.getLogger(__name__)
 
 class MailDeliveryError(Exception):
     """The SMTP server could not be reached or refused the message."""
+
+
+def describe_smtp_failure(error: BaseException) -> str:
+    """What went wrong in the SMTP dialogue, in words an IT officer can act on."""
+    config = current_app.config
+    where = f"{config['MAIL_SERVER']}:{config['MAIL_PORT']}"
+    if isinstance(error, MailDeliveryError) and error.__cause__ is not None:
+        error = error.__cause__
+    if isinstance(error, smtplib.SMTPNotSupportedError) and "STARTTLS" in str(error):
+        return (
+            f"The mail server at {where} does not offer STARTTLS. For an internal relay "
+            "that takes plain SMTP set MAIL_USE_TLS=false; for SMTP over TLS from the "
+            "start set MAIL_USE_SSL=true and MAIL_PORT=465."
+        )
+    if isinstance(error, smtplib.SMTPAuthenticationError):
+        return (
+            f"The mail server at {where} refused the sign-in for MAIL_USERNAME "
+            f"{config['MAIL_USERNAME']!r}: check MAIL_USERNAME and MAIL_PASSWORD."
+        )
+    if isinstance(error, smtplib.SMTPNotSupportedError) and "AUTH" in str(error).upper():
+        return (
+            f"The mail server at {where} does not accept a sign-in: leave MAIL_USERNAME "
+            "and MAIL_PASSWORD empty, or turn on TLS if it offers sign-in only over TLS."
+        )
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return f"The mail server at {where} refused the address: {error.recipients}."
+    if isinstance(error, smtplib.SMTPSenderRefused):
+        return (
+            f"The mail server at {where} refused the sender {error.sender!r}: set "
+            "MAIL_DEFAULT_SENDER to an address it accepts."
+        )
+    if isinstance(error, ssl.SSLCertVerificationError):
+        return (
+            f"The mail server at {where} presented a certificate this machine does not "
+            f"trust ({error.verify_message}): install the issuing CA certificate."
+        )
+    if isinstance(error, ssl.SSLError):
+        return (
+            f"TLS with the mail server at {where} failed ({error.reason}): check "
+            "MAIL_USE_SSL (port 465) against MAIL_USE_TLS (STARTTLS, usually 587)."
+        )
+    if isinstance(error, ConnectionRefusedError):
+        return f"Nothing is listening at {where}: check MAIL_SERVER and MAIL_PORT."
+    if isinstance(error, TimeoutError | smtplib.SMTPServerDisconnected):
+        return (
+            f"The mail server at {where} did not answer in time: check MAIL_SERVER, "
+            "MAIL_PORT and that a firewall allows this machine to reach it."
+        )
+    if isinstance(error, socket.gaierror):
+        return f"The mail server name {config['MAIL_SERVER']!r} could not be found (DNS)."
+    return f"Sending through {where} failed: {error}"
 
 
 def absolute_url(path: str) -> str:
@@ -53,10 +105,14 @@ def smtp_connection() -> smtplib.SMTP:
         )
     else:
         smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=timeout)
-        if config["MAIL_USE_TLS"]:
+    try:
+        if config["MAIL_USE_TLS"] and not config["MAIL_USE_SSL"]:
             smtp.starttls(context=ssl.create_default_context())
-    if config["MAIL_USERNAME"]:
-        smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        if config["MAIL_USERNAME"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+    except BaseException:
+        smtp.close()  # a refused STARTTLS or sign-in must not leave the socket open
+        raise
     return smtp
 
 

@@ -3,6 +3,7 @@
 from tracker.actions.models import Action, ActionUpdate, ExtensionRequest, Tag, action_tags
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import LoginAttempt, User
+from tracker.heartbeats import Heartbeat
 from tracker.imports.models import ImportBatch
 from tracker.reminders.models import OutboxMessage, ReminderItem, ReminderOptOut
 from tracker.reports.models import ReportJob
@@ -16,6 +17,7 @@ __all__ = [
     "AuditEvent",
     "ExtensionRequest",
     "Finding",
+    "Heartbeat",
     "HmicfrsReport",
     "ImportBatch",
     "LoginAttempt",

@@ -48,6 +48,11 @@ def can_manage_users(user: AnyUser) -> bool:
     return has_role(user, Role.ADMIN)
 
 
+def can_view_service_health(user: AnyUser) -> bool:
+    """See the detailed health of the service (scheduler, outbox, database)."""
+    return has_role(user, Role.ADMIN)
+
+
 def can_view_audit(user: AnyUser) -> bool:
     """Browse the audit trail of every record."""
     return has_role(user, Role.ADMIN, Role.OPCC_OFFICER)

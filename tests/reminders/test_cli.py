@@ -108,6 +108,30 @@ def test_scheduler_housekeeping_deletes_report_pdfs_older_than_a_week(
         assert [job.title for job in db.session.scalars(db.select(ReportJob))] == ["2 days old"]
 
 
+def test_scheduler_beats_every_minute_and_after_each_daily_run(app, runner, monkeypatch):
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    from tracker.db import db
+    from tracker.heartbeats import Heartbeat
+
+    seen = {}
+
+    def fake_start(self):
+        seen["jobs"] = {job.id: job for job in self.get_jobs()}
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(BlockingScheduler, "start", fake_start)
+    assert runner.invoke(args=["scheduler"]).exit_code == 0
+    heartbeat = seen["jobs"]["heartbeat"]
+    assert heartbeat.trigger.interval.total_seconds() == 60
+    heartbeat.func()
+    seen["jobs"]["reminders"].func()
+    with app.app_context():
+        beats = {beat.name: beat for beat in db.session.scalars(db.select(Heartbeat))}
+    assert set(beats) == {"scheduler", "daily_run"}
+    assert beats["daily_run"].detail == {"emails": 0, "sent": 0, "deferred": 0, "failed": 0}
+
+
 @pytest.mark.parametrize(
     ("now_utc", "expected_utc_hour"),
     [

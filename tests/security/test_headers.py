@@ -86,12 +86,13 @@ def test_error_pages_carry_the_security_headers(app, world):
 
 @pytest.fixture
 def production_app(app: Flask, database_url: str, monkeypatch) -> Iterator[Flask]:
-    """The production settings (a secret key is supplied as the environment would)."""
+    """The production settings (keys and a database supplied as the environment would)."""
     # config.py may have been reloaded by another test: patch the class in use now.
     production_config = config.ProductionConfig
     monkeypatch.setattr(production_config, "SECRET_KEY", SECRET)
     monkeypatch.setattr(production_config, "AUDIT_KEY", AUDIT_KEY)
     monkeypatch.setattr(production_config, "SERVER_BASE_URL", "https://tracker.example.org")
+    monkeypatch.setattr(production_config, "DATABASE_URL_SET", True)
     production = create_app("production", SQLALCHEMY_DATABASE_URI=database_url)
     yield production
     with production.app_context():

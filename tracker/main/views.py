@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import time
+import hmac
 
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, abort, current_app, jsonify, render_template, request
 from flask_login import current_user
-from sqlalchemy import text
 
+from tracker import policy
 from tracker.actions.queries import home_sections
 from tracker.clock import today
-from tracker.db import db
+from tracker.extensions import login_manager
+from tracker.main.health import database_check, service_health
 from tracker.security import public
 from tracker.settings.services import AMBER_DAYS, setting
 
@@ -27,21 +28,41 @@ def home():
 @bp.route("/healthz")
 @public
 def healthz():
-    started = time.perf_counter()
-    try:
-        db.session.execute(text("SELECT 1"))
-    except Exception as exc:
-        db.session.rollback()
-        body = {"status": "error", "database": {"status": "error", "error": type(exc).__name__}}
-        return jsonify(body), 503
-    elapsed_ms = round((time.perf_counter() - started) * 1000, 2)
-    return jsonify(
-        {
-            "status": "ok",
-            "database": {
-                "status": "ok",
-                "dialect": db.engine.dialect.name,
-                "latency_ms": elapsed_ms,
-            },
-        }
+    """For load balancers: ok or not, and nothing about how the service is built."""
+    check = database_check()
+    return jsonify({"status": "ok" if check.ok else "error"}), 200 if check.ok else 503
+
+
+@bp.route("/healthz/detail")
+@public
+def healthz_detail():
+    """For monitoring: each part of the service with its age. 503 when any has a problem.
+
+    Open to a bearer token equal to HEALTH_TOKEN (for a monitor) or a signed-in
+    administrator; anyone else signed in gets 403 and anyone else is sent to sign in.
+    """
+    if not _monitor_token_given() and not policy.can_view_service_health(current_user):
+        if policy.is_signed_in(current_user):
+            abort(403)
+        return login_manager.unauthorized()
+    checks = service_health()
+    healthy = all(check.ok for check in checks)
+    body = {
+        "status": "ok" if healthy else "problem",
+        "checks": {check.name: check.as_json() for check in checks},
+    }
+    response = jsonify(body)
+    response.status_code = 200 if healthy else 503
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _monitor_token_given() -> bool:
+    expected = current_app.config.get("HEALTH_TOKEN") or ""
+    given = request.headers.get("Authorization", "")
+    scheme, _, token = given.partition(" ")
+    return (
+        bool(expected)
+        and scheme.lower() == "bearer"
+        and hmac.compare_digest(token.strip().encode(), expected.encode())
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import UTC, date, datetime
 
 import click
 from flask import current_app
@@ -11,6 +11,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from tracker.clock import today as local_today
 from tracker.db import db
+from tracker.heartbeats import DAILY_RUN, SCHEDULER, beat
 from tracker.reminders.planner import run_planner
 from tracker.reminders.sender import send_pending
 
@@ -88,6 +89,14 @@ def scheduler_command(at: str | None) -> None:
         with app.app_context():
             try:
                 result, sent = run_reminders(local_today())
+                beat(
+                    DAILY_RUN,
+                    emails=len(result.summary),
+                    sent=len(sent.sent),
+                    deferred=len(sent.deferred),
+                    failed=len(sent.failed),
+                )
+                db.session.commit()
                 log.info(
                     "reminder run finished",
                     extra={
@@ -101,6 +110,11 @@ def scheduler_command(at: str | None) -> None:
                 db.session.rollback()
                 log.exception("reminder run failed")
                 raise
+
+    def heartbeat_job() -> None:
+        with app.app_context():
+            beat(SCHEDULER)
+            db.session.commit()
 
     def retry_job() -> None:
         with app.app_context():
@@ -139,6 +153,16 @@ def scheduler_command(at: str | None) -> None:
         max_instances=1,
         coalesce=True,
         misfire_grace_time=3600,
+    )
+    # Monitoring (/healthz/detail, flask doctor) sees the scheduler is alive.
+    scheduler.add_job(
+        heartbeat_job,
+        "interval",
+        minutes=1,
+        id="heartbeat",
+        max_instances=1,
+        coalesce=True,
+        next_run_time=datetime.now(UTC),
     )
     # Retries between daily runs, so an SMTP outage does not hold mail for a day.
     scheduler.add_job(

@@ -1,0 +1,41 @@
+"""Heartbeats: when each background process last showed it was alive, and what it did.
+
+A core module (not part of a feature) so any process can beat without depending on
+the pages that read the beats (`tracker.main.health`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from tracker.db import db, utcnow
+
+SCHEDULER = "scheduler"
+DAILY_RUN = "daily_run"
+
+
+class Heartbeat(db.Model):
+    """One row per named process or job ("scheduler", "daily_run"), overwritten each beat."""
+
+    __tablename__ = "heartbeats"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    beat_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    def __repr__(self) -> str:
+        return f"<Heartbeat {self.name} at {self.beat_at}>"
+
+
+def beat(name: str, **detail: Any) -> None:
+    """Record that `name` is alive now (the caller commits)."""
+    heartbeat = db.session.get(Heartbeat, name)
+    if heartbeat is None:
+        heartbeat = Heartbeat(name=name)
+        db.session.add(heartbeat)
+    heartbeat.beat_at = utcnow()
+    heartbeat.detail = detail

@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, String
+from sqlalchemy import JSON, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tracker.db import db, utcnow
+from tracker.db import UTCDateTime, db, utcnow
 
 SCHEDULER = "scheduler"
 DAILY_RUN = "daily_run"
@@ -24,7 +24,7 @@ class Heartbeat(db.Model):
     __tablename__ = "heartbeats"
 
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
-    beat_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    beat_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     def __repr__(self) -> str:

@@ -1,7 +1,7 @@
 """Heartbeats of the scheduler and the daily run, for monitoring
 
 Revision ID: b7d2e4a91c03
-Revises: 1c4f0872d277
+Revises: b7d41e0a9c12
 Create Date: 2026-11-30 07:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b7d2e4a91c03'
-down_revision = '1c4f0872d277'
+down_revision = 'b7d41e0a9c12'
 branch_labels = None
 depends_on = None
 

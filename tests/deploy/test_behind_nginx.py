@@ -124,6 +124,7 @@ def deployment(app, database_url, tmp_path) -> Iterator[Deployment]:
         **os.environ,
         "TRACKER_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(48),
+        "AUDIT_KEY": secrets.token_urlsafe(48),
         "DATABASE_URL": database_url,
         "SERVER_BASE_URL": f"https://tracker.example.org:{https_port}",
         "TRUSTED_PROXY_COUNT": "1",

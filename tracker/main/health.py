@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, text
@@ -41,14 +41,7 @@ class Check:
         return body
 
 
-def _aware(instant: datetime | None) -> datetime | None:
-    if instant is not None and instant.tzinfo is None:  # SQLite returns naive UTC
-        return instant.replace(tzinfo=UTC)
-    return instant
-
-
 def _age_seconds(instant: datetime | None, now: datetime) -> int | None:
-    instant = _aware(instant)
     return None if instant is None else max(int((now - instant).total_seconds()), 0)
 
 
@@ -70,7 +63,7 @@ def _heartbeat_check(name: str, stale_after: timedelta, missing: str, stale: str
     if heartbeat is None:
         return Check(name, False, missing)
     age = _age_seconds(heartbeat.beat_at, now)
-    facts = {"last_seen": _aware(heartbeat.beat_at).isoformat(), "age_seconds": age}
+    facts = {"last_seen": heartbeat.beat_at.isoformat(), "age_seconds": age}
     facts.update(heartbeat.detail or {})
     if age is not None and age > stale_after.total_seconds():
         return Check(name, False, stale.format(minutes=age // 60), facts)

@@ -182,7 +182,7 @@ def test_restore_of_a_backup_of_some_other_database_is_refused(
         other.dispose()
         url = make_url(empty_database_url)
         dump = pg_command(find_pg_tool("pg_dump"), url, "--format=custom", "--file", str(path))
-        subprocess.run(dump.args, env=dump.env, check=True)  # noqa: S603 - pg_dump, no shell
+        subprocess.run(dump.args, env=dump.env, check=True)
         expected = "is a pg_dump archive but not a tracker backup (no users, audit_events table)"
     before = _titles(app)
     result = runner.invoke(args=["restore", str(path), "--yes"])

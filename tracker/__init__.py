@@ -160,8 +160,9 @@ def _register_cli(app: Flask) -> None:
     from tracker.backup import backup_command, restore_command
     from tracker.demo import seed_demo_command
     from tracker.doctor import doctor_command, mail_cli
-    from tracker.reminders.cli import reminders_cli, scheduler_command
+    from tracker.reminders.cli import reminders_cli
     from tracker.reports.cli import reports_cli
+    from tracker.scheduler import scheduler_command
 
     app.cli.add_command(users_cli)
     app.cli.add_command(reminders_cli)

@@ -7,6 +7,7 @@ import re
 import smtplib
 import socket
 import ssl
+from collections.abc import Callable
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -22,55 +23,83 @@ class MailDeliveryError(Exception):
     """The SMTP server could not be reached or refused the message."""
 
 
+def _starttls_refused(error: BaseException) -> bool:
+    return isinstance(error, smtplib.SMTPNotSupportedError) and "STARTTLS" in str(error)
+
+
+def _sign_in_unsupported(error: BaseException) -> bool:
+    return isinstance(error, smtplib.SMTPNotSupportedError) and "AUTH" in str(error).upper()
+
+
+# (does this error match, what to say): the first match wins, so the narrow cases come
+# first. Each text may use {where}, {server}, {username} and {error}.
+_SMTP_FAILURES: tuple[tuple[Callable[[BaseException], bool], str], ...] = (
+    (
+        _starttls_refused,
+        "The mail server at {where} does not offer STARTTLS. For an internal relay that "
+        "takes plain SMTP set MAIL_USE_TLS=false; for SMTP over TLS from the start set "
+        "MAIL_USE_SSL=true and MAIL_PORT=465.",
+    ),
+    (
+        lambda error: isinstance(error, smtplib.SMTPAuthenticationError),
+        "The mail server at {where} refused the sign-in for MAIL_USERNAME {username!r}: "
+        "check MAIL_USERNAME and MAIL_PASSWORD.",
+    ),
+    (
+        _sign_in_unsupported,
+        "The mail server at {where} does not accept a sign-in: leave MAIL_USERNAME and "
+        "MAIL_PASSWORD empty, or turn on TLS if it offers sign-in only over TLS.",
+    ),
+    (
+        lambda error: isinstance(error, smtplib.SMTPRecipientsRefused),
+        "The mail server at {where} refused the address: {error}.",
+    ),
+    (
+        lambda error: isinstance(error, smtplib.SMTPSenderRefused),
+        "The mail server at {where} refused the sender: set MAIL_DEFAULT_SENDER to an "
+        "address it accepts ({error}).",
+    ),
+    (
+        lambda error: isinstance(error, ssl.SSLCertVerificationError),
+        "The mail server at {where} presented a certificate this machine does not trust "
+        "({error}): install the issuing CA certificate.",
+    ),
+    (
+        lambda error: isinstance(error, ssl.SSLError),
+        "TLS with the mail server at {where} failed ({error}): check MAIL_USE_SSL (port "
+        "465) against MAIL_USE_TLS (STARTTLS, usually 587).",
+    ),
+    (
+        lambda error: isinstance(error, ConnectionRefusedError),
+        "Nothing is listening at {where}: check MAIL_SERVER and MAIL_PORT.",
+    ),
+    (
+        lambda error: isinstance(error, TimeoutError | smtplib.SMTPServerDisconnected),
+        "The mail server at {where} did not answer in time: check MAIL_SERVER, MAIL_PORT "
+        "and that a firewall allows this machine to reach it.",
+    ),
+    (
+        lambda error: isinstance(error, socket.gaierror),
+        "The mail server name {server!r} could not be found (DNS).",
+    ),
+)
+
+
 def describe_smtp_failure(error: BaseException) -> str:
     """What went wrong in the SMTP dialogue, in words an IT officer can act on."""
     config = current_app.config
-    where = f"{config['MAIL_SERVER']}:{config['MAIL_PORT']}"
     if isinstance(error, MailDeliveryError) and error.__cause__ is not None:
         error = error.__cause__
-    if isinstance(error, smtplib.SMTPNotSupportedError) and "STARTTLS" in str(error):
-        return (
-            f"The mail server at {where} does not offer STARTTLS. For an internal relay "
-            "that takes plain SMTP set MAIL_USE_TLS=false; for SMTP over TLS from the "
-            "start set MAIL_USE_SSL=true and MAIL_PORT=465."
-        )
-    if isinstance(error, smtplib.SMTPAuthenticationError):
-        return (
-            f"The mail server at {where} refused the sign-in for MAIL_USERNAME "
-            f"{config['MAIL_USERNAME']!r}: check MAIL_USERNAME and MAIL_PASSWORD."
-        )
-    if isinstance(error, smtplib.SMTPNotSupportedError) and "AUTH" in str(error).upper():
-        return (
-            f"The mail server at {where} does not accept a sign-in: leave MAIL_USERNAME "
-            "and MAIL_PASSWORD empty, or turn on TLS if it offers sign-in only over TLS."
-        )
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return f"The mail server at {where} refused the address: {error.recipients}."
-    if isinstance(error, smtplib.SMTPSenderRefused):
-        return (
-            f"The mail server at {where} refused the sender {error.sender!r}: set "
-            "MAIL_DEFAULT_SENDER to an address it accepts."
-        )
-    if isinstance(error, ssl.SSLCertVerificationError):
-        return (
-            f"The mail server at {where} presented a certificate this machine does not "
-            f"trust ({error.verify_message}): install the issuing CA certificate."
-        )
-    if isinstance(error, ssl.SSLError):
-        return (
-            f"TLS with the mail server at {where} failed ({error.reason}): check "
-            "MAIL_USE_SSL (port 465) against MAIL_USE_TLS (STARTTLS, usually 587)."
-        )
-    if isinstance(error, ConnectionRefusedError):
-        return f"Nothing is listening at {where}: check MAIL_SERVER and MAIL_PORT."
-    if isinstance(error, TimeoutError | smtplib.SMTPServerDisconnected):
-        return (
-            f"The mail server at {where} did not answer in time: check MAIL_SERVER, "
-            "MAIL_PORT and that a firewall allows this machine to reach it."
-        )
-    if isinstance(error, socket.gaierror):
-        return f"The mail server name {config['MAIL_SERVER']!r} could not be found (DNS)."
-    return f"Sending through {where} failed: {error}"
+    facts = {
+        "where": f"{config['MAIL_SERVER']}:{config['MAIL_PORT']}",
+        "server": config["MAIL_SERVER"],
+        "username": config["MAIL_USERNAME"],
+        "error": error,
+    }
+    for matches, text in _SMTP_FAILURES:
+        if matches(error):
+            return text.format(**facts)
+    return "Sending through {where} failed: {error}".format(**facts)
 
 
 def absolute_url(path: str) -> str:

@@ -31,7 +31,7 @@ from datetime import date, timedelta
 
 from openpyxl import Workbook
 
-from tracker.reports.exports import ACTION_COLUMNS
+from tracker.exports import ACTION_COLUMNS
 
 OWNERS = [
     ("Bench Admin", "bench.admin@opcc.example.org", "admin"),

@@ -67,10 +67,12 @@ def _configure_templates(app: Flask) -> None:
     from tracker.audit.queries import history_for
     from tracker.audit.vocabulary import AuditEntity
     from tracker.navigation import navigation_for
+    from tracker.reminders.queries import reminders_for
 
     app.jinja_env.globals.update(policy.TEMPLATE_GLOBALS)
     app.jinja_env.globals["navigation_for"] = navigation_for
     app.jinja_env.globals["history_for"] = history_for
+    app.jinja_env.globals["reminders_for"] = reminders_for
     app.jinja_env.globals["AuditEntity"] = AuditEntity
     filters.init_app(app)
 

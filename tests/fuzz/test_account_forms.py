@@ -27,7 +27,7 @@ from tracker.actions.models import TagList
 from tracker.auth.models import Role, User
 from tracker.db import db
 from tracker.reminders.rules import OPTIONAL_GROUPS
-from tracker.settings.services import DEFINITIONS
+from tracker.settings.definitions import DEFINITIONS
 
 EMAILS = st.one_of(
     hostile_text(),

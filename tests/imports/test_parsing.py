@@ -92,7 +92,7 @@ def test_headings_match_ignoring_case_spaces_and_punctuation():
 
 
 def test_export_column_names_map_to_themselves():
-    from tracker.reports.exports import ACTION_COLUMNS
+    from tracker.exports import ACTION_COLUMNS
 
     mapping = detect_mapping("actions", [*ACTION_COLUMNS, "opcc_note"])
     assert mapping["owner"] == "owner_email"

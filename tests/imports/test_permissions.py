@@ -10,8 +10,8 @@ from openpyxl import load_workbook
 
 from tests.conftest import csrf_token_from
 from tracker.db import db
+from tracker.exports import ACTION_COLUMNS, OPCC_ONLY_COLUMNS, SOURCE_COLUMNS
 from tracker.imports.models import ImportBatch
-from tracker.reports.exports import ACTION_COLUMNS, OPCC_ONLY_COLUMNS, SOURCE_COLUMNS
 
 GET_URLS = [
     "/imports/",

@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.factories import make_action, make_meeting
-from tracker.reports.exports import ACTION_COLUMNS, safe_cell
+from tracker.exports import ACTION_COLUMNS, safe_cell
 
 
 def read_csv(response) -> list[dict[str, str]]:
@@ -113,7 +113,7 @@ def test_unknown_format_is_404(client, login_as, officer):
 
 def test_each_source_type_exports_with_its_columns(app, client, login_as, officer):
     from tests.factories import make_adhoc_request, make_finding, make_panel_item, make_report
-    from tracker.reports.exports import SOURCE_COLUMNS
+    from tracker.exports import SOURCE_COLUMNS
     from tracker.sources.models import FindingKind
 
     make_meeting(app, title="=cmd|' /C calc'!A0")

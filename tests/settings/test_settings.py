@@ -11,14 +11,9 @@ from tracker.actions.models import Action, Tag, TagList, action_tags
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import Role
 from tracker.db import db
+from tracker.settings.definitions import AMBER_DAYS, OPCC_LEAD_EMAIL
 from tracker.settings.models import Setting
-from tracker.settings.services import (
-    AMBER_DAYS,
-    OPCC_LEAD_EMAIL,
-    get_setting,
-    seed_reference_lists,
-    setting,
-)
+from tracker.settings.services import get_setting, seed_reference_lists, setting
 
 HEREFORDSHIRE = "Herefordshire"
 

@@ -10,7 +10,7 @@ from flask_login import current_user
 from tracker import policy
 from tracker.actions.models import Action, ActionUpdate, ExtensionRequest, SourceType
 from tracker.db import db
-from tracker.sources.loaders import get_source_or_404
+from tracker.loaders import get_source_or_404
 from tracker.sources.models import AdhocRequest, Finding, Meeting, PanelItem
 
 SOURCE_MODELS: dict[SourceType, type] = {

@@ -33,7 +33,8 @@ from tracker.auth.models import Organisation, User
 from tracker.concurrency import ensure_current
 from tracker.db import db, utcnow
 from tracker.errors import PermissionDeniedError, RuleError
-from tracker.settings.services import UPDATE_GRACE_MINUTES, setting
+from tracker.settings.definitions import UPDATE_GRACE_MINUTES
+from tracker.settings.services import setting
 from tracker.sources.models import AdhocRequest, Finding, Meeting, PanelItem
 
 Source = Meeting | AdhocRequest | PanelItem | Finding

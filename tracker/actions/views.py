@@ -42,18 +42,18 @@ from tracker.clock import today
 from tracker.db import db
 from tracker.editing import save_form
 from tracker.errors import RuleError
-from tracker.forms import whole_number
-from tracker.policy import can_create_actions, can_view_lists
-from tracker.reminders.queries import reminders_about
-from tracker.reports.exports import (
+from tracker.exports import (
     ACTION_COLUMNS,
     OPCC_ONLY_COLUMNS,
     action_records,
     to_csv,
     to_xlsx,
 )
+from tracker.forms import whole_number
+from tracker.policy import can_create_actions, can_view_lists
 from tracker.security import permission_required
-from tracker.settings.services import AMBER_DAYS, setting
+from tracker.settings.definitions import AMBER_DAYS
+from tracker.settings.services import setting
 
 bp = Blueprint("actions", __name__, url_prefix="/actions")
 
@@ -248,7 +248,6 @@ def _render_show(action: Action, **forms) -> str:
             if policy.can_edit_update(current_user, u) and services.update_is_editable(u)
         },
         "conflict": forms.get("conflict"),
-        "reminders": db.session.execute(reminders_about("action", action.id)).all(),
         "failed_target": request.form.get("target") if "transition_form" in forms else None,
     }
     failed = [f for key, f in forms.items() if key.endswith("_form") and f.errors]

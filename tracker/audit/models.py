@@ -52,8 +52,3 @@ class AuditEvent(db.Model):
 
     def __repr__(self) -> str:
         return f"<AuditEvent {self.id} {self.action} {self.entity_type}:{self.entity_id}>"
-
-
-# The hash chain and the append-only rule are session and mapper listeners: importing the
-# model registers them, so no code path can write an audit event without them.
-from tracker.audit import chain  # noqa: E402, F401

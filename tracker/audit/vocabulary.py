@@ -244,7 +244,7 @@ AUDITED_FIELDS: dict[AuditEntity, dict[str, AuditedField]] = {
 
 def _setting_fields() -> dict[str, AuditedField]:
     """Settings are audited under their key; the settings' own definitions give the labels."""
-    from tracker.settings.services import DEFINITIONS
+    from tracker.settings.definitions import DEFINITIONS
 
     return {
         key: AuditedField(

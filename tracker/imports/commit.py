@@ -142,11 +142,14 @@ def _create_actions(rows: list[RowPlan], *, by: User) -> None:
             )
             record(
                 actor=by,
-                entity_type="action",
+                entity_type=AuditEntity.ACTION,
                 entity_id=action_id,
                 action="status_changed",
                 summary=note,
-                changes={"status": [ActionStatus.OPEN.value, status.value]},
+                changes=diff(
+                    {"status": ActionStatus.OPEN, "closed_on": None},
+                    {"status": status, "closed_on": values.get("closed_on")},
+                ),
                 version=1,
             )
         text = row.values["latest_update"]

@@ -2,7 +2,7 @@
 
 Headings are matched case-, space- and punctuation-insensitively, so "Due Date",
 "due_date" and "DUE-DATE" all name the due date. The export column names
-(tracker/reports/exports.py) come first in each list so an export imports back.
+(tracker/exports.py) come first in each list so an export imports back.
 """
 
 from __future__ import annotations

@@ -10,6 +10,13 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from tracker.db import db
 from tracker.editing import save_form
+from tracker.exports import (
+    ACTION_COLUMNS,
+    OPCC_ONLY_COLUMNS,
+    SOURCE_COLUMNS,
+    to_csv,
+    to_xlsx,
+)
 from tracker.imports import services
 from tracker.imports.fields import TARGET_FIELDS, TARGET_LABELS
 from tracker.imports.forms import BatchForm, PasteFindingsForm, UploadForm, mapping_form
@@ -19,13 +26,6 @@ from tracker.imports.parsing import FileProblemError
 from tracker.imports.services import BatchStateError, ImportRefusedError
 from tracker.imports.undo import UndoRefusedError, undo_batch
 from tracker.policy import can_import
-from tracker.reports.exports import (
-    ACTION_COLUMNS,
-    OPCC_ONLY_COLUMNS,
-    SOURCE_COLUMNS,
-    to_csv,
-    to_xlsx,
-)
 from tracker.security import permission_required
 from tracker.sources.models import HmicfrsReport
 

@@ -13,7 +13,8 @@ from tracker.clock import today
 from tracker.extensions import login_manager
 from tracker.main.health import database_check, service_health
 from tracker.security import public
-from tracker.settings.services import AMBER_DAYS, setting
+from tracker.settings.definitions import AMBER_DAYS
+from tracker.settings.services import setting
 
 bp = Blueprint("main", __name__)
 

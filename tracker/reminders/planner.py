@@ -34,15 +34,15 @@ from tracker.reminders.rules import (
     deadline_occurrence,
     escalation_occurrence,
 )
-from tracker.settings.services import (
+from tracker.settings.definitions import (
     ESCALATION_AFTER_DAYS,
     FORCE_LEAD_EMAIL,
     MEETING_UPDATE_DAYS_BEFORE,
     OPCC_LEAD_EMAIL,
     OVERDUE_REPEAT_DAYS,
     REMINDER_DAYS_BEFORE,
-    setting,
 )
+from tracker.settings.services import setting
 from tracker.sources.models import AdhocRequest, HmicfrsReport, Meeting, PanelItem, RequestStatus
 
 log = logging.getLogger(__name__)

@@ -29,7 +29,8 @@ from tracker.reports.as_at import (
     updates_as_at,
     visible_as_at,
 )
-from tracker.settings.services import AMBER_DAYS, setting
+from tracker.settings.definitions import AMBER_DAYS
+from tracker.settings.services import setting
 from tracker.sources.models import Finding, HmicfrsReport, Meeting, PanelItem
 from tracker.sources.queries import visible_sources
 

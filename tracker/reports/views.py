@@ -23,10 +23,10 @@ from werkzeug.datastructures import MultiDict
 
 from tracker.clock import today
 from tracker.db import db, reads_before_writing, take_write_lock, utcnow
+from tracker.exports import SOURCE_COLUMNS, source_records, to_csv, to_xlsx
 from tracker.forms import EmptyForm
 from tracker.policy import can_view_lists, can_view_report_job
 from tracker.reports import jobs
-from tracker.reports.exports import SOURCE_COLUMNS, source_records, to_csv, to_xlsx
 from tracker.reports.kinds import KINDS, ReportKind, ReportNotFoundError, file_name
 from tracker.reports.models import ReportJob, ReportJobStatus
 from tracker.reports.render import pdf_download, render_pdf

@@ -14,7 +14,8 @@ from wtforms.validators import AnyOf, DataRequired, Email, Length, Optional, Val
 
 from tracker.forms import strip_text
 from tracker.reminders.rules import Schedule
-from tracker.settings.services import TAG_NAME_MAX, SettingDefinition
+from tracker.settings.definitions import SettingDefinition
+from tracker.settings.services import TAG_NAME_MAX
 
 WHOLE_NUMBER = re.compile(r"^-?[0-9]{1,9}$")
 

@@ -3,8 +3,7 @@ and the changes administrators make to the reference lists actions are tagged fr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from flask import g
 from sqlalchemy import func, select
@@ -14,133 +13,12 @@ from tracker.actions.models import Tag, TagList, action_tags
 from tracker.audit.services import diff, record
 from tracker.audit.vocabulary import AuditEntity
 from tracker.db import db
+from tracker.settings.definitions import (
+    DEFINITIONS,
+    SettingDefinition,
+    T,
+)
 from tracker.settings.models import Setting
-
-T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class SettingDefinition(Generic[T]):
-    """One administrator-editable setting: its key, label, hint, default and bounds.
-
-    The default's type is the setting's type: `setting(AMBER_DAYS)` is an int.
-    """
-
-    key: str
-    label: str
-    hint: str
-    default: T
-    choices: tuple[tuple[str, str], ...] = ()
-    minimum: int | None = None
-    maximum: int | None = None
-    # "number" (default), "choice" (when choices are given), "email" or "days" ("14, 3").
-    kind: str = "number"
-
-    def coerce(self, stored: Any) -> T:
-        """A stored value as this setting's type (the default when it cannot be read)."""
-        if stored is None:
-            return self.default
-        try:
-            return type(self.default)(stored)
-        except (TypeError, ValueError):
-            return self.default
-
-
-AMBER_DAYS = SettingDefinition[int](
-    "amber_days",
-    "Amber warning (days before due)",
-    "An action due within this many days shows as amber.",
-    14,
-    minimum=0,
-    maximum=365,
-)
-ADHOC_RESPONSE_PERIOD = SettingDefinition[int](
-    "adhoc_response_period",
-    "Ad-hoc request response period",
-    "How long the Chief Constable has to answer an ad-hoc request.",
-    10,
-    minimum=1,
-    maximum=365,
-)
-ADHOC_RESPONSE_UNIT = SettingDefinition[str](
-    "adhoc_response_unit",
-    "Ad-hoc response period counted in",
-    "Working days skip weekends and England and Wales bank holidays.",
-    "working_days",
-    choices=(("working_days", "Working days"), ("calendar_days", "Calendar days")),
-)
-UPDATE_GRACE_MINUTES = SettingDefinition[int](
-    "update_grace_minutes",
-    "Minutes an update can be corrected",
-    "After this, updates can no longer be edited by their author.",
-    15,
-    minimum=0,
-    maximum=1440,
-)
-REMINDER_DAYS_BEFORE = SettingDefinition[str](
-    "reminder_days_before",
-    "Reminders before a deadline (days)",
-    "Days before a due date to send a reminder, separated by commas, for example 14, 3.",
-    "14, 3",
-    kind="days",
-)
-OVERDUE_REPEAT_DAYS = SettingDefinition[int](
-    "overdue_repeat_days",
-    "Repeat overdue reminders every (days)",
-    "While something is overdue, remind its owner again after this many days.",
-    7,
-    minimum=1,
-    maximum=90,
-)
-ESCALATION_AFTER_DAYS = SettingDefinition[int](
-    "escalation_after_days",
-    "Escalate actions overdue for (days)",
-    "After this many days overdue, the leads below are told (once).",
-    14,
-    minimum=1,
-    maximum=365,
-)
-MEETING_UPDATE_DAYS_BEFORE = SettingDefinition[int](
-    "meeting_update_days_before",
-    "Ask for updates before a meeting (days)",
-    "Owners of open actions from earlier meetings of the same kind are asked this many "
-    "days before each A&A meeting.",
-    10,
-    minimum=1,
-    maximum=60,
-)
-OPCC_LEAD_EMAIL = SettingDefinition[str](
-    "opcc_lead_email",
-    "OPCC lead for reminders",
-    "Receives Panel, HMICFRS and ad-hoc request reminders and every escalation. "
-    "Must be an OPCC user's email address.",
-    "",
-    kind="email",
-)
-FORCE_LEAD_EMAIL = SettingDefinition[str](
-    "force_lead_email",
-    "Force lead contact for reminders",
-    "Receives escalations of force-owned actions and reminders about ad-hoc requests. "
-    "Must be a force user's email address.",
-    "",
-    kind="email",
-)
-
-DEFINITIONS: dict[str, SettingDefinition[Any]] = {
-    d.key: d
-    for d in (
-        AMBER_DAYS,
-        ADHOC_RESPONSE_PERIOD,
-        ADHOC_RESPONSE_UNIT,
-        UPDATE_GRACE_MINUTES,
-        REMINDER_DAYS_BEFORE,
-        OVERDUE_REPEAT_DAYS,
-        ESCALATION_AFTER_DAYS,
-        MEETING_UPDATE_DAYS_BEFORE,
-        OPCC_LEAD_EMAIL,
-        FORCE_LEAD_EMAIL,
-    )
-}
 
 
 def setting(definition: SettingDefinition[T]) -> T:

@@ -13,7 +13,8 @@ from tracker.actions.queries import ActionFilters, action_list
 from tracker.actions.rag import rag_of
 from tracker.db import db
 from tracker.policy import action_visibility
-from tracker.settings.services import AMBER_DAYS, setting
+from tracker.settings.definitions import AMBER_DAYS
+from tracker.settings.services import setting
 
 
 def action_counts(user: Any, column: Any, ids: list[int], *, today: date) -> dict[int, Counter]:

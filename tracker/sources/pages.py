@@ -13,10 +13,10 @@ from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
 
 from tracker.editing import save_form
+from tracker.loaders import get_source_or_404
 from tracker.policy import can_edit_source, can_view_lists
 from tracker.security import permission_required
 from tracker.sources import services
-from tracker.sources.loaders import get_source_or_404
 
 
 class SourcePages:

@@ -16,7 +16,8 @@ from tracker.auth.models import User
 from tracker.concurrency import ensure_current
 from tracker.db import db
 from tracker.errors import PermissionDeniedError, RuleError
-from tracker.settings.services import ADHOC_RESPONSE_PERIOD, ADHOC_RESPONSE_UNIT, setting
+from tracker.settings.definitions import ADHOC_RESPONSE_PERIOD, ADHOC_RESPONSE_UNIT
+from tracker.settings.services import setting
 from tracker.sources import rules
 from tracker.sources.models import (
     AdhocRequest,

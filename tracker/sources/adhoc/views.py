@@ -12,12 +12,12 @@ from tracker.actions.queries import ActionFilters
 from tracker.clock import today
 from tracker.db import db
 from tracker.editing import save_form
+from tracker.loaders import get_source_or_404
 from tracker.policy import can_edit_source, can_view_lists
 from tracker.security import permission_required
 from tracker.sources import services
 from tracker.sources.adhoc.forms import AdhocRequestForm, ResponseForm
 from tracker.sources.listing import action_counts, actions_for
-from tracker.sources.loaders import get_source_or_404
 from tracker.sources.models import AdhocRequest, RequestStatus
 from tracker.sources.pages import SourcePages
 from tracker.sources.queries import visible_sources

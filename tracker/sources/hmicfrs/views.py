@@ -14,12 +14,12 @@ from tracker.clock import today
 from tracker.db import db
 from tracker.deadlines import s55_comments_due
 from tracker.editing import save_form
+from tracker.loaders import get_source_or_404
 from tracker.policy import can_edit_source, can_view_lists
 from tracker.security import permission_required
 from tracker.sources import services
 from tracker.sources.hmicfrs.forms import FindingForm, ReportForm
 from tracker.sources.listing import action_counts, actions_for
-from tracker.sources.loaders import get_source_or_404
 from tracker.sources.models import Finding, HmicfrsReport
 from tracker.sources.pages import SourcePages
 from tracker.sources.queries import visible_sources

@@ -1,4 +1,8 @@
-"""Loading sources for a request: 404 when missing or invisible, 403 when not allowed."""
+"""Loading records for a request: 404 when missing or invisible, 403 when not allowed.
+
+A core module: a source is loaded the same way from the source pages and from the
+action pages that raise actions on it, without either feature importing the other.
+"""
 
 from __future__ import annotations
 

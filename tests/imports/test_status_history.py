@@ -92,7 +92,11 @@ def test_imported_status_is_audited_as_a_status_change(
         ).all()
         assert [e.action for e in events] == ["created", "status_changed"]
         assert events[0].changes["status"] == [None, "open"]
-        assert events[1].changes == {"status": ["open", "closed"]}
+        # As transition() records a closure: the status and the closed date together.
+        assert events[1].changes == {
+            "status": ["open", "closed"],
+            "closed_on": [None, "2023-06-30"],
+        }
         assert events[1].summary == "Imported with status closed"
         assert events[1].actor_id == officer.id
         assert {e.batch_id for e in events} == {batch_id}

@@ -560,10 +560,11 @@ def generate(
 ) -> dict[str, int]:
     """Drop, recreate and fill the database; returns row counts per table."""
     from tracker import create_app
-    from tracker.actions.models import Action, ActionUpdate, Tag, action_tags
+    from tracker.actions.models import Action, ActionUpdate, action_tags
     from tracker.auth.models import User
     from tracker.auth.passwords import hash_password
     from tracker.db import db
+    from tracker.settings.models import Tag
     from tracker.sources.models import AdhocRequest, Finding, HmicfrsReport, Meeting, PanelItem
 
     rng = random.Random(seed)

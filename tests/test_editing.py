@@ -10,11 +10,11 @@ from sqlalchemy import func, select
 from wtforms import StringField
 from wtforms.validators import DataRequired
 
-from tracker.actions.models import Tag, TagList
 from tracker.db import db
 from tracker.editing import save_form
 from tracker.errors import ConflictError, RuleError
 from tracker.forms import VersionedForm
+from tracker.settings.models import Tag, TagList
 
 
 class NoteForm(VersionedForm):

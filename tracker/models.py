@@ -1,13 +1,13 @@
 """Every model, imported in one place so Alembic and `create_all` see the whole schema."""
 
-from tracker.actions.models import Action, ActionUpdate, ExtensionRequest, Tag, action_tags
+from tracker.actions.models import Action, ActionUpdate, ExtensionRequest, action_tags
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import LoginAttempt, User
 from tracker.heartbeats import Heartbeat
 from tracker.imports.models import ImportBatch
 from tracker.reminders.models import OutboxMessage, ReminderItem, ReminderOptOut
 from tracker.reports.models import ReportJob
-from tracker.settings.models import Setting
+from tracker.settings.models import Setting, Tag
 from tracker.sources.models import AdhocRequest, Finding, HmicfrsReport, Meeting, PanelItem
 
 __all__ = [

@@ -16,7 +16,7 @@ from tests.factories import (
     make_report,
 )
 from tracker.actions import services as actions
-from tracker.actions.models import ActionStatus, Marking, Rag, TagList
+from tracker.actions.models import ActionStatus, Marking, Rag
 from tracker.audit.models import AuditEvent
 from tracker.audit.vocabulary import AuditEntity, FieldKind, audited_fields, field_for
 from tracker.auth import services as auth
@@ -24,6 +24,7 @@ from tracker.auth.models import Organisation, Role, User
 from tracker.db import db
 from tracker.reminders.preferences import set_opt_outs
 from tracker.settings import services as settings
+from tracker.settings.models import TagList
 from tracker.sources import services as sources
 from tracker.sources.models import (
     AdhocRequest,

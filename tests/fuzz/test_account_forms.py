@@ -23,11 +23,11 @@ from tests.fuzz.conftest import (
     snapshot,
     text_refused,
 )
-from tracker.actions.models import TagList
 from tracker.auth.models import Role, User
 from tracker.db import db
 from tracker.reminders.rules import OPTIONAL_GROUPS
 from tracker.settings.definitions import DEFINITIONS
+from tracker.settings.models import TagList
 
 EMAILS = st.one_of(
     hostile_text(),
@@ -226,7 +226,7 @@ def test_tag_create_and_rename(app, admin, poster, name, tag_list):
     if response.status_code == 302:
         page = poster.client.get("/admin/settings/").get_data(as_text=True)
         assert_no_raw_markup(page, name)
-    from tracker.actions.models import Tag
+    from tracker.settings.models import Tag
 
     with app.app_context():
         tag = db.session.scalars(db.select(Tag).order_by(Tag.id)).first()

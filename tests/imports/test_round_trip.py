@@ -18,16 +18,9 @@ from tests.factories import (
     make_panel_item,
     make_report,
 )
-from tracker.actions.models import (
-    Action,
-    ActionStatus,
-    ActionUpdate,
-    Marking,
-    Tag,
-    TagList,
-    action_tags,
-)
+from tracker.actions.models import Action, ActionStatus, ActionUpdate, Marking, action_tags
 from tracker.db import db
+from tracker.settings.models import Tag, TagList
 from tracker.sources.models import Finding, FindingKind, InspectorateStatus, PanelItem
 
 

@@ -24,7 +24,7 @@ from tests.factories import (
     make_panel_item,
     make_report,
 )
-from tracker.actions.models import ActionUpdate, ExtensionRequest, Marking, Tag, TagList
+from tracker.actions.models import ActionUpdate, ExtensionRequest, Marking
 from tracker.audit.services import record
 from tracker.auth.models import ROLE_ORGANISATION, Role, User
 from tracker.auth.passwords import hash_password
@@ -33,6 +33,7 @@ from tracker.db import db
 from tracker.imports.models import ImportBatch
 from tracker.reminders.models import OutboxMessage, OutboxStatus
 from tracker.reports.models import ReportJob, ReportJobStatus
+from tracker.settings.models import Tag, TagList
 from tracker.sources.models import FindingKind
 
 # The identities every endpoint is tried as, in the order the matrix lists them.

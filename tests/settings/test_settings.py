@@ -7,12 +7,12 @@ from sqlalchemy import select
 
 from tests.conftest import csrf_token_from
 from tests.factories import make_action, make_meeting
-from tracker.actions.models import Action, Tag, TagList, action_tags
+from tracker.actions.models import Action, action_tags
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import Role
 from tracker.db import db
 from tracker.settings.definitions import AMBER_DAYS, OPCC_LEAD_EMAIL
-from tracker.settings.models import Setting
+from tracker.settings.models import Setting, Tag, TagList
 from tracker.settings.services import get_setting, seed_reference_lists, setting
 
 HEREFORDSHIRE = "Herefordshire"

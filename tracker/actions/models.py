@@ -16,7 +16,6 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -34,6 +33,7 @@ from tracker.db import (
 
 if TYPE_CHECKING:
     from tracker.auth.models import User
+    from tracker.settings.models import Tag
     from tracker.sources.models import AdhocRequest, Finding, Meeting, PanelItem
 
 TITLE_MAX = 200
@@ -83,35 +83,12 @@ class Rag(LabelledEnum):
     COMPLETE = ("complete", "Complete")
 
 
-class TagList(LabelledEnum):
-    """The admin-managed reference lists an action can be tagged from."""
-
-    PLAN_OBJECTIVE = ("plan_objective", "Police and crime plan objective")
-    NATIONAL_PRIORITY = ("national_priority", "National policing priority")
-    LOCAL_AREA = ("local_area", "Local policing area")
-
-
 action_tags = Table(
     "action_tags",
     db.metadata,
     Column("action_id", ForeignKey("actions.id", ondelete="CASCADE"), primary_key=True),
     Column("tag_id", ForeignKey("tags.id"), primary_key=True),
 )
-
-
-class Tag(TimestampMixin, db.Model):
-    """An entry in one of the reference lists (plan objectives, priorities, areas)."""
-
-    __tablename__ = "tags"
-    __table_args__ = (UniqueConstraint("tag_list", "name", name="uq_tags_tag_list_name"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    tag_list: Mapped[TagList] = mapped_column(enum_column(TagList, "tag_list"))
-    name: Mapped[str] = mapped_column(String(120))
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-
-    def __repr__(self) -> str:
-        return f"<Tag {self.tag_list.value}: {self.name}>"
 
 
 _SOURCE_COLUMNS = ("meeting_id", "adhoc_request_id", "panel_item_id", "finding_id")

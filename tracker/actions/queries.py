@@ -18,19 +18,12 @@ from sqlalchemy.sql.expression import ColumnElement
 
 from tracker import policy
 from tracker.actions import rules
-from tracker.actions.models import (
-    Action,
-    ActionStatus,
-    ActionUpdate,
-    Rag,
-    SourceType,
-    Tag,
-    action_tags,
-)
+from tracker.actions.models import Action, ActionStatus, ActionUpdate, Rag, SourceType, action_tags
 from tracker.actions.rag import days_overdue_of, is_complete, is_overdue, rag_of
 from tracker.auth.models import Organisation, User
 from tracker.forms import whole_number
 from tracker.pagination import Page, count_of, page_of
+from tracker.settings.models import Tag
 
 
 def visible_actions(user: Any) -> Select[tuple[Action]]:

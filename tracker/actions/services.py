@@ -24,7 +24,6 @@ from tracker.actions.models import (
     Marking,
     Rag,
     SourceType,
-    Tag,
 )
 from tracker.actions.status import transition_for
 from tracker.audit.services import diff, record
@@ -34,6 +33,7 @@ from tracker.concurrency import ensure_current
 from tracker.db import db, utcnow
 from tracker.errors import PermissionDeniedError, RuleError
 from tracker.settings.definitions import UPDATE_GRACE_MINUTES
+from tracker.settings.models import Tag
 from tracker.settings.services import setting
 from tracker.sources.models import AdhocRequest, Finding, Meeting, PanelItem
 

@@ -24,7 +24,7 @@ from tracker.actions.loaders import (
     get_extension_or_404,
     get_update_or_404,
 )
-from tracker.actions.models import Action, ActionStatus, Marking, Rag, SourceType, Tag, TagList
+from tracker.actions.models import Action, ActionStatus, Marking, Rag, SourceType
 from tracker.actions.queries import (
     SORTS,
     WITH_SOURCES,
@@ -53,6 +53,7 @@ from tracker.forms import whole_number
 from tracker.policy import can_create_actions, can_view_lists
 from tracker.security import permission_required
 from tracker.settings.definitions import AMBER_DAYS
+from tracker.settings.models import Tag, TagList
 from tracker.settings.services import setting
 
 bp = Blueprint("actions", __name__, url_prefix="/actions")

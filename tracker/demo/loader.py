@@ -23,13 +23,14 @@ from typing import Any
 from sqlalchemy import func, select
 
 from tracker.actions import services as actions
-from tracker.actions.models import Action, ActionStatus, Marking, Rag, Tag
+from tracker.actions.models import Action, ActionStatus, Marking, Rag
 from tracker.actions.status import Side, transition_for
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import Organisation, User
 from tracker.db import db
 from tracker.deadlines import is_working_day
 from tracker.demo.clock import DemoClock
+from tracker.settings.models import Tag
 from tracker.sources import services as sources
 from tracker.sources.models import (
     AdhocRequest,

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tracker.actions import rules
-from tracker.actions.models import TITLE_MAX, Action, ActionStatus, Marking, SourceType, Tag
+from tracker.actions.models import TITLE_MAX, Action, ActionStatus, Marking, SourceType
 from tracker.actions.services import EDITABLE_FIELDS
 from tracker.auth.models import Organisation, User
 from tracker.db import db
@@ -32,6 +32,7 @@ from tracker.imports.plan import (
     check_unique,
     chunks,
 )
+from tracker.settings.models import Tag
 from tracker.sources.models import TEXT_MAX, AdhocRequest, Finding, Meeting, PanelItem
 
 # The same rule as the action form's reference field.

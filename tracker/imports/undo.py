@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Date, Enum, delete, or_, select
 
 from tracker import policy
-from tracker.actions.models import Action, ActionUpdate, ExtensionRequest, Tag, action_tags
+from tracker.actions.models import Action, ActionUpdate, ExtensionRequest, action_tags
 from tracker.actions.services import action_snapshot
 from tracker.audit.models import AuditEvent
 from tracker.audit.services import diff, import_batch, record
@@ -27,6 +27,7 @@ from tracker.errors import PermissionDeniedError
 from tracker.imports.models import ImportBatch, ImportStatus
 from tracker.imports.plan import chunks
 from tracker.imports.services import BatchStateError
+from tracker.settings.models import Tag
 from tracker.sources.models import Finding, PanelItem
 
 MODELS: dict[AuditEntity, type] = {

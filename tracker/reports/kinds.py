@@ -137,8 +137,8 @@ def hmicfrs_context(user: Any, args: MultiDict, today: date) -> dict[str, Any]:
 
 def _describe(filters: ActionFilters, user: Any) -> list[tuple[str, str]]:
     """The filters in words, for the cover block."""
-    from tracker.actions.models import Tag
     from tracker.auth.models import User
+    from tracker.settings.models import Tag
 
     described = []
     if filters.q:

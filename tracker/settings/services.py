@@ -9,7 +9,7 @@ from flask import g
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from tracker.actions.models import Tag, TagList, action_tags
+from tracker.actions.models import action_tags
 from tracker.audit.services import diff, record
 from tracker.audit.vocabulary import AuditEntity
 from tracker.db import db
@@ -18,7 +18,7 @@ from tracker.settings.definitions import (
     SettingDefinition,
     T,
 )
-from tracker.settings.models import Setting
+from tracker.settings.models import Setting, Tag, TagList
 
 
 def setting(definition: SettingDefinition[T]) -> T:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from tracker.actions.models import Tag, TagList
 from tracker.audit.queries import events_for
 from tracker.audit.vocabulary import AuditEntity
 from tracker.db import db
@@ -15,6 +14,7 @@ from tracker.policy import can_manage_settings
 from tracker.security import permission_required
 from tracker.settings import services
 from tracker.settings.forms import TagForm, setting_form_for
+from tracker.settings.models import Tag, TagList
 
 bp = Blueprint("settings", __name__, url_prefix="/admin/settings")
 

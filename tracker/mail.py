@@ -14,7 +14,7 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 from typing import Any
 
-from flask import after_this_request, current_app, render_template
+from flask import current_app, render_template
 
 log = logging.getLogger(__name__)
 
@@ -185,27 +185,3 @@ def render_message(*, to: str, subject: str, template: str, **context: Any) -> E
 def send_templated(*, to: str, subject: str, template: str, **context: Any) -> None:
     """Render templates/<template>.txt and .html with `context` and deliver the message."""
     deliver(render_message(to=to, subject=subject, template=template, **context))
-
-
-def deliver_after_response(message: EmailMessage | None) -> None:
-    """Deliver `message` once the response has gone to the client (None: nothing to send).
-
-    The SMTP conversation then cannot show in the response time, so a page that sends
-    an email to some addresses and not others answers in the same time for both. A
-    failed delivery is logged; the client has already had its answer.
-    """
-    if message is None:
-        return
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-
-    def _send() -> None:
-        with app.app_context():
-            try:
-                deliver(message)
-            except MailDeliveryError:
-                log.exception("email could not be sent", extra={"subject": message["Subject"]})
-
-    @after_this_request
-    def _on_close(response: Any) -> Any:
-        response.call_on_close(_send)
-        return response

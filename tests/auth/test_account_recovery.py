@@ -18,6 +18,7 @@ from tracker import mail
 from tracker.audit.models import AuditEvent
 from tracker.auth import services
 from tracker.db import db
+from tracker.reminders import sender as outbox
 from tracker.request_log import REDACTED
 
 
@@ -29,10 +30,11 @@ def _calls_made(client, email: str) -> dict[str, list]:
         ),
         "render_message": mock.patch.object(mail, "render_message", wraps=mail.render_message),
         "record": mock.patch.object(services, "record", wraps=services.record),
-        "deliver_after_response": mock.patch.object(
-            mail, "deliver_after_response", wraps=mail.deliver_after_response
+        "send_after_response": mock.patch.object(
+            outbox, "send_after_response", wraps=outbox.send_after_response
         ),
-        "deliver": mock.patch.object(mail, "deliver", wraps=mail.deliver),
+        "queue_email": mock.patch.object(outbox, "queue_email", wraps=outbox.queue_email),
+        "send_now": mock.patch.object(outbox, "send_now", wraps=outbox.send_now),
     }
     started = {name: patcher.start() for name, patcher in spies.items()}
     try:
@@ -49,15 +51,16 @@ def test_known_and_unknown_addresses_do_the_same_work_in_the_request(
 ):
     known = _calls_made(client, officer.email)
     unknown = _calls_made(client, "nobody@example.org")
-    # Only delivery, which happens after the response has gone, differs.
-    assert known.pop("deliver") == 1
-    assert unknown.pop("deliver") == 0
+    # What differs: a real email is kept in the outbox (one row, so it can be retried),
+    # and delivered after the response has gone.
+    assert (known.pop("queue_email"), unknown.pop("queue_email")) == (1, 0)
+    assert (known.pop("send_now"), unknown.pop("send_now")) == (1, 0)
     assert known == unknown
     assert known == {
         "make_password_token": 1,
         "render_message": 1,
         "record": 1,
-        "deliver_after_response": 1,
+        "send_after_response": 1,
     }
     assert len(smtp_server.to(officer.email)) == 1
     assert len(smtp_server.messages) == 1
@@ -85,14 +88,25 @@ def test_the_email_is_sent_only_after_the_response(client, smtp_server, officer)
     assert len(smtp_server.to(officer.email)) == 1
 
 
-def test_a_failed_delivery_after_the_response_is_logged(app, client, officer, caplog):
+def test_a_failed_delivery_after_the_response_stays_in_the_outbox_to_retry(
+    app, client, officer, caplog
+):
     from tests.conftest import free_port
+    from tracker.reminders.models import OutboxMessage, OutboxStatus
 
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_USE_TLS=False)
-    with caplog.at_level(logging.ERROR, logger="tracker.mail"):
+    with caplog.at_level(logging.WARNING, logger="tracker.reminders.sender"):
         response = request_reset(client, officer.email)
     assert "Check your email" in response.text
-    assert "email could not be sent" in caplog.text
+    assert "email left in the outbox to retry" in caplog.text
+    with app.app_context():
+        [queued] = db.session.scalars(select(OutboxMessage)).all()
+        assert (queued.rules, queued.status, queued.attempts) == (
+            "password_reset",
+            OutboxStatus.PENDING,
+            1,
+        )
+        assert queued.to_address == officer.email
 
 
 def test_reset_emails_to_one_address_are_limited(app, client, smtp_server, officer):

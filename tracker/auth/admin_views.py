@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -17,12 +15,11 @@ from tracker.db import db
 from tracker.editing import save_form
 from tracker.errors import RuleError
 from tracker.forms import EmptyForm
-from tracker.mail import MailDeliveryError
 from tracker.policy import can_change_user, can_manage_users
+from tracker.reminders import sender as outbox
 from tracker.security import permission_required
 
 bp = Blueprint("users", __name__, url_prefix="/admin/users")
-log = logging.getLogger(__name__)
 
 DUPLICATE_EMAIL = "A user with this email address already exists"
 
@@ -69,17 +66,17 @@ def invite():
 
 
 def _send_invitation(user: User) -> None:
-    try:
-        services.send_invitation(user)
-    except MailDeliveryError:
-        log.exception("invitation email could not be sent", extra={"user_id": user.id})
+    """Queue the invitation, commit, and try to send it now; the outbox retries it."""
+    message_id = services.queue_invitation(user)
+    db.session.commit()
+    if outbox.send_now(message_id).sent:
+        flash(f"Invitation sent to {user.email}", "success")
+    else:
         flash(
-            f"{user.name} was added but the invitation email could not be sent. "
-            "Try 'Resend invitation' later.",
+            f"{user.name} was added, but the mail server could not take the invitation "
+            "yet. It stays in the Outbox and is tried again automatically.",
             "warning",
         )
-    else:
-        flash(f"Invitation sent to {user.email}", "success")
 
 
 @bp.route("/<int:user_id>")

@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
-from email.message import EmailMessage
 
 from flask import current_app, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -30,6 +29,7 @@ from tracker.auth.passwords import hash_password, needs_rehash, verify_password
 from tracker.db import db, utcnow
 from tracker.errors import ConflictError, PermissionDeniedError
 from tracker.policy import can_change_user, can_manage_users
+from tracker.reminders import sender as outbox
 
 INVITE_MAX_AGE = timedelta(days=7)
 
@@ -140,9 +140,9 @@ def user_for_password_token(token: str, purpose: str) -> User:
 
 @dataclass(frozen=True)
 class ResetRequest:
-    """The outcome of asking for a reset: the email to send after the response, if any."""
+    """The outcome of asking for a reset: the queued email to send after the response."""
 
-    message: EmailMessage | None
+    outbox_id: int | None
     throttled: bool = False
 
 
@@ -173,12 +173,13 @@ def request_password_reset(email: str, *, ip_address: str) -> ResetRequest:
 
     For an unknown (or deactivated) address a token and an email are still made and an
     audit event written, then the email is dropped, so neither the time taken nor the
-    calls made tell an outsider whether the address has an account. The caller commits
-    and delivers the message after the response (`mail.deliver_after_response`).
+    calls made tell an outsider whether the address has an account. A real email goes
+    into the outbox (retried, and listed for administrators without its link); the
+    caller commits and sends it after the response (`sender.send_after_response`).
     """
     email = normalise_email(email)[:254]
     if is_reset_throttled(email, ip_address):
-        return ResetRequest(message=None, throttled=True)
+        return ResetRequest(outbox_id=None, throttled=True)
     user = find_user_by_email(email)
     known = user is not None and user.active
     db.session.add(
@@ -203,7 +204,10 @@ def request_password_reset(email: str, *, ip_address: str) -> ResetRequest:
         action="password_reset_requested",
         summary="" if known else "No active account has the address asked for",
     )
-    return ResetRequest(message=message if known else None)
+    if not known:
+        return ResetRequest(outbox_id=None)
+    queued = outbox.queue_email(message, kind="password_reset", recipient_id=user.id)
+    return ResetRequest(outbox_id=queued.id)
 
 
 def set_password(user: User, password: str) -> None:
@@ -248,7 +252,7 @@ def _snapshot(user: User) -> dict[str, object]:
 
 
 def invite_user(*, by: User, name: str, email: str, role: Role) -> User:
-    """Create a user without a password; the caller commits, then calls `send_invitation`."""
+    """Create a user without a password; the caller commits, then `queue_invitation`."""
     if not can_manage_users(by):
         raise PermissionDeniedError("Only administrators can invite users")
     email = normalise_email(email)
@@ -268,18 +272,22 @@ def invite_user(*, by: User, name: str, email: str, role: Role) -> User:
     return user
 
 
-def send_invitation(user: User) -> None:
-    """Email a user a link to choose their password."""
+def queue_invitation(user: User) -> int:
+    """Put an email with a link to choose a password in the outbox; returns its id.
+
+    The caller commits, then sends it (`sender.send_now`); when the mail server cannot
+    take it, the outbox retries it like any other email.
+    """
     token = make_password_token(user, "invite")
-    link = mail.absolute_url(url_for("auth.accept_invite", token=token))
-    mail.send_templated(
+    message = mail.render_message(
         to=user.email,
         subject=f"You have been invited to the {current_app.config['SERVICE_NAME']}",
         template="auth/email/invite",
         user=user,
-        link=link,
+        link=mail.absolute_url(url_for("auth.accept_invite", token=token)),
         days=INVITE_MAX_AGE.days,
     )
+    return outbox.queue_email(message, kind="invitation", recipient_id=user.id).id
 
 
 def update_user(

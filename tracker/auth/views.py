@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, session, url_for
 from flask_login import current_user, login_required, logout_user
 
-from tracker import mail
 from tracker.auth import services
 from tracker.auth.forms import (
     ChangePasswordForm,
@@ -16,6 +15,7 @@ from tracker.auth.forms import (
 )
 from tracker.db import db
 from tracker.forms import EmptyForm
+from tracker.reminders import sender as outbox
 from tracker.security import client_address, public, redirect_next, start_session
 
 bp = Blueprint("auth", __name__)
@@ -71,7 +71,7 @@ def forgot_password():
         if result.throttled:
             form.email.errors.append(RESET_THROTTLED)
             return render_template("auth/forgot_password.html", form=form), 429
-        mail.deliver_after_response(result.message)
+        outbox.send_after_response(result.outbox_id)
         return render_template("auth/reset_sent.html", email=form.email.data)
     return render_template("auth/forgot_password.html", form=form)
 

@@ -21,8 +21,16 @@ class OutboxStatus(LabelledEnum):
     FAILED = ("failed", "Failed")
 
 
+# Account emails carry a private link (set a password); their text is never shown in
+# the Outbox, and is not kept once sent.
+ACCOUNT_EMAIL_KINDS = frozenset({"invitation", "password_reset"})
+PRIVATE_TEXT_SENT = "[Sent. The text held a private link and is not kept.]"
+
+
 class OutboxMessage(db.Model):
-    """One email: planned by a reminder run, delivered (and retried) by the sender."""
+    """One email: a reminder digest or an account email (invitation, password reset),
+    delivered and retried by the sender. `rules` names the reminder rules, or the kind of
+    account email."""
 
     __tablename__ = "outbox"
     __table_args__ = (Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),)
@@ -47,6 +55,11 @@ class OutboxMessage(db.Model):
 
     recipient: Mapped[User | None] = relationship()
     items: Mapped[list[ReminderItem]] = relationship(back_populates="message")
+
+    @property
+    def holds_private_link(self) -> bool:
+        """An invitation or password reset: its link would let a reader set the password."""
+        return self.rules in ACCOUNT_EMAIL_KINDS
 
     def __repr__(self) -> str:
         return f"<OutboxMessage {self.id} to {self.to_address} {self.status.value}>"

@@ -15,13 +15,22 @@ import logging
 import smtplib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from email.message import EmailMessage
+from typing import Any
 
-from flask import current_app
+from flask import after_this_request, current_app
 from sqlalchemy import select, update
 
 from tracker import mail
+from tracker.actions.models import Marking
+from tracker.clock import today
 from tracker.db import db, utcnow
-from tracker.reminders.models import OutboxMessage, OutboxStatus
+from tracker.reminders.models import (
+    ACCOUNT_EMAIL_KINDS,
+    PRIVATE_TEXT_SENT,
+    OutboxMessage,
+    OutboxStatus,
+)
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +112,8 @@ def _mark_sent(message: OutboxMessage, now: datetime) -> None:
     message.status = OutboxStatus.SENT
     message.sent_at = now
     message.last_error = ""
+    if message.holds_private_link:  # the link has done its job: keep no copy of it
+        message.text_body = message.html_body = PRIVATE_TEXT_SENT
     db.session.commit()
 
 
@@ -150,6 +161,19 @@ def _send_over_smtp(
     return True
 
 
+def _deliver(connection: _Connection, message_id: int, now: datetime, result: SendResult) -> bool:
+    """Claim and send one message; False when the connection is gone and a batch stops."""
+    if not _claim(message_id, now):
+        return True
+    message = db.session.get(OutboxMessage, message_id)
+    if not current_app.config["MAIL_SERVER"]:
+        mail.write_eml(_email(message))
+        _mark_sent(message, now)
+        result.sent.append(message_id)
+        return True
+    return _send_over_smtp(connection, message, now, result)
+
+
 def send_pending(*, now: datetime | None = None, batch_size: int = 500) -> SendResult:
     """Send every pending message that is due, over one SMTP connection."""
     now = now or utcnow()
@@ -157,18 +181,68 @@ def send_pending(*, now: datetime | None = None, batch_size: int = 500) -> SendR
     connection = _Connection()
     try:
         for message_id in _candidates(now, batch_size):
-            if not _claim(message_id, now):
-                continue
-            message = db.session.get(OutboxMessage, message_id)
-            if not current_app.config["MAIL_SERVER"]:
-                mail.write_eml(_email(message))
-                _mark_sent(message, now)
-                result.sent.append(message_id)
-            elif not _send_over_smtp(connection, message, now, result):
+            if not _deliver(connection, message_id, now, result):
                 break
     finally:
         connection.close()
     return result
+
+
+def queue_email(message: EmailMessage, *, kind: str, recipient_id: int | None) -> OutboxMessage:
+    """Put an account email (an invitation or a password reset) in the outbox, where it
+    is retried like a reminder and administrators see that it was sent. Flushes; the
+    caller commits, then delivers it with `send_now` or `send_after_response`."""
+    if kind not in ACCOUNT_EMAIL_KINDS:
+        raise ValueError(f"Not an account email kind: {kind}")
+    html = message.get_body(preferencelist=("html",))
+    text = message.get_body(preferencelist=("plain",))
+    queued = OutboxMessage(
+        run_on=today(),
+        recipient_id=recipient_id,
+        to_address=message["To"],
+        subject=message["Subject"],
+        text_body=text.get_content() if text is not None else "",
+        html_body=html.get_content() if html is not None else "",
+        marking=Marking.OFFICIAL,
+        rules=kind,
+    )
+    db.session.add(queued)
+    db.session.flush()
+    return queued
+
+
+def send_now(message_id: int, *, now: datetime | None = None) -> SendResult:
+    """Try one queued message at once (it stays pending for the retries if this fails)."""
+    result = SendResult()
+    connection = _Connection()
+    try:
+        _deliver(connection, message_id, now or utcnow(), result)
+    finally:
+        connection.close()
+    return result
+
+
+def send_after_response(message_id: int | None) -> None:
+    """Send a queued message once the response has gone to the client (None: nothing).
+
+    The SMTP conversation then cannot show in the response time, so a page that emails
+    some addresses and not others answers in the same time for both. A failure leaves
+    the message pending: the scheduler's outbox retries send it later.
+    """
+    if message_id is None:
+        return
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+
+    def _send() -> None:
+        with app.app_context():
+            result = send_now(message_id)
+            if not result.sent:
+                log.warning("email left in the outbox to retry", extra={"message_id": message_id})
+
+    @after_this_request
+    def _on_close(response: Any) -> Any:
+        response.call_on_close(_send)
+        return response
 
 
 def _still_connected(smtp: smtplib.SMTP) -> bool:

@@ -367,14 +367,15 @@ def set_active(*, by: User, user: User, active: bool) -> None:
     )
 
 
-def create_admin(*, name: str, email: str, password: str) -> User:
-    """Create an administrator from the command line."""
+def create_user_with_password(
+    *, name: str, email: str, role: Role, password: str, summary: str
+) -> User:
+    """A user who can sign in at once, created from the command line (an administrator)
+    or by the demo data; audited with `summary`. The caller checks the password rules."""
     email = normalise_email(email)
     if find_user_by_email(email) is not None:
         raise DuplicateEmailError(email)
-    user = User(
-        name=name.strip(), email=email, role=Role.ADMIN, organisation=ROLE_ORGANISATION[Role.ADMIN]
-    )
+    user = User(name=name.strip(), email=email, role=role, organisation=ROLE_ORGANISATION[role])
     user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()
     db.session.add(user)
@@ -384,7 +385,18 @@ def create_admin(*, name: str, email: str, password: str) -> User:
         entity_type=AuditEntity.USER,
         entity_id=user.id,
         action="created",
-        summary="Administrator created from the command line",
+        summary=summary,
         changes=diff({}, _snapshot(user)),
     )
     return user
+
+
+def create_admin(*, name: str, email: str, password: str) -> User:
+    """Create an administrator from the command line."""
+    return create_user_with_password(
+        name=name,
+        email=email,
+        role=Role.ADMIN,
+        password=password,
+        summary="Administrator created from the command line",
+    )

@@ -19,13 +19,10 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
-from tracker.audit.services import record
-from tracker.audit.vocabulary import AuditEntity
-from tracker.auth.models import ROLE_ORGANISATION, Role, User
-from tracker.auth.passwords import hash_password
-from tracker.auth.services import find_user_by_email
+from tracker.auth.models import Role, User
+from tracker.auth.services import create_user_with_password, find_user_by_email
 from tracker.clock import local_zone, today
-from tracker.db import db, utcnow
+from tracker.db import db
 from tracker.demo.clock import DemoClock, controlled_clock
 from tracker.demo.loader import (
     Cast,
@@ -74,21 +71,11 @@ def seed_demo_users() -> list[tuple[DemoUser, bool]]:
     for demo in DEMO_USERS:
         created = find_user_by_email(demo.email) is None
         if created:
-            user = User(
+            create_user_with_password(
                 name=demo.name,
                 email=demo.email,
                 role=demo.role,
-                organisation=ROLE_ORGANISATION[demo.role],
-                password_hash=hash_password(demo.password),
-                password_changed_at=utcnow(),
-            )
-            db.session.add(user)
-            db.session.flush()
-            record(
-                actor=None,
-                entity_type=AuditEntity.USER,
-                entity_id=user.id,
-                action="created",
+                password=demo.password,
                 summary="Demo user created by flask seed-demo",
             )
         outcome.append((demo, created))

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from tracker.db import db
+from tracker.exports import SOURCE_COLUMNS
 from tracker.imports.fields import FINDING_FIELDS, PANEL_ITEM_FIELDS, normalise
 from tracker.imports.parsing import Issue, Sheet, text_value
 from tracker.imports.plan import CREATE, SKIP, UNCHANGED, UPDATE, Plan, RowPlan, RowReader
@@ -55,16 +56,8 @@ _PREFIX_KIND = {
 REFERENCE_MAX = 20
 # The finding form's field names (which the rules use) that a findings file names otherwise.
 FINDING_COLUMNS = {"parent_id": "cause_of_concern"}
-PANEL_COMPARED = (
-    "panel_meeting_on",
-    "agenda_item",
-    "kind",
-    "text",
-    "response_due_on",
-    "pcc_response",
-    "pcc_response_on",
-    "published",
-)
+# An existing Panel item is compared on every exported column but its id.
+PANEL_COMPARED = tuple(name for name in SOURCE_COLUMNS["panel_items"] if name != "id")
 
 
 def kind_from_reference(reference: str) -> FindingKind | None:

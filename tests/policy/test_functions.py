@@ -80,6 +80,7 @@ ROLE_RULES = {
     "can_edit_source": allowed(*OPCC_STAFF),
     "can_view_lists": allowed(*SIGNED_IN),
     "can_view_outbox": allowed(ADMIN),
+    "can_view_service_health": allowed(ADMIN),
     "can_import": allowed(*OPCC_STAFF),
 }
 
@@ -349,11 +350,13 @@ def test_action_visibility_agrees_with_can_view_action(app, make_user):
         make_finding(app, make_report(app)),
     ]
     for source in sources:
-        for organisation in Organisation.FORCE, Organisation.OPCC:
-            for opcc_only in False, True:
-                save_action(
-                    app, source, owner, owning_organisation=organisation, opcc_only=opcc_only
-                )
+        # A force-owned action cannot be OPCC-only (a CHECK refuses it): three kinds.
+        for organisation, opcc_only in (
+            (Organisation.FORCE, False),
+            (Organisation.OPCC, False),
+            (Organisation.OPCC, True),
+        ):
+            save_action(app, source, owner, owning_organisation=organisation, opcc_only=opcc_only)
     _check_sql_rule(app, make_user, policy.action_visibility, Action, policy.can_view_action)
 
 

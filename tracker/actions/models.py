@@ -30,10 +30,10 @@ from tracker.db import (
     enum_column,
     utcnow,
 )
+from tracker.settings.models import Tag
 
 if TYPE_CHECKING:
     from tracker.auth.models import User
-    from tracker.settings.models import Tag
     from tracker.sources.models import AdhocRequest, Finding, Meeting, PanelItem
 
 TITLE_MAX = 200

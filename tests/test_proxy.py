@@ -33,10 +33,16 @@ def test_plain_http_with_secure_cookies_is_named_once(app, client, caplog):
 def test_https_through_a_trusted_proxy_is_quiet(database_url, caplog):
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url, TRUSTED_PROXY_COUNT=1)
     app.config["SESSION_COOKIE_SECURE"] = True
-    with caplog.at_level(logging.WARNING, logger="tracker.proxy"):
-        response = app.test_client().get(
-            "/healthz", headers={"X-Forwarded-For": "192.0.2.7", "X-Forwarded-Proto": "https"}
-        )
+    try:
+        with caplog.at_level(logging.WARNING, logger="tracker.proxy"):
+            response = app.test_client().get(
+                "/healthz", headers={"X-Forwarded-For": "192.0.2.7", "X-Forwarded-Proto": "https"}
+            )
+    finally:
+        with app.app_context():
+            from tracker.db import db
+
+            db.engine.dispose()  # this app's own pool: closed here, not by the collector
     assert response.status_code == 200
     assert warnings_in(caplog) == []
 

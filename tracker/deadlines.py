@@ -167,3 +167,11 @@ def s55_comments_due(published_on: date) -> Deadline:
 def working_days_between(start: date, end: date) -> int:
     """Count working days after `start` up to and including `end` (0 if end <= start)."""
     return sum(is_working_day(start + timedelta(days=n)) for n in range(1, (end - start).days + 1))
+
+
+def days_late(due_on: date | None, today: date, *, done: bool) -> int:
+    """Whole days past `due_on` (0 when done, not yet due or no date is set): the one
+    "days overdue" rule for actions, responses and comments."""
+    if done or due_on is None or due_on >= today:
+        return 0
+    return (today - due_on).days

@@ -230,25 +230,53 @@ def can_decide_extension(user: AnyUser, action: Action) -> bool:
 # Sources -------------------------------------------------------------------------------
 
 
+# The force is the party being held to account: it sees every ad-hoc request sent to the
+# Chief Constable, every A&A meeting (past or future, published or not: it attends them)
+# and every HMICFRS report (force-specific and national: both scopes are addressed to the
+# force), with all their findings, whether or not it has actions there yet. Panel items
+# stay limited to those with an action the force may see. OPCC-only actions, updates and
+# notes on those pages are still filtered by the action and update rules above.
+_FORCE_SEES_EVERY = (Meeting, AdhocRequest, HmicfrsReport, Finding)
+
+
 def can_view_source(
     user: AnyUser, source: Meeting | AdhocRequest | PanelItem | HmicfrsReport | Finding
 ) -> bool:
-    """OPCC: every source. Force: those with an action the force may see. Panel: published
-    meetings and Panel items, every HMICFRS report and finding (the same rule as the SQL in
-    tracker.sources.queries.source_visibility)."""
+    """OPCC: every source. Force: every meeting, ad-hoc request, HMICFRS report and
+    finding, and Panel items with an action the force may see. Panel: published meetings
+    and Panel items, every HMICFRS report and finding (the same rule as the SQL in
+    source_visibility)."""
     if is_opcc(user):
         return True
     if is_force(user):
-        if isinstance(source, HmicfrsReport):
-            actions = [a for finding in source.findings for a in finding.actions]
-        else:
-            actions = list(source.actions)
-        return any(can_view_action(user, action) for action in actions)
+        if isinstance(source, _FORCE_SEES_EVERY):
+            return True
+        return any(can_view_action(user, action) for action in source.actions)
     if is_panel(user):
         if isinstance(source, (Meeting, PanelItem)):
             return bool(source.published)
         return isinstance(source, (HmicfrsReport, Finding))
     return False
+
+
+def source_visibility(user: AnyUser, model: type) -> ColumnElement[bool]:
+    """A WHERE clause selecting the records of source `model` that `user` may see (same
+    rule as can_view_source)."""
+    if is_opcc(user):
+        return true()
+    if is_force(user):
+        if model in _FORCE_SEES_EVERY:
+            return true()
+        return model.id.in_(
+            select(Action.panel_item_id).where(
+                action_visibility(user), Action.panel_item_id.is_not(None)
+            )
+        )
+    if is_panel(user):
+        if model in (Meeting, PanelItem):
+            return model.published.is_(True)
+        return true() if model in (HmicfrsReport, Finding) else false()
+    return false()
 
 
 def can_edit_source(user: AnyUser) -> bool:

@@ -8,6 +8,7 @@ is checked against the Python rule on saved rows.
 from __future__ import annotations
 
 import inspect
+from datetime import date
 
 import pytest
 from flask_login import AnonymousUserMixin
@@ -25,7 +26,14 @@ from tracker.actions.models import (
 from tracker.auth.models import ROLE_ORGANISATION, Organisation, Role, User
 from tracker.db import db
 from tracker.reports.models import ReportJob
-from tracker.sources.models import AdhocRequest, Finding, HmicfrsReport, Meeting, PanelItem
+from tracker.sources.models import (
+    AdhocRequest,
+    Finding,
+    HmicfrsReport,
+    Meeting,
+    PanelItem,
+    ReportScope,
+)
 
 ADMIN, OFFICER, FORCE, PANEL, INACTIVE, ANONYMOUS = (
     "admin",
@@ -71,6 +79,7 @@ ROLE_RULES = {
     "is_force": allowed(FORCE),
     "is_panel": allowed(PANEL),
     "can_manage_users": allowed(ADMIN),
+    "can_view_service_health": allowed(ADMIN),
     "can_view_audit": allowed(*OPCC_STAFF),
     "can_verify_audit": allowed(ADMIN),
     "can_manage_settings": allowed(ADMIN),
@@ -289,39 +298,67 @@ def _report(**fields) -> HmicfrsReport:
 
 
 SOURCE_CASES = [
-    # (description, factory, identities who may see it)
+    # (description, factory, identities who may see it). The force sees every meeting,
+    # ad-hoc request and HMICFRS report (it is the party held to account), but only the
+    # Panel items where it has an action.
     (
         "published meeting, no actions",
         lambda: Meeting(published=True, actions=[]),
-        (*OPCC_STAFF, PANEL),
+        (*OPCC_STAFF, FORCE, PANEL),
     ),
-    ("draft meeting, no actions", lambda: Meeting(published=False, actions=[]), OPCC_STAFF),
+    (
+        "draft meeting, no actions",
+        lambda: Meeting(published=False, actions=[]),
+        (*OPCC_STAFF, FORCE),
+    ),
     (
         "draft meeting, force action",
         lambda: _with_action(Meeting(published=False)),
         (*OPCC_STAFF, FORCE),
     ),
     (
-        "meeting, restricted force action",
+        "draft meeting, only a restricted action",
         lambda: _with_action(Meeting(published=False), opcc_only=True),
-        OPCC_STAFF,
+        (*OPCC_STAFF, FORCE),
     ),
-    ("adhoc request, no actions", lambda: AdhocRequest(actions=[]), OPCC_STAFF),
+    ("adhoc request, no actions", lambda: AdhocRequest(actions=[]), (*OPCC_STAFF, FORCE)),
     (
         "adhoc request, force action",
         lambda: _with_action(AdhocRequest(), source_type=SourceType.ADHOC),
         (*OPCC_STAFF, FORCE),
     ),
+    (
+        "adhoc request, only a restricted action",
+        lambda: _with_action(AdhocRequest(), source_type=SourceType.ADHOC, opcc_only=True),
+        (*OPCC_STAFF, FORCE),
+    ),
     ("published Panel item", lambda: PanelItem(published=True, actions=[]), (*OPCC_STAFF, PANEL)),
     ("unpublished Panel item", lambda: PanelItem(published=False, actions=[]), OPCC_STAFF),
-    ("report, no findings", lambda: HmicfrsReport(findings=[]), (*OPCC_STAFF, PANEL)),
+    (
+        "Panel item, force action",
+        lambda: _with_action(PanelItem(published=True), source_type=SourceType.PANEL),
+        (*OPCC_STAFF, FORCE, PANEL),
+    ),
+    (
+        "Panel item, OPCC action",
+        lambda: _with_action(
+            PanelItem(published=True), source_type=SourceType.PANEL, owner=Organisation.OPCC
+        ),
+        (*OPCC_STAFF, PANEL),
+    ),
+    ("report, no findings", lambda: HmicfrsReport(findings=[]), (*OPCC_STAFF, FORCE, PANEL)),
+    (
+        "national report, no findings",
+        lambda: HmicfrsReport(scope=ReportScope.NATIONAL, findings=[]),
+        (*OPCC_STAFF, FORCE, PANEL),
+    ),
     ("report, finding with force action", _report, (*OPCC_STAFF, FORCE, PANEL)),
     (
         "report, finding with OPCC action",
         lambda: _report(owner=Organisation.OPCC),
-        (*OPCC_STAFF, PANEL),
+        (*OPCC_STAFF, FORCE, PANEL),
     ),
-    ("finding, no actions", lambda: Finding(actions=[]), (*OPCC_STAFF, PANEL)),
+    ("finding, no actions", lambda: Finding(actions=[]), (*OPCC_STAFF, FORCE, PANEL)),
 ]
 
 
@@ -388,14 +425,15 @@ def test_can_view_source_agrees_with_source_visibility(app, make_user):
         make_panel_item,
         make_report,
     )
-    from tracker.sources.queries import source_visibility
 
     owner = make_user(role=Role.FORCE_LIAISON, email="owner@example.org")
     make_meeting(app, published=True)
-    make_meeting(app, published=False)
+    make_meeting(app, published=False, held_on=date(2031, 1, 6))  # future, no actions yet
     make_adhoc_request(app)
     make_panel_item(app, published=False)
+    make_panel_item(app, published=True)
     make_report(app)
+    make_report(app, scope=ReportScope.NATIONAL)
     for source in (
         make_meeting(app, published=False),
         make_adhoc_request(app),
@@ -405,11 +443,13 @@ def test_can_view_source_agrees_with_source_visibility(app, make_user):
         for organisation in Organisation.FORCE, Organisation.OPCC:
             save_action(app, source, owner, owning_organisation=organisation)
     save_action(app, make_adhoc_request(app), owner, opcc_only=True)
+    save_action(app, make_meeting(app, published=False), owner, opcc_only=True)
+    save_action(app, make_panel_item(app, published=True), owner, opcc_only=True)
     for model in (Meeting, AdhocRequest, PanelItem, HmicfrsReport, Finding):
         _check_sql_rule(
             app,
             make_user,
-            lambda user, model=model: source_visibility(user, model),
+            lambda user, model=model: policy.source_visibility(user, model),
             model,
             policy.can_view_source,
         )
@@ -443,6 +483,7 @@ TESTED = {
     "can_view_report_job",
     "can_change_user",
     "can_view_source",
+    "source_visibility",
     "action_visibility",
     "update_visibility",
 }

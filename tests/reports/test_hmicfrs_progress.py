@@ -69,7 +69,9 @@ def test_unpublished_comments_past_due_are_flagged(app, client, login_as, office
     assert "not yet published, overdue" in " ".join(client.get("/reports/hmicfrs").text.split())
 
 
-def test_force_sees_only_findings_with_their_actions(app, client, login_as, liaison, officer):
+def test_force_sees_every_finding_but_only_their_actions(app, client, login_as, liaison, officer):
+    """Every report is addressed to the force, so all its findings are listed; actions
+    follow the action rule (never the OPCC-only ones)."""
     report = make_report(app)
     mine = make_finding(app, report, reference="R1", text="Force finding")
     make_finding(app, report, reference="R2", text="Other finding")
@@ -79,7 +81,8 @@ def test_force_sees_only_findings_with_their_actions(app, client, login_as, liai
     login_as(liaison)
     text = pdf_text(client.get("/reports/hmicfrs.pdf"))
     assert "Force finding" in text
-    assert "Other finding" not in text
+    assert "Force action" in text
+    assert "Other finding" in text
     assert "Restricted action" not in text
 
 

@@ -156,6 +156,67 @@ def test_force_liaison_never_sees_opcc_only_updates_or_notes(world):
     assert INTERNAL_UPDATE_TEXT in _read(world, "opcc_officer", f"/actions/{normal}").text
 
 
+def test_force_liaison_opens_sources_without_force_actions_and_sees_nothing_restricted(app, world):
+    """The force sees every meeting (future and unpublished too), ad-hoc request and
+    HMICFRS report, even where its only action is OPCC-only, and never that action, its
+    note or its updates."""
+    from datetime import timedelta
+
+    from tests.factories import (
+        london_today,
+        make_action,
+        make_adhoc_request,
+        make_finding,
+        make_meeting,
+        make_report,
+    )
+    from tracker.actions.models import ActionUpdate
+    from tracker.db import db
+    from tracker.sources.models import ReportScope
+
+    officer = world.users["opcc_officer"]
+    meeting = make_meeting(
+        app,
+        title="Future meeting Ravensholt",
+        published=False,
+        held_on=london_today() + timedelta(days=20),
+    )
+    adhoc = make_adhoc_request(app, subject="Request Silverbirch")
+    report = make_report(app, title="National report Cobblestone", scope=ReportScope.NATIONAL)
+    finding = make_finding(app, report, text="Finding Dunnock")
+    empty_meeting = make_meeting(app, title="Next meeting Kestrel", held_on=london_today())
+    empty_report = make_report(app, title="National report Mistletoe", scope=ReportScope.NATIONAL)
+    secrets = (RESTRICTED_TITLE, RESTRICTED_NOTE, INTERNAL_UPDATE_TEXT)
+    for source in (meeting, adhoc, finding):
+        action = make_action(
+            app, source, officer, title=RESTRICTED_TITLE, opcc_only=True, opcc_note=RESTRICTED_NOTE
+        )
+        with app.app_context():
+            db.session.add(
+                ActionUpdate(action_id=action.id, author_id=officer.id, text=INTERNAL_UPDATE_TEXT)
+            )
+            db.session.commit()
+    pages = {
+        f"/meetings/{meeting.id}": meeting.title,
+        f"/meetings/{empty_meeting.id}": empty_meeting.title,
+        f"/requests/{adhoc.id}": adhoc.subject,
+        f"/hmicfrs/{report.id}": "Finding Dunnock",
+        f"/hmicfrs/{empty_report.id}": empty_report.title,
+        "/meetings/": meeting.title,
+        "/requests/": adhoc.subject,
+        "/hmicfrs/": report.title,
+    }
+    for url, shown in pages.items():
+        response = _read(world, "force_liaison", url)
+        assert response.status_code == 200, url
+        assert shown in response.text, url
+        assert [secret for secret in secrets if secret in response.text] == [], url
+        assert "History" not in response.text, url
+    # The control: OPCC staff see the restricted action on the same pages.
+    for url in (f"/meetings/{meeting.id}", f"/requests/{adhoc.id}", f"/hmicfrs/{report.id}"):
+        assert RESTRICTED_TITLE in _read(world, "opcc_officer", url).text, url
+
+
 def test_panel_clerk_sees_only_published_panel_items_and_meetings(world):
     ids = world.ids
     for url in (

@@ -197,29 +197,39 @@ def test_stale_edit_gets_409_and_does_not_overwrite(app, login_as, post_form, of
     assert _load(app, adhoc.id).subject == "First change"
 
 
-def test_liaison_sees_only_requests_with_a_force_owned_action(
+def test_liaison_sees_every_request_but_only_the_force_actions_on_it(
     app, client, login_as, liaison, officer
 ):
+    """The force answers every request, so it sees each one, with or without actions."""
     shared = make_adhoc_request(app, subject="Request with a force action")
-    hidden = make_adhoc_request(app, subject="Request with only an OPCC action")
-    make_action(app, shared, liaison)
-    make_action(app, hidden, officer)
+    opcc_owned = make_adhoc_request(app, subject="Request with only an OPCC action")
+    awaiting = make_adhoc_request(app, subject="Request awaiting the written reply")
+    make_action(app, shared, liaison, title="Force action Bramblewick")
+    make_action(app, opcc_owned, officer, title="OPCC action Gorsefield")
     login_as(liaison)
     page = client.get("/requests/").text
-    assert "Request with a force action" in page
-    assert "Request with only an OPCC action" not in page
+    for subject in (shared.subject, opcc_owned.subject, awaiting.subject):
+        assert subject in page
     assert "Record a request" not in page
-    assert client.get(f"/requests/{shared.id}").status_code == 200
-    assert client.get(f"/requests/{hidden.id}").status_code == 404
+    assert "Force action Bramblewick" in client.get(f"/requests/{shared.id}").text
+    for adhoc in (opcc_owned, awaiting):
+        response = client.get(f"/requests/{adhoc.id}")
+        assert response.status_code == 200
+        assert "OPCC action Gorsefield" not in response.text
+        assert "Record the response" not in response.text
 
 
-def test_liaison_does_not_see_request_whose_force_action_is_restricted(
-    app, client, login_as, liaison
-):
+def test_liaison_sees_request_but_never_its_restricted_action(app, client, login_as, liaison):
     adhoc = make_adhoc_request(app)
-    make_action(app, adhoc, liaison, opcc_only=True)
+    make_action(
+        app, adhoc, liaison, opcc_only=True, title="Restricted Hawthorne", opcc_note="Note Yew"
+    )
     login_as(liaison)
-    assert client.get(f"/requests/{adhoc.id}").status_code == 404
+    response = client.get(f"/requests/{adhoc.id}")
+    assert response.status_code == 200
+    assert "Restricted Hawthorne" not in response.text
+    assert "Note Yew" not in response.text
+    assert "Actions arising (0)" in response.text
 
 
 def test_panel_clerk_gets_404_for_a_request_and_an_empty_list(

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from tests.factories import make_action, make_finding, make_report
 from tracker.db import db
-from tracker.sources.models import Finding, FindingKind, HmicfrsReport
+from tracker.sources.models import Finding, FindingKind, HmicfrsReport, ReportScope
 
 S55_EXPLANATION = (
     "Publication date 15 June 2022 plus 55 days: the 56 days beginning with the day of "
@@ -264,29 +264,36 @@ def test_stale_finding_edit_gets_409_without_overwriting(app, client, login_as, 
         assert db.session.get(Finding, finding.id).text == "First text"
 
 
-def test_force_liaison_sees_only_findings_with_their_actions(
+def test_force_liaison_sees_every_finding_and_only_their_actions(
     app, client, login_as, liaison, officer
 ):
     report = make_report(app)
     shared = make_finding(app, report, text="Shared finding about call handling")
-    hidden = make_finding(app, report, text="Finding with no force action")
-    make_action(app, shared, liaison)
-    make_action(app, hidden, officer)
+    other = make_finding(app, report, text="Finding with no force action")
+    make_action(app, shared, liaison, title="Force action Quarrymoor")
+    make_action(app, other, officer, title="OPCC action Saltmarsh")
+    make_action(app, other, officer, title="Restricted Thistledown", opcc_only=True)
     login_as(liaison)
     assert report.title in client.get("/hmicfrs/").text
     page = client.get(f"/hmicfrs/{report.id}").text
     assert "Shared finding about call handling" in page
-    assert "Finding with no force action" not in page
+    assert "Finding with no force action" in page
+    assert "Force action Quarrymoor" in page
+    assert "OPCC action Saltmarsh" not in page
+    assert "Restricted Thistledown" not in page
+    assert "Add a finding" not in page
 
 
-def test_force_liaison_gets_404_for_report_without_their_actions(
-    app, client, login_as, liaison, officer
-):
-    report = make_report(app)
-    make_action(app, make_finding(app, report), officer)
+@pytest.mark.parametrize("scope", list(ReportScope))
+def test_force_liaison_sees_a_report_without_their_actions(app, client, login_as, liaison, scope):
+    """Force-specific and national reports are both addressed to the force: it must see
+    that the Chief Constable's comments are due before any action is raised."""
+    report = make_report(app, scope=scope, cc_comments_due_on=date(2022, 7, 20))
     login_as(liaison)
-    assert report.title not in client.get("/hmicfrs/").text
-    assert client.get(f"/hmicfrs/{report.id}").status_code == 404
+    assert report.title in client.get("/hmicfrs/").text
+    response = client.get(f"/hmicfrs/{report.id}")
+    assert response.status_code == 200
+    assert "20 July 2022" in response.text
 
 
 def test_panel_clerk_sees_reports_and_all_findings(app, client, login_as, clerk):

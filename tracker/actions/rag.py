@@ -16,6 +16,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
 from tracker.actions.models import COMPLETE_STATUSES, Action, ActionStatus, Marking, Rag
+from tracker.deadlines import days_late
 
 # Lowest first: a report or email carries the highest marking among its actions.
 MARKING_ORDER: tuple[Marking, ...] = (Marking.OFFICIAL, Marking.OFFICIAL_SENSITIVE)
@@ -31,9 +32,7 @@ def highest_marking(markings: Iterable[Marking]) -> Marking:
 
 def days_overdue(status: ActionStatus, due_on: date, today: date) -> int:
     """Whole days past the due date (0 when not yet due or complete)."""
-    if status in COMPLETE_STATUSES or due_on >= today:
-        return 0
-    return (today - due_on).days
+    return days_late(due_on, today, done=status in COMPLETE_STATUSES)
 
 
 def rag(status: ActionStatus, due_on: date, today: date, amber_days: int) -> str:

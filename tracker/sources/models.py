@@ -9,6 +9,7 @@ from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String, Text,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db import LabelledEnum, TimestampMixin, VersionedMixin, db, enum_column
+from tracker.deadlines import days_late
 
 if TYPE_CHECKING:
     from tracker.actions.models import Action
@@ -82,6 +83,11 @@ class AdhocRequest(VersionedMixin, TimestampMixin, db.Model):
 
     actions: Mapped[list[Action]] = relationship(back_populates="adhoc_request")
 
+    def days_overdue(self, today: date) -> int:
+        """Days the Chief Constable's response is late (0 unless still awaited)."""
+        done = self.status != RequestStatus.AWAITING
+        return days_late(self.response_due_on, today, done=done)
+
     def __repr__(self) -> str:
         return f"<AdhocRequest {self.id} {self.subject[:30]!r}>"
 
@@ -109,6 +115,10 @@ class PanelItem(VersionedMixin, TimestampMixin, db.Model):
     published: Mapped[bool] = mapped_column(Boolean, default=True)
 
     actions: Mapped[list[Action]] = relationship(back_populates="panel_item")
+
+    def days_overdue(self, today: date) -> int:
+        """Days the PCC's response is late (0 once given or when the Panel set no date)."""
+        return days_late(self.response_due_on, today, done=self.pcc_response_on is not None)
 
     def __repr__(self) -> str:
         return f"<PanelItem {self.id} {self.panel_meeting_on} {self.kind.value}>"
@@ -153,6 +163,18 @@ class HmicfrsReport(VersionedMixin, TimestampMixin, db.Model):
     def published(self) -> bool:
         """HMICFRS reports are public documents once published."""
         return True
+
+    def pcc_comments_days_overdue(self, today: date) -> int:
+        """Days the PCC's s.55 comments are late (0 once published)."""
+        done = self.comments_published_on is not None
+        return days_late(self.pcc_comments_due_on, today, done=done)
+
+    def cc_comments_days_overdue(self, today: date) -> int:
+        """Days the Chief Constable's comments are late. There is no date for receiving
+        them: they are settled when the PCC's comments, which include them, are published
+        (the rule the reminders chase by)."""
+        done = self.comments_published_on is not None
+        return days_late(self.cc_comments_due_on, today, done=done)
 
     def __repr__(self) -> str:
         return f"<HmicfrsReport {self.id} {self.code}>"

@@ -46,11 +46,13 @@ def index():
         query = query.where(AdhocRequest.status == RequestStatus(status))
     requests = db.session.scalars(query).all()
     ids = [r.id for r in requests]
-    counts = action_counts(current_user, Action.adhoc_request_id, ids, today=today())
+    day = today()
+    counts = action_counts(current_user, Action.adhoc_request_id, ids, today=day)
     return render_template(
         "sources/adhoc/index.html",
         requests=requests,
         counts=counts,
+        today=day,
         status=status,
         statuses=list(RequestStatus),
     )
@@ -87,9 +89,11 @@ class AdhocRequestPages(SourcePages):
 
     def show_context(self, source: AdhocRequest) -> dict[str, Any]:
         filters = ActionFilters(adhoc_request_id=source.id)
+        day = today()
         return {
             "due_explanation": _due_explanation(source),
-            "actions": actions_for(current_user, filters, today=today()),
+            "actions": actions_for(current_user, filters, today=day),
+            "today": day,
         }
 
 

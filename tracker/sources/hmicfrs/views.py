@@ -28,7 +28,7 @@ bp = Blueprint("hmicfrs", __name__, url_prefix="/hmicfrs")
 
 
 def _visible_findings(report_ids: list[int]) -> list[Finding]:
-    """The findings of these reports the current user may see (force: those with actions)."""
+    """The findings of these reports the current user may see."""
     query = visible_sources(current_user, Finding).where(Finding.report_id.in_(report_ids))
     return list(db.session.scalars(query.order_by(Finding.id)))
 

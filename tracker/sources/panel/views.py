@@ -50,7 +50,8 @@ def index():
     if meeting_on:
         query = query.where(PanelItem.panel_meeting_on == meeting_on)
     items = db.session.scalars(query).all()
-    counts = action_counts(current_user, Action.panel_item_id, [i.id for i in items], today=today())
+    day = today()
+    counts = action_counts(current_user, Action.panel_item_id, [i.id for i in items], today=day)
     return render_template(
         "sources/panel/index.html",
         groups=[
@@ -58,6 +59,7 @@ def index():
         ],
         total=len(items),
         counts=counts,
+        today=day,
         kind=kind,
         kinds=list(PanelItemKind),
         meeting=meeting_on.isoformat() if meeting_on else "",
@@ -79,7 +81,8 @@ class PanelItemPages(SourcePages):
 
     def show_context(self, source: PanelItem) -> dict[str, Any]:
         filters = ActionFilters(panel_item_id=source.id)
-        return {"actions": actions_for(current_user, filters, today=today())}
+        day = today()
+        return {"actions": actions_for(current_user, filters, today=day), "today": day}
 
 
 PanelItemPages().register(bp)

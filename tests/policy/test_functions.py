@@ -89,7 +89,6 @@ ROLE_RULES = {
     "can_edit_source": allowed(*OPCC_STAFF),
     "can_view_lists": allowed(*SIGNED_IN),
     "can_view_outbox": allowed(ADMIN),
-    "can_view_service_health": allowed(ADMIN),
     "can_import": allowed(*OPCC_STAFF),
 }
 

@@ -46,6 +46,26 @@ class AuditEntity(enum.StrEnum):
     OUTBOX = "outbox"
     IMPORT_BATCH = "import_batch"
 
+    @property
+    def label(self) -> str:
+        """The record type in words: "Ad-hoc request", "HMICFRS report"."""
+        return ENTITY_LABELS[self]
+
+
+ENTITY_LABELS: dict[AuditEntity, str] = {
+    AuditEntity.ACTION: "Action",
+    AuditEntity.MEETING: "A&A meeting",
+    AuditEntity.ADHOC_REQUEST: "Ad-hoc request",
+    AuditEntity.PANEL_ITEM: "Panel item",
+    AuditEntity.HMICFRS_REPORT: "HMICFRS report",
+    AuditEntity.FINDING: "HMICFRS finding",
+    AuditEntity.USER: "User",
+    AuditEntity.SETTING: "Setting",
+    AuditEntity.TAG: "Tag",
+    AuditEntity.OUTBOX: "Email",
+    AuditEntity.IMPORT_BATCH: "Import",
+}
+
 
 class FieldKind(enum.StrEnum):
     """How an audited value is stored in `changes` and read back."""
@@ -76,6 +96,8 @@ class AuditedField:
     kind: FieldKind = FieldKind.TEXT
     choices: type[LabelledEnum] | None = None
     on_record: bool = True
+    # For a RECORD field: the kind of record its id points at (a finding's report).
+    target: AuditEntity | None = None
 
     def parse(self, stored: Any) -> Any:
         """The Python value for a JSON value from `changes` (None stays None).
@@ -96,8 +118,18 @@ class AuditedField:
             return [str(item) for item in stored]
         return str(stored)
 
-    def describe(self, stored: Any, *, user_names: Mapping[int, str] | None = None) -> str:
-        """The stored value in words: "5 March 2024", "In progress", "Yes", "Priya Shah"."""
+    def describe(
+        self,
+        stored: Any,
+        *,
+        user_names: Mapping[int, str] | None = None,
+        record_names: Mapping[int, str] | None = None,
+    ) -> str:
+        """The stored value in words: "5 March 2024", "In progress", "Yes", "Priya Shah".
+
+        `user_names` and `record_names` (for a RECORD field, names of its target's
+        records) map ids to names; an id missing from them is said as a number.
+        """
         if stored is None or stored == "" or stored == []:
             return NOTHING
         try:
@@ -112,6 +144,8 @@ class AuditedField:
             return value.label
         if self.kind == FieldKind.USER:
             return (user_names or {}).get(value, f"user {value}")
+        if self.kind == FieldKind.RECORD:
+            return (record_names or {}).get(value, f"record {value}")
         if self.kind == FieldKind.LIST:
             return ", ".join(value)
         return str(value)
@@ -214,11 +248,11 @@ AUDITED_FIELDS: dict[AuditEntity, dict[str, AuditedField]] = {
         "sent_to_home_secretary_on": _date("Date sent to the Home Secretary"),
     },
     AuditEntity.FINDING: {
-        "report_id": AuditedField("Report", FieldKind.RECORD),
+        "report_id": AuditedField("Report", FieldKind.RECORD, target=AuditEntity.HMICFRS_REPORT),
         "kind": _choice("Type of finding", FindingKind),
         "reference": _text("Reference"),
         "text": _text("Text"),
-        "parent_id": AuditedField("Cause of concern", FieldKind.RECORD),
+        "parent_id": AuditedField("Cause of concern", FieldKind.RECORD, target=AuditEntity.FINDING),
         "inspectorate_status": _choice("Inspectorate status", InspectorateStatus),
     },
     AuditEntity.USER: {

@@ -20,6 +20,8 @@ from tracker.actions.models import ActionStatus, Marking, Rag
 from tracker.auth.models import Organisation, Role
 from tracker.db import LabelledEnum
 from tracker.reminders.models import OutboxStatus
+from tracker.reminders.rules import GROUP_LABELS
+from tracker.settings.models import TagList
 from tracker.sources.models import (
     FindingKind,
     InspectorateStatus,
@@ -98,6 +100,8 @@ class AuditedField:
     on_record: bool = True
     # For a RECORD field: the kind of record its id points at (a finding's report).
     target: AuditEntity | None = None
+    # For a LIST field: the words for each stored item ("due_soon" -> "Due soon").
+    item_labels: Mapping[str, str] | None = None
 
     def parse(self, stored: Any) -> Any:
         """The Python value for a JSON value from `changes` (None stays None).
@@ -147,7 +151,8 @@ class AuditedField:
         if self.kind == FieldKind.RECORD:
             return (record_names or {}).get(value, f"record {value}")
         if self.kind == FieldKind.LIST:
-            return ", ".join(value)
+            labels = self.item_labels or {}
+            return ", ".join(labels.get(item, item) for item in value)
         return str(value)
 
 
@@ -261,10 +266,12 @@ AUDITED_FIELDS: dict[AuditEntity, dict[str, AuditedField]] = {
         "role": _choice("Role", Role),
         "organisation": _choice("Organisation", Organisation),
         "active": _flag("Active"),
-        "turned_off": AuditedField("Reminders turned off", FieldKind.LIST, on_record=False),
+        "turned_off": AuditedField(
+            "Reminders turned off", FieldKind.LIST, on_record=False, item_labels=GROUP_LABELS
+        ),
     },
     AuditEntity.TAG: {
-        "tag_list": _text("List"),
+        "tag_list": _choice("List", TagList),
         "name": _text("Name"),
         "active": _flag("Offered on the action form"),
     },

@@ -10,7 +10,7 @@ from tracker.auth.models import Role
 def test_officer_sees_sign_in_events(client, login_as, officer):
     login_as(officer)
     page = client.get("/audit/").text
-    assert "signed in" in page
+    assert "Signed in" in page
     assert officer.name in page
 
 

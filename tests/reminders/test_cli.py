@@ -6,9 +6,13 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import select
 
+from tests.conftest import free_port
 from tests.factories import make_action, make_meeting
 from tests.reminders.conftest import TODAY, item_count, outbox_count
+from tracker.db import db, utcnow
+from tracker.reminders.models import OutboxMessage
 
 
 def test_dry_run_prints_what_would_be_sent_and_changes_nothing(app, runner, liaison, leads):
@@ -166,3 +170,63 @@ def test_today_is_the_london_date(app, monkeypatch, now_utc, expected_day):
     monkeypatch.setattr(clock, "datetime", FrozenDatetime)
     with app.app_context():
         assert clock.today().isoformat() == expected_day
+
+
+def _two_owners_due_today(app, liaison, make_user):
+    from tracker.auth.models import Role
+
+    other = make_user(Role.FORCE_LIAISON, name="Sam Second", email="sam@police.example.org")
+    meeting = make_meeting(app)
+    make_action(app, meeting, liaison, due_on=TODAY)
+    make_action(app, meeting, other, due_on=TODAY)
+    return other
+
+
+def test_run_with_the_mail_server_up_exits_zero(app, runner, liaison, leads, smtp_server):
+    make_action(app, make_meeting(app), liaison, due_on=TODAY)
+    result = runner.invoke(args=["reminders", "run", "--today", TODAY.isoformat()])
+    assert result.exit_code == 0, result.output
+    assert "Sent 1 email(s); 0 not sent" in result.output
+    assert "Not sent" not in result.output
+
+
+def test_run_with_the_mail_server_down_names_each_failure_and_exits_one(
+    app, runner, liaison, leads, make_user
+):
+    other = _two_owners_due_today(app, liaison, make_user)
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_USERNAME="")
+    result = runner.invoke(args=["reminders", "run", "--today", TODAY.isoformat()])
+    assert result.exit_code == 1, result.output
+    assert "Sent 0 email(s); 2 not sent and left to retry" in result.output
+    for person in (liaison, other):
+        line = next(ln for ln in result.output.splitlines() if f"to {person.email}:" in ln)
+        assert line.strip().startswith("Not sent (will retry)")
+        assert "Connection" in line  # the error itself, e.g. ConnectionRefusedError
+
+
+def _due_again(app) -> None:
+    with app.app_context():
+        for message in db.session.scalars(select(OutboxMessage)):
+            message.next_attempt_at = utcnow()
+        db.session.commit()
+
+
+def test_send_exits_one_while_the_server_is_down_and_zero_once_it_is_back(
+    app, runner, liaison, leads, make_user, smtp_server
+):
+    other = _two_owners_due_today(app, liaison, make_user)
+    port = app.config["MAIL_PORT"]
+    app.config["MAIL_PORT"] = free_port()
+    assert runner.invoke(args=["reminders", "run", "--today", TODAY.isoformat()]).exit_code == 1
+    assert runner.invoke(args=["reminders", "send"]).exit_code == 0  # none due yet
+    _due_again(app)
+    down = runner.invoke(args=["reminders", "send"])
+    assert down.exit_code == 1
+    assert liaison.email in down.output
+    assert other.email in down.output
+    app.config["MAIL_PORT"] = port
+    _due_again(app)
+    back = runner.invoke(args=["reminders", "send"])
+    assert back.exit_code == 0, back.output
+    assert "Sent 2 email(s); 0 not sent" in back.output
+    assert len(smtp_server.messages) == 2

@@ -254,14 +254,22 @@ def action_list(
 
 
 def latest_updates(user: Any, action_ids: list[int]) -> dict[int, ActionUpdate]:
-    """The newest update each action has that `user` may see, in one query."""
+    """The newest update with text each action has that `user` may see, in one query.
+
+    A status change without a note is an update with no text: it never hides the last
+    thing someone wrote, so "Latest update" in lists and reports skips it.
+    """
     if not action_ids:
         return {}
     from tracker.db import db
 
     newest = (
         select(func.max(ActionUpdate.id))
-        .where(ActionUpdate.action_id.in_(action_ids), policy.update_visibility(user))
+        .where(
+            ActionUpdate.action_id.in_(action_ids),
+            policy.update_visibility(user),
+            func.trim(ActionUpdate.text) != "",
+        )
         .group_by(ActionUpdate.action_id)
     )
     rows = db.session.scalars(select(ActionUpdate).where(ActionUpdate.id.in_(newest)))

@@ -10,7 +10,9 @@ from sqlalchemy.orm import selectinload
 
 from tracker.audit.chain import chain_status
 from tracker.audit.checkpoint import CheckpointError, verify_audit_trail
+from tracker.audit.display import describe_events
 from tracker.audit.models import AuditEvent
+from tracker.audit.vocabulary import AuditEntity
 from tracker.auth.models import User
 from tracker.clock import local_zone
 from tracker.db import db
@@ -43,13 +45,14 @@ def index():
     query = query.order_by(AuditEvent.id.desc()).limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)
     events = db.session.scalars(query).all()
     has_next = len(events) > PAGE_SIZE
-    entity_types = db.session.scalars(
-        select(AuditEvent.entity_type).distinct().order_by(AuditEvent.entity_type)
-    ).all()
+    stored_types = db.session.scalars(select(AuditEvent.entity_type).distinct()).all()
+    entity_types = sorted(
+        ((value, _entity_label(value)) for value in stored_types), key=lambda pair: pair[1]
+    )
     people = db.session.scalars(select(User).order_by(User.name)).all()
     return render_template(
         "audit/index.html",
-        events=events[:PAGE_SIZE],
+        entries=describe_events(events[:PAGE_SIZE]),
         page=page,
         has_next=has_next,
         entity_type=entity_type,
@@ -83,6 +86,14 @@ def integrity():
         report=report,
         checkpoint_problem=problem,
     )
+
+
+def _entity_label(value: str) -> str:
+    """A stored record type in words ("Ad-hoc request"); an unknown one as it is stored."""
+    try:
+        return AuditEntity(value).label
+    except ValueError:
+        return value.replace("_", " ").capitalize()
 
 
 def _day(value: str | None) -> date | None:

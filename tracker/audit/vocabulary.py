@@ -20,6 +20,8 @@ from tracker.actions.models import ActionStatus, Marking, Rag
 from tracker.auth.models import Organisation, Role
 from tracker.db import LabelledEnum
 from tracker.reminders.models import OutboxStatus
+from tracker.reminders.rules import GROUP_LABELS
+from tracker.settings.models import TagList
 from tracker.sources.models import (
     FindingKind,
     InspectorateStatus,
@@ -45,6 +47,26 @@ class AuditEntity(enum.StrEnum):
     TAG = "tag"
     OUTBOX = "outbox"
     IMPORT_BATCH = "import_batch"
+
+    @property
+    def label(self) -> str:
+        """The record type in words: "Ad-hoc request", "HMICFRS report"."""
+        return ENTITY_LABELS[self]
+
+
+ENTITY_LABELS: dict[AuditEntity, str] = {
+    AuditEntity.ACTION: "Action",
+    AuditEntity.MEETING: "A&A meeting",
+    AuditEntity.ADHOC_REQUEST: "Ad-hoc request",
+    AuditEntity.PANEL_ITEM: "Panel item",
+    AuditEntity.HMICFRS_REPORT: "HMICFRS report",
+    AuditEntity.FINDING: "HMICFRS finding",
+    AuditEntity.USER: "User",
+    AuditEntity.SETTING: "Setting",
+    AuditEntity.TAG: "Tag",
+    AuditEntity.OUTBOX: "Email",
+    AuditEntity.IMPORT_BATCH: "Import",
+}
 
 
 class FieldKind(enum.StrEnum):
@@ -76,6 +98,10 @@ class AuditedField:
     kind: FieldKind = FieldKind.TEXT
     choices: type[LabelledEnum] | None = None
     on_record: bool = True
+    # For a RECORD field: the kind of record its id points at (a finding's report).
+    target: AuditEntity | None = None
+    # For a LIST field: the words for each stored item ("due_soon" -> "Due soon").
+    item_labels: Mapping[str, str] | None = None
 
     def parse(self, stored: Any) -> Any:
         """The Python value for a JSON value from `changes` (None stays None).
@@ -96,8 +122,18 @@ class AuditedField:
             return [str(item) for item in stored]
         return str(stored)
 
-    def describe(self, stored: Any, *, user_names: Mapping[int, str] | None = None) -> str:
-        """The stored value in words: "5 March 2024", "In progress", "Yes", "Priya Shah"."""
+    def describe(
+        self,
+        stored: Any,
+        *,
+        user_names: Mapping[int, str] | None = None,
+        record_names: Mapping[int, str] | None = None,
+    ) -> str:
+        """The stored value in words: "5 March 2024", "In progress", "Yes", "Priya Shah".
+
+        `user_names` and `record_names` (for a RECORD field, names of its target's
+        records) map ids to names; an id missing from them is said as a number.
+        """
         if stored is None or stored == "" or stored == []:
             return NOTHING
         try:
@@ -112,8 +148,11 @@ class AuditedField:
             return value.label
         if self.kind == FieldKind.USER:
             return (user_names or {}).get(value, f"user {value}")
+        if self.kind == FieldKind.RECORD:
+            return (record_names or {}).get(value, f"record {value}")
         if self.kind == FieldKind.LIST:
-            return ", ".join(value)
+            labels = self.item_labels or {}
+            return ", ".join(labels.get(item, item) for item in value)
         return str(value)
 
 
@@ -214,11 +253,11 @@ AUDITED_FIELDS: dict[AuditEntity, dict[str, AuditedField]] = {
         "sent_to_home_secretary_on": _date("Date sent to the Home Secretary"),
     },
     AuditEntity.FINDING: {
-        "report_id": AuditedField("Report", FieldKind.RECORD),
+        "report_id": AuditedField("Report", FieldKind.RECORD, target=AuditEntity.HMICFRS_REPORT),
         "kind": _choice("Type of finding", FindingKind),
         "reference": _text("Reference"),
         "text": _text("Text"),
-        "parent_id": AuditedField("Cause of concern", FieldKind.RECORD),
+        "parent_id": AuditedField("Cause of concern", FieldKind.RECORD, target=AuditEntity.FINDING),
         "inspectorate_status": _choice("Inspectorate status", InspectorateStatus),
     },
     AuditEntity.USER: {
@@ -227,10 +266,12 @@ AUDITED_FIELDS: dict[AuditEntity, dict[str, AuditedField]] = {
         "role": _choice("Role", Role),
         "organisation": _choice("Organisation", Organisation),
         "active": _flag("Active"),
-        "turned_off": AuditedField("Reminders turned off", FieldKind.LIST, on_record=False),
+        "turned_off": AuditedField(
+            "Reminders turned off", FieldKind.LIST, on_record=False, item_labels=GROUP_LABELS
+        ),
     },
     AuditEntity.TAG: {
-        "tag_list": _text("List"),
+        "tag_list": _choice("List", TagList),
         "name": _text("Name"),
         "active": _flag("Offered on the action form"),
     },

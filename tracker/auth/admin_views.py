@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import select
 
-from tracker.audit.queries import events_for
+from tracker.audit.queries import history_for
 from tracker.audit.vocabulary import AuditEntity
 from tracker.auth import services
 from tracker.auth.forms import UserForm
@@ -83,7 +83,7 @@ def _send_invitation(user: User) -> None:
 @permission_required(can_manage_users)
 def show(user_id: int):
     user = get_user_or_404(user_id)
-    history = db.session.scalars(events_for(AuditEntity.USER, user.id)).all()
+    history = history_for(AuditEntity.USER, user.id)
     return render_template("users/show.html", user=user, history=history, action_form=EmptyForm())
 
 

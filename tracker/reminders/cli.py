@@ -8,11 +8,13 @@ from datetime import date
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy import select
 
 from tracker.clock import today as local_today
 from tracker.db import db
+from tracker.reminders.models import OutboxMessage
 from tracker.reminders.planner import run_planner
-from tracker.reminders.sender import send_pending
+from tracker.reminders.sender import SendResult, send_pending
 
 reminders_cli = AppGroup("reminders", help="Plan and send reminder emails.")
 log = logging.getLogger(__name__)
@@ -56,15 +58,33 @@ def run_command(day, dry_run: bool) -> None:
     for problem in result.problems:
         click.echo(f"  Problem: {problem}", err=True)
     if sent is not None:
-        click.echo(
-            f"Sent {len(sent.sent)}, will retry {len(sent.deferred)}, failed {len(sent.failed)}."
-        )
+        report_sending(sent)
 
 
 @reminders_cli.command("send")
 def send_command() -> None:
     """Deliver pending outbox messages now (retries included)."""
-    sent = send_pending()
+    report_sending(send_pending())
+
+
+def report_sending(result: SendResult) -> None:
+    """Print what was sent and name every message that was not (recipient and error);
+    exit with status 1 when any was not, so cron or systemd raises the alarm."""
     click.echo(
-        f"Sent {len(sent.sent)}, will retry {len(sent.deferred)}, failed {len(sent.failed)}."
+        f"Sent {len(result.sent)} email(s); {len(result.deferred)} not sent and left to "
+        f"retry; {len(result.failed)} given up on."
     )
+    unsent = {*result.deferred, *result.failed}
+    if not unsent:
+        return
+    messages = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.id.in_(unsent)).order_by(OutboxMessage.id)
+    )
+    for message in messages:
+        outcome = "gave up" if message.id in result.failed else "will retry"
+        click.echo(
+            f"  Not sent ({outcome}) to {message.to_address}: {message.subject}: "
+            f"{message.last_error or 'no error recorded'}",
+            err=True,
+        )
+    raise click.exceptions.Exit(1)

@@ -5,7 +5,9 @@ and not claimed by anyone else), committed at once; on PostgreSQL the candidates
 are also read with FOR UPDATE SKIP LOCKED. Two senders running together therefore
 never send the same message. A claim is a lease: if the process dies mid-send the
 message becomes due again after CLAIM_LEASE and is retried. SMTP down: messages
-stay pending, nothing is lost, and the next run sends them.
+stay pending, nothing is lost, and the next run sends them. Every due message is
+attempted (a lost connection is opened afresh for the next one), so a run reports
+each message it could not send.
 """
 
 from __future__ import annotations
@@ -137,7 +139,7 @@ class _Connection:
 def _send_over_smtp(
     connection: _Connection, message: OutboxMessage, now: datetime, result: SendResult
 ) -> bool:
-    """Send one claimed message; False when the connection is gone and the batch stops."""
+    """Send one claimed message; False when the connection is gone (open a new one)."""
     message_id = message.id
     try:
         smtp = connection.open()
@@ -152,7 +154,7 @@ def _send_over_smtp(
         (result.failed if failed else result.deferred).append(message_id)
         return _still_connected(smtp)
     except CONNECTION_ERRORS as error:
-        # The server went away mid-batch: this one and the rest wait for the next run.
+        # The server went away mid-batch: this one waits for the next run.
         _record_failure(message, error, now)
         result.deferred.append(message_id)
         return False
@@ -162,7 +164,7 @@ def _send_over_smtp(
 
 
 def _deliver(connection: _Connection, message_id: int, now: datetime, result: SendResult) -> bool:
-    """Claim and send one message; False when the connection is gone and a batch stops."""
+    """Claim and send one message; False when the connection is gone."""
     if not _claim(message_id, now):
         return True
     message = db.session.get(OutboxMessage, message_id)
@@ -182,7 +184,10 @@ def send_pending(*, now: datetime | None = None, batch_size: int = 500) -> SendR
     try:
         for message_id in _candidates(now, batch_size):
             if not _deliver(connection, message_id, now, result):
-                break
+                # The connection is gone: the next message tries a fresh one, so every
+                # due message is attempted and each failure is reported on its own.
+                connection.close()
+                connection = _Connection()
     finally:
         connection.close()
     return result

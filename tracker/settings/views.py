@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from tracker.audit.queries import events_for
+from tracker.audit.queries import history_for
 from tracker.audit.vocabulary import AuditEntity
 from tracker.db import db
 from tracker.editing import save_form
@@ -99,7 +99,7 @@ def edit_tag(tag_id: int):
     form = TagForm(obj=tag)
 
     def render(**extra):
-        history = db.session.scalars(events_for(AuditEntity.TAG, tag.id)).all()
+        history = history_for(AuditEntity.TAG, tag.id)
         return render_template(
             "settings/tag_form.html",
             form=form,

@@ -80,6 +80,7 @@ class Result:
     streamed: Timing
     old: Timing | None
     same_bytes: bool | None
+    old_error: str = ""
 
 
 def max_rss_mb() -> float:
@@ -139,20 +140,21 @@ def in_memory_export(app: Flask, email: str) -> bytes:
     from tracker.settings.services import setting
 
     with app.test_request_context():
-        user = db.session.scalars(select(User).where(User.email == email)).one()
-        listing = action_list(
-            user,
-            ActionFilters(),
-            today=today(),
-            amber_days=setting(AMBER_DAYS),
-            load=(*WITH_SOURCES, selectinload(Action.tags)),
-        )
-        with_notes = policy.can_see_opcc_notes(user)
-        columns = ACTION_COLUMNS + (OPCC_ONLY_COLUMNS if with_notes else [])
-        body = to_csv(
-            columns, action_records(listing.rows, listing.latest, with_opcc_notes=with_notes)
-        )
-        db.session.remove()
+        try:
+            user = db.session.scalars(select(User).where(User.email == email)).one()
+            listing = action_list(
+                user,
+                ActionFilters(),
+                today=today(),
+                amber_days=setting(AMBER_DAYS),
+                load=(*WITH_SOURCES, selectinload(Action.tags)),
+            )
+            with_notes = policy.can_see_opcc_notes(user)
+            columns = ACTION_COLUMNS + (OPCC_ONLY_COLUMNS if with_notes else [])
+            records = action_records(listing.rows, listing.latest, with_opcc_notes=with_notes)
+            body = to_csv(columns, records)
+        finally:
+            db.session.remove()
     return body
 
 
@@ -179,7 +181,20 @@ def time_size(app: Flask, size: int, repeat: int, *, old: bool) -> Result:
     if old:
         old_timing = Timing()
         began = time.perf_counter()
-        old_body = in_memory_export(app, OFFICER_EMAIL)
+        try:
+            old_body = in_memory_export(app, OFFICER_EMAIL)
+        except Exception as error:
+            reason = f"{type(error).__name__}: {str(error).splitlines()[0][:160]}"
+            return Result(
+                size=size,
+                rows=rows,
+                body_mb=len(body) / 1024 / 1024,
+                pieces=pieces,
+                streamed=streamed,
+                old=None,
+                same_bytes=None,
+                old_error=f"failed after {time.perf_counter() - began:.1f} s: {reason}",
+            )
         elapsed = time.perf_counter() - began
         old_timing.first_byte_s.append(elapsed)
         old_timing.first_rows_s.append(elapsed)
@@ -286,6 +301,8 @@ def run(
     print(format_table(results))
     print()
     for r in results:
+        if r.old_error:
+            print(f"  N={r.size:,}: the in-memory export {r.old_error}")
         if r.same_bytes is not None:
             verdict = "identical" if r.same_bytes else "DIFFERENT"
             print(f"  N={r.size:,}: streamed and in-memory CSV bytes are {verdict}")

@@ -89,7 +89,9 @@ def export(file_format: str):
 
     The CSV streams: rows are read and written in batches while the response is sent.
     The XLSX is still built whole in memory from ORM objects (openpyxl writes the file
-    at the end), so very large lists are better exported as CSV.
+    at the end), so very large lists are better exported as CSV: its newest-update
+    lookup passes every action id as a parameter, which PostgreSQL refuses beyond
+    65,535 (bench/export_bench.py --large shows it at 100,000 actions).
     """
     filters = ActionFilters.from_args(request.args)
     with_notes = policy.can_see_opcc_notes(current_user)

@@ -6,10 +6,11 @@ from collections.abc import Iterator
 
 from flask import (
     Blueprint,
+    Flask,
     Response,
+    current_app,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from flask_login import current_user
@@ -98,8 +99,8 @@ def export(file_format: str):
     columns = ACTION_COLUMNS + (OPCC_ONLY_COLUMNS if with_notes else [])
     if file_format == "csv":
         rows = export_rows(current_user, filters, today=today(), amber_days=setting(AMBER_DAYS))
-        chunks = _streamed_csv(rows, columns, with_notes=with_notes)
-        response = Response(stream_with_context(chunks), mimetype="text/csv")
+        chunks = _streamed_csv(current_app._get_current_object(), rows, columns, with_notes)
+        response = Response(chunks, mimetype="text/csv")
     else:
         listing = action_list(
             current_user,
@@ -119,18 +120,28 @@ def export(file_format: str):
     return response
 
 
-def _streamed_csv(rows: Select, columns: list[str], *, with_notes: bool) -> Iterator[bytes]:
-    """The CSV of `rows` (from `export_rows`), fetched and written STREAM_BATCH at a time
-    in two statements whatever the number of rows."""
-    tags = {tag_id: name for tag_id, name in db.session.execute(tag_names())}
-    result = db.session.execute(
-        rows.execution_options(stream_results=True, yield_per=exports.STREAM_BATCH)
-    )
-    try:
-        records = action_row_records(result, tags, with_opcc_notes=with_notes)
-        yield from csv_chunks(columns, records)
-    finally:
-        result.close()
+def _streamed_csv(
+    app: Flask, rows: Select, columns: list[str], with_notes: bool
+) -> Iterator[bytes]:
+    """The CSV of `rows` (from `export_rows`): the header at once, then the rows fetched
+    and written STREAM_BATCH at a time, in two statements whatever the number of rows."""
+    yield from csv_chunks(columns, _streamed_records(app, rows, with_notes))
+
+
+def _streamed_records(app: Flask, rows: Select, with_notes: bool) -> Iterator[dict]:
+    """The export records of `rows`, read in an app context of their own that starts
+    when the first row is wanted and ends with the last, so a response whose body is
+    never read past the header holds no context, session or transaction open (unlike
+    flask.stream_with_context, which keeps the request context pushed until then)."""
+    with app.app_context():
+        tags = {tag_id: name for tag_id, name in db.session.execute(tag_names())}
+        result = db.session.execute(
+            rows.execution_options(stream_results=True, yield_per=exports.STREAM_BATCH)
+        )
+        try:
+            yield from action_row_records(result, tags, with_opcc_notes=with_notes)
+        finally:
+            result.close()
 
 
 @bp.route("/")

@@ -10,7 +10,9 @@ with SQLAlchemy Core bulk inserts: the bench users, N Panel items and one action
 item (owned by a force liaison or an OPCC officer, with its organisation to match),
 each action with one progress update so the "Latest update" column is filled. Then,
 signed in as an OPCC officer through the real /login form with Flask's test client,
-after one warm-up run of each:
+after one warm-up run of each, a) and b) are timed interleaved (a, b, a, b, ...) so
+that both meet the same load on a shared machine, and the app/base ratio is the median
+of each a) run over the b) run that follows it:
 
 a) app: ``time.perf_counter()`` around ``client.get("/reports/panel.pdf")`` (routing,
    queries, template, WeasyPrint, response), checked for HTTP 200 and a PDF body;
@@ -117,7 +119,10 @@ class Result:
 
     @property
     def ratio(self) -> float:
-        return self.app / self.baseline
+        """The median over the interleaved pairs of app time / the baseline run after it."""
+        return statistics.median(
+            app / baseline for app, baseline in zip(self.app_s, self.baseline_s, strict=True)
+        )
 
 
 class MessageCounter(logging.Handler):
@@ -321,6 +326,8 @@ def render_baseline(app: Flask, path: Path) -> bytes:
 def time_size(
     app: Flask, size: int, repeat: int, workdir: Path, messages: MessageCounter
 ) -> tuple[Result, FlaskClient]:
+    """Warm up both, then time app, baseline, app, baseline... so that both see the same
+    machine load; each pair gives one app/baseline ratio."""
     import tracker.reports.views as views
 
     client = app.test_client()
@@ -334,26 +341,25 @@ def time_size(
         if spy.html is None:
             raise RuntimeError("the view did not call render_pdf")
         html = spy.html
+        path = workdir / f"panel-{size}.html"
+        path.write_text(html, encoding="utf-8")
+        messages.phase = f"{size} baseline"
+        for _ in range(WARM_UP):
+            baseline_pdf = render_baseline(app, path)
         spy.seconds.clear()
-        app_s = []
+        app_s, baseline_s = [], []
         for _ in range(repeat):
+            messages.phase = f"{size} app"
             began = time.perf_counter()
             pdf = get_pdf(client)
             app_s.append(time.perf_counter() - began)
+            messages.phase = f"{size} baseline"
+            began = time.perf_counter()
+            baseline_pdf = render_baseline(app, path)
+            baseline_s.append(time.perf_counter() - began)
         render_s = list(spy.seconds)
     finally:
         views.render_pdf = spy.original
-
-    path = workdir / f"panel-{size}.html"
-    path.write_text(html, encoding="utf-8")
-    messages.phase = f"{size} baseline"
-    for _ in range(WARM_UP):
-        baseline_pdf = render_baseline(app, path)
-    baseline_s = []
-    for _ in range(repeat):
-        began = time.perf_counter()
-        baseline_pdf = render_baseline(app, path)
-        baseline_s.append(time.perf_counter() - began)
     if not baseline_pdf.startswith(b"%PDF-"):
         raise RuntimeError("the baseline did not produce a PDF")
     result = Result(
@@ -494,8 +500,8 @@ def run(
     print()
     print(
         f"WeasyPrint {weasyprint.__version__}, pypdf {pypdf.__version__}; "
-        f"signed in as {OFFICER_EMAIL}; {repeat} timed runs after {WARM_UP} warm-up; "
-        "seconds are medians"
+        f"signed in as {OFFICER_EMAIL}; {repeat} interleaved runs of a) and b) after "
+        f"{WARM_UP} warm-up; seconds are medians, app/base the median of the pairs' ratios"
     )
     print(f"a) app: GET {URL} end to end   b) base: HTML(filename=...).write_pdf(pdf/ua-1)")
     print()

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
+from itertools import islice
 from typing import Any
 
 from openpyxl import Workbook
@@ -42,6 +43,10 @@ ACTION_COLUMNS = [
     "latest_update",
 ]
 OPCC_ONLY_COLUMNS = ["opcc_note"]
+# Rows fetched from the database, and CSV lines written, per piece of a streamed export.
+STREAM_BATCH = 1000
+# How tracker.actions.queries.export_rows joins an action's tag ids.
+TAG_ID_SEPARATOR = ","
 
 
 def safe_cell(value: Any) -> Any:
@@ -58,14 +63,25 @@ def safe_cell(value: Any) -> Any:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+def source_label(heading: str | None, text: str | None) -> str:
+    """How an action's source is named in an export: its title, subject or reference,
+    else the first 100 characters of its text."""
+    return heading or (text or "")[:100]
+
+
 def _source_label(action: Action) -> str:
     source = action.source
     if source is None:
         return ""
-    for attribute in ("title", "subject", "reference"):
-        if getattr(source, attribute, None):
-            return getattr(source, attribute)
-    return str(getattr(source, "text", ""))[:100]
+    heading = next(
+        (
+            getattr(source, attribute)
+            for attribute in ("title", "subject", "reference")
+            if getattr(source, attribute, None)
+        ),
+        None,
+    )
+    return source_label(heading, getattr(source, "text", ""))
 
 
 def action_records(rows: Iterable[Any], latest: dict[int, Any], *, with_opcc_notes: bool):
@@ -99,14 +115,65 @@ def action_records(rows: Iterable[Any], latest: dict[int, Any], *, with_opcc_not
         yield record
 
 
-def to_csv(columns: list[str], records: Iterable[dict[str, Any]]) -> bytes:
-    """UTF-8 CSV with a byte-order mark so Excel reads accents correctly."""
+def action_row_records(
+    rows: Iterable[Any], tags: dict[int, str], *, with_opcc_notes: bool
+) -> Iterator[dict[str, Any]]:
+    """One dict per plain-column row of `tracker.actions.queries.export_rows`, equal to
+    what `action_records` gives for the same action. `tags` maps every tag id to its
+    name, in listing order (`tracker.actions.queries.tag_names`)."""
+    rank = {tag_id: position for position, tag_id in enumerate(tags)}
+    for row in rows:
+        tag_ids = sorted(
+            (int(tag_id) for tag_id in row.tag_ids.split(TAG_ID_SEPARATOR)) if row.tag_ids else (),
+            key=rank.__getitem__,
+        )
+        record = {
+            "reference": row.reference,
+            "title": row.title,
+            "description": row.description,
+            "source_type": row.source_type.value,
+            "source": source_label(row.source_heading, row.source_text),
+            "owner_email": row.owner_email,
+            "owner_name": row.owner_name,
+            "owning_organisation": row.owning_organisation.value,
+            "lead_role": row.lead_role,
+            "raised_on": row.raised_on,
+            "due_on": row.due_on,
+            "original_due_on": row.original_due_on,
+            "status": row.status.value,
+            "rag": row.rag,
+            "days_overdue": row.days_overdue,
+            "marking": row.marking.label,
+            "opcc_only": row.opcc_only,
+            "tags": "; ".join(tags[tag_id] for tag_id in tag_ids),
+            "closed_on": row.closed_on,
+            "latest_update": row.latest_update or "",
+        }
+        if with_opcc_notes:
+            record["opcc_note"] = row.opcc_note
+        yield record
+
+
+def csv_chunks(columns: list[str], records: Iterable[dict[str, Any]]) -> Iterator[bytes]:
+    """UTF-8 CSV in pieces: the byte-order mark (so Excel reads accents correctly) and
+    header first, then STREAM_BATCH lines at a time, so a response can send each piece
+    as it is written."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(columns)
-    for record in records:
-        writer.writerow([safe_cell(record.get(column)) for column in columns])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    yield ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    records = iter(records)
+    while batch := list(islice(records, STREAM_BATCH)):
+        buffer.seek(0)
+        buffer.truncate()
+        for record in batch:
+            writer.writerow([safe_cell(record.get(column)) for column in columns])
+        yield buffer.getvalue().encode("utf-8")
+
+
+def to_csv(columns: list[str], records: Iterable[dict[str, Any]]) -> bytes:
+    """The whole CSV file of `csv_chunks` in memory."""
+    return b"".join(csv_chunks(columns, records))
 
 
 def to_xlsx(columns: list[str], records: Iterable[dict[str, Any]], *, sheet: str) -> bytes:

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Row, Select, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Row, Select, String, cast, func, or_, select
+from sqlalchemy.orm import aliased, selectinload
 from sqlalchemy.sql.expression import ColumnElement
 
 from tracker import policy
@@ -21,9 +21,11 @@ from tracker.actions import rules
 from tracker.actions.models import Action, ActionStatus, ActionUpdate, Rag, SourceType, action_tags
 from tracker.actions.rag import days_overdue_of, is_complete, is_overdue, rag_of
 from tracker.auth.models import Organisation, User
+from tracker.exports import TAG_ID_SEPARATOR
 from tracker.forms import whole_number
 from tracker.pagination import Page, count_of, page_of
 from tracker.settings.models import Tag
+from tracker.sources.models import AdhocRequest, Finding, Meeting, PanelItem
 
 
 def visible_actions(user: Any) -> Select[tuple[Action]]:
@@ -274,6 +276,81 @@ def latest_updates(user: Any, action_ids: list[int]) -> dict[int, ActionUpdate]:
     )
     rows = db.session.scalars(select(ActionUpdate).where(ActionUpdate.id.in_(newest)))
     return {u.action_id: u for u in rows}
+
+
+# Streamed exports ---------------------------------------------------------------------
+
+
+def export_rows(user: Any, filters: ActionFilters, *, today: date, amber_days: int) -> Select:
+    """The action list's rows (the same filters and sort as `action_list`, every page) as
+    plain columns in one statement, for an export that streams them in batches.
+
+    Each row carries the action's own columns under their export names, plus
+    `source_heading` (meeting title, request subject or finding reference) and
+    `source_text` (Panel item or finding text), `owner_email`, `owner_name`, `rag`,
+    `days_overdue`, `latest_update` (the newest update `user` may see) and `tag_ids`
+    (ids joined by TAG_ID_SEPARATOR, in no order: `tag_names` gives the names and their
+    order). `opcc_note` is selected only for readers allowed to see it.
+    """
+    owner = aliased(User, name="action_owner")
+    meeting = aliased(Meeting, name="source_meeting")
+    adhoc_request = aliased(AdhocRequest, name="source_adhoc_request")
+    panel_item = aliased(PanelItem, name="source_panel_item")
+    finding = aliased(Finding, name="source_finding")
+    latest_update = (
+        select(ActionUpdate.text)
+        .where(ActionUpdate.action_id == Action.id, policy.update_visibility(user))
+        .order_by(ActionUpdate.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    tag_ids = (
+        select(func.aggregate_strings(cast(action_tags.c.tag_id, String), TAG_ID_SEPARATOR))
+        .where(action_tags.c.action_id == Action.id)
+        .scalar_subquery()
+    )
+    columns = [
+        Action.reference,
+        Action.title,
+        Action.description,
+        Action.source_type,
+        func.coalesce(meeting.title, adhoc_request.subject, finding.reference).label(
+            "source_heading"
+        ),
+        func.coalesce(panel_item.text, finding.text).label("source_text"),
+        owner.email.label("owner_email"),
+        owner.name.label("owner_name"),
+        Action.owning_organisation,
+        Action.lead_role,
+        Action.raised_on,
+        Action.due_on,
+        Action.original_due_on,
+        Action.status,
+        rag_of(today, amber_days).label("rag"),
+        days_overdue_of(today).label("days_overdue"),
+        Action.marking,
+        Action.opcc_only,
+        tag_ids.label("tag_ids"),
+        Action.closed_on,
+        latest_update.label("latest_update"),
+    ]
+    if policy.can_see_opcc_notes(user):
+        columns.append(Action.opcc_note)
+    query = filtered_actions(user, filters, today=today, amber_days=amber_days)
+    return (
+        sorted_actions(query, filters.sort, today=today)
+        .with_only_columns(*columns)
+        .join_from(Action, owner, owner.id == Action.owner_id)
+        .outerjoin_from(Action, meeting, meeting.id == Action.meeting_id)
+        .outerjoin_from(Action, adhoc_request, adhoc_request.id == Action.adhoc_request_id)
+        .outerjoin_from(Action, panel_item, panel_item.id == Action.panel_item_id)
+        .outerjoin_from(Action, finding, finding.id == Action.finding_id)
+    )
+
+
+def tag_names() -> Select[tuple[int, str]]:
+    """Every tag's id and name, in the order an action's tags are listed (by name)."""
+    return select(Tag.id, Tag.name).order_by(Tag.name, Tag.id)
 
 
 def owner_choices() -> Select[tuple[User]]:

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, request, url_for
+from collections.abc import Iterator
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
-from tracker import policy
+from tracker import exports, policy
 from tracker.actions import services
 from tracker.actions.charts import rag_chart
 from tracker.actions.forms import (
@@ -32,7 +42,9 @@ from tracker.actions.queries import (
     action_list,
     active_tags,
     dashboard_counts,
+    export_rows,
     owner_choices,
+    tag_names,
 )
 from tracker.actions.status import TRANSITIONS, targets_from
 from tracker.audit.queries import history_for
@@ -46,7 +58,8 @@ from tracker.exports import (
     ACTION_COLUMNS,
     OPCC_ONLY_COLUMNS,
     action_records,
-    to_csv,
+    action_row_records,
+    csv_chunks,
     to_xlsx,
 )
 from tracker.forms import whole_number
@@ -73,28 +86,62 @@ def dashboard():
 @bp.route("/export.<any(csv, xlsx):file_format>")
 @permission_required(can_view_lists)
 def export(file_format: str):
-    """The filtered, sorted list (every page) as CSV or XLSX."""
+    """The filtered, sorted list (every page) as CSV or XLSX.
+
+    The CSV streams: rows are read and written in batches while the response is sent.
+    The XLSX is still built whole in memory from ORM objects (openpyxl writes the file
+    at the end), so very large lists are better exported as CSV: its newest-update
+    lookup passes every action id as a parameter, which PostgreSQL refuses beyond
+    65,535 (bench/export_bench.py --large shows it at 100,000 actions).
+    """
     filters = ActionFilters.from_args(request.args)
-    listing = action_list(
-        current_user,
-        filters,
-        today=today(),
-        amber_days=setting(AMBER_DAYS),
-        load=(*WITH_SOURCES, selectinload(Action.tags)),
-    )
     with_notes = policy.can_see_opcc_notes(current_user)
     columns = ACTION_COLUMNS + (OPCC_ONLY_COLUMNS if with_notes else [])
-    records = action_records(listing.rows, listing.latest, with_opcc_notes=with_notes)
     if file_format == "csv":
-        body, mimetype = to_csv(columns, records), "text/csv"
+        rows = export_rows(current_user, filters, today=today(), amber_days=setting(AMBER_DAYS))
+        chunks = _streamed_csv(current_app._get_current_object(), rows, columns, with_notes)
+        response = Response(chunks, mimetype="text/csv")
     else:
-        body = to_xlsx(columns, records, sheet="Actions")
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    response = Response(body, mimetype=mimetype)
+        listing = action_list(
+            current_user,
+            filters,
+            today=today(),
+            amber_days=setting(AMBER_DAYS),
+            load=(*WITH_SOURCES, selectinload(Action.tags)),
+        )
+        records = action_records(listing.rows, listing.latest, with_opcc_notes=with_notes)
+        response = Response(
+            to_xlsx(columns, records, sheet="Actions"),
+            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
     response.headers["Content-Disposition"] = (
         f'attachment; filename="actions-{today().isoformat()}.{file_format}"'
     )
     return response
+
+
+def _streamed_csv(
+    app: Flask, rows: Select, columns: list[str], with_notes: bool
+) -> Iterator[bytes]:
+    """The CSV of `rows` (from `export_rows`): the header at once, then the rows fetched
+    and written STREAM_BATCH at a time, in two statements whatever the number of rows."""
+    yield from csv_chunks(columns, _streamed_records(app, rows, with_notes))
+
+
+def _streamed_records(app: Flask, rows: Select, with_notes: bool) -> Iterator[dict]:
+    """The export records of `rows`, read in an app context of their own that starts
+    when the first row is wanted and ends with the last, so a response whose body is
+    never read past the header holds no context, session or transaction open (unlike
+    flask.stream_with_context, which keeps the request context pushed until then)."""
+    with app.app_context():
+        tags = {tag_id: name for tag_id, name in db.session.execute(tag_names())}
+        result = db.session.execute(
+            rows.execution_options(stream_results=True, yield_per=exports.STREAM_BATCH)
+        )
+        try:
+            yield from action_row_records(result, tags, with_opcc_notes=with_notes)
+        finally:
+            result.close()
 
 
 @bp.route("/")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date
 
 from tests.factories import make_action, make_meeting
@@ -48,3 +50,14 @@ def test_action_list_shows_the_latest_written_update_with_its_date(
     page = client.get("/actions/").text
     assert "Draft plan agreed with the lead" in page
     assert "Latest (" in page
+
+
+def test_the_streamed_export_skips_a_silent_status_change_too(
+    app, client, login_as, officer, liaison
+):
+    """The CSV export reads rows its own way (plain columns): it must agree with lists."""
+    _written_then_silent_status_change(app, officer, liaison)
+    login_as(officer)
+    body = client.get("/actions/export.csv").data.decode()
+    [row] = list(csv.DictReader(io.StringIO(body)))
+    assert row["latest_update"] == "Draft plan agreed with the lead"

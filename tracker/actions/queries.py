@@ -255,6 +255,12 @@ def action_list(
     )
 
 
+def says_something() -> ColumnElement[bool]:
+    """An update with text (a bare status change has none): what "latest update" means
+    in lists, exports and reports."""
+    return func.trim(ActionUpdate.text) != ""
+
+
 def latest_updates(user: Any, action_ids: list[int]) -> dict[int, ActionUpdate]:
     """The newest update with text each action has that `user` may see, in one query.
 
@@ -270,7 +276,7 @@ def latest_updates(user: Any, action_ids: list[int]) -> dict[int, ActionUpdate]:
         .where(
             ActionUpdate.action_id.in_(action_ids),
             policy.update_visibility(user),
-            func.trim(ActionUpdate.text) != "",
+            says_something(),
         )
         .group_by(ActionUpdate.action_id)
     )
@@ -299,7 +305,11 @@ def export_rows(user: Any, filters: ActionFilters, *, today: date, amber_days: i
     finding = aliased(Finding, name="source_finding")
     latest_update = (
         select(ActionUpdate.text)
-        .where(ActionUpdate.action_id == Action.id, policy.update_visibility(user))
+        .where(
+            ActionUpdate.action_id == Action.id,
+            policy.update_visibility(user),
+            says_something(),
+        )
         .order_by(ActionUpdate.id.desc())
         .limit(1)
         .scalar_subquery()

@@ -12,11 +12,12 @@ import re
 import socket
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -302,3 +303,24 @@ def empty_database_url(database_url: str, tmp_path) -> Iterator[str]:
         with admin_engine.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin_engine.dispose()
+
+
+@pytest.fixture
+def scheduled_jobs(runner, monkeypatch) -> Callable[..., dict[str, Any]]:
+    """Start `flask scheduler` (with these arguments) without letting it run: the jobs it
+    registered, by id, each callable through `.func()`."""
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    def start(*args: str) -> dict[str, Any]:
+        seen: dict[str, Any] = {}
+
+        def fake_start(self):
+            seen.update({job.id: job for job in self.get_jobs()})
+            raise KeyboardInterrupt
+
+        monkeypatch.setattr(BlockingScheduler, "start", fake_start)
+        result = runner.invoke(args=["scheduler", *args])
+        assert result.exit_code == 0, result.output
+        return seen
+
+    return start

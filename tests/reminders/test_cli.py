@@ -56,31 +56,17 @@ def test_problems_are_printed(app, runner, liaison):
     assert "Problem: No OPCC lead is set" in result.output
 
 
-def test_scheduler_runs_one_daily_job_in_london_time(app, runner, monkeypatch):
-    from apscheduler.schedulers.blocking import BlockingScheduler
-
-    seen = {}
-
-    def fake_start(self):
-        seen["jobs"] = {job.id: job for job in self.get_jobs()}
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(BlockingScheduler, "start", fake_start)
-    result = runner.invoke(args=["scheduler", "--at", "07:00"])
-    assert result.exit_code == 0, result.output
-    job = seen["jobs"]["reminders"]
+def test_scheduler_runs_one_daily_job_in_london_time(app, scheduled_jobs):
+    jobs = scheduled_jobs("--at", "07:00")
+    job = jobs["reminders"]
     assert job.max_instances == 1
     assert job.coalesce is True
     assert str(job.trigger.timezone) == "Europe/London"
-    assert "outbox-retry" in seen["jobs"]
+    assert "outbox-retry" in jobs
 
 
-def test_scheduler_housekeeping_deletes_report_pdfs_older_than_a_week(
-    app, runner, monkeypatch, officer
-):
+def test_scheduler_housekeeping_deletes_report_pdfs_older_than_a_week(app, scheduled_jobs, officer):
     from datetime import timedelta
-
-    from apscheduler.schedulers.blocking import BlockingScheduler
 
     from tracker.db import db
     from tracker.reports.models import ReportJob, ReportJobStatus
@@ -97,39 +83,22 @@ def test_scheduler_housekeeping_deletes_report_pdfs_older_than_a_week(
                 )
             )
         db.session.commit()
-    seen = {}
-
-    def fake_start(self):
-        seen["jobs"] = {job.id: job for job in self.get_jobs()}
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(BlockingScheduler, "start", fake_start)
-    assert runner.invoke(args=["scheduler"]).exit_code == 0
-    housekeeping = seen["jobs"]["housekeeping"]
+    housekeeping = scheduled_jobs()["housekeeping"]
     assert housekeeping.max_instances == 1
     housekeeping.func()
     with app.app_context():
         assert [job.title for job in db.session.scalars(db.select(ReportJob))] == ["2 days old"]
 
 
-def test_scheduler_beats_every_minute_and_after_each_daily_run(app, runner, monkeypatch):
-    from apscheduler.schedulers.blocking import BlockingScheduler
-
+def test_scheduler_beats_every_minute_and_after_each_daily_run(app, scheduled_jobs):
     from tracker.db import db
     from tracker.heartbeats import Heartbeat
 
-    seen = {}
-
-    def fake_start(self):
-        seen["jobs"] = {job.id: job for job in self.get_jobs()}
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(BlockingScheduler, "start", fake_start)
-    assert runner.invoke(args=["scheduler"]).exit_code == 0
-    heartbeat = seen["jobs"]["heartbeat"]
+    jobs = scheduled_jobs()
+    heartbeat = jobs["heartbeat"]
     assert heartbeat.trigger.interval.total_seconds() == 60
     heartbeat.func()
-    seen["jobs"]["reminders"].func()
+    jobs["reminders"].func()
     with app.app_context():
         beats = {beat.name: beat for beat in db.session.scalars(db.select(Heartbeat))}
     assert set(beats) == {"scheduler", "daily_run"}

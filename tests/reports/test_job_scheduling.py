@@ -190,9 +190,7 @@ def test_a_job_whose_lease_ran_out_is_shown_as_stopped_not_being_prepared(
     assert status["finished"] is True
 
 
-def test_the_scheduler_recovers_lost_jobs_every_few_minutes(app, runner, monkeypatch, officer):
-    from apscheduler.schedulers.blocking import BlockingScheduler
-
+def test_the_scheduler_recovers_lost_jobs_every_few_minutes(app, scheduled_jobs, officer):
     lost = add_job(
         app,
         officer,
@@ -200,15 +198,7 @@ def test_the_scheduler_recovers_lost_jobs_every_few_minutes(app, runner, monkeyp
         started_at=datetime.now(UTC) - timedelta(hours=1),
         lease_until=datetime.now(UTC) - timedelta(minutes=5),
     )
-    seen = {}
-
-    def fake_start(self):
-        seen["jobs"] = {job.id: job for job in self.get_jobs()}
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(BlockingScheduler, "start", fake_start)
-    assert runner.invoke(args=["scheduler"]).exit_code == 0
-    recovery = seen["jobs"]["report-job-recovery"]
+    recovery = scheduled_jobs()["report-job-recovery"]
     assert recovery.trigger.interval <= timedelta(minutes=5)
     assert recovery.max_instances == 1
     recovery.func()

@@ -61,3 +61,20 @@ def test_the_streamed_export_skips_a_silent_status_change_too(
     body = client.get("/actions/export.csv").data.decode()
     [row] = list(csv.DictReader(io.StringIO(body)))
     assert row["latest_update"] == "Draft plan agreed with the lead"
+
+
+def test_latest_updates_reads_long_lists_in_chunks(app, officer, liaison, monkeypatch):
+    """PostgreSQL takes at most 65,535 parameters: long lists are read a chunk at a time,
+    and every action still gets its own latest update."""
+    from tracker.actions import queries
+
+    monkeypatch.setattr(queries, "IDS_PER_QUERY", 2)
+    meeting = make_meeting(app)
+    ids = [make_action(app, meeting, liaison).id for _ in range(5)]
+    with app.app_context():
+        by = db.session.get(User, liaison.id)
+        for n, action_id in enumerate(ids):
+            actions.add_update(db.session.get(Action, action_id), by=by, text=f"Update {n}")
+        db.session.commit()
+        latest = latest_updates(db.session.get(User, officer.id), ids)
+    assert [latest[i].text for i in ids] == [f"Update {n}" for n in range(5)]

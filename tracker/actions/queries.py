@@ -261,27 +261,35 @@ def says_something() -> ColumnElement[bool]:
     return func.trim(ActionUpdate.text) != ""
 
 
+# Ids sent in one IN list: PostgreSQL takes at most 65,535 parameters in a statement,
+# so an unpaged list of more actions (a report, the XLSX export) is read in chunks.
+IDS_PER_QUERY = 10_000
+
+
 def latest_updates(user: Any, action_ids: list[int]) -> dict[int, ActionUpdate]:
-    """The newest update with text each action has that `user` may see, in one query.
+    """The newest update with text each action has that `user` may see: one query per
+    IDS_PER_QUERY actions (one for any page of a list).
 
     A status change without a note is an update with no text: it never hides the last
     thing someone wrote, so "Latest update" in lists and reports skips it.
     """
-    if not action_ids:
-        return {}
     from tracker.db import db
 
-    newest = (
-        select(func.max(ActionUpdate.id))
-        .where(
-            ActionUpdate.action_id.in_(action_ids),
-            policy.update_visibility(user),
-            says_something(),
+    found: dict[int, ActionUpdate] = {}
+    for start in range(0, len(action_ids), IDS_PER_QUERY):
+        chunk = action_ids[start : start + IDS_PER_QUERY]
+        newest = (
+            select(func.max(ActionUpdate.id))
+            .where(
+                ActionUpdate.action_id.in_(chunk),
+                policy.update_visibility(user),
+                says_something(),
+            )
+            .group_by(ActionUpdate.action_id)
         )
-        .group_by(ActionUpdate.action_id)
-    )
-    rows = db.session.scalars(select(ActionUpdate).where(ActionUpdate.id.in_(newest)))
-    return {u.action_id: u for u in rows}
+        rows = db.session.scalars(select(ActionUpdate).where(ActionUpdate.id.in_(newest)))
+        found.update({u.action_id: u for u in rows})
+    return found
 
 
 # Streamed exports ---------------------------------------------------------------------

@@ -177,6 +177,16 @@ def time_size(app: Flask, size: int, repeat: int, *, old: bool) -> Result:
         streamed.peak_mb = peak()
     streamed.rss_growth_mb = max_rss_mb() - rss_before
 
+    def result(**outcome) -> Result:
+        return Result(
+            size=size,
+            rows=rows,
+            body_mb=len(body) / 1024 / 1024,
+            pieces=pieces,
+            streamed=streamed,
+            **outcome,
+        )
+
     old_timing, same_bytes = None, None
     if old:
         old_timing = Timing()
@@ -185,12 +195,7 @@ def time_size(app: Flask, size: int, repeat: int, *, old: bool) -> Result:
             old_body = in_memory_export(app, OFFICER_EMAIL)
         except Exception as error:
             reason = f"{type(error).__name__}: {str(error).splitlines()[0][:160]}"
-            return Result(
-                size=size,
-                rows=rows,
-                body_mb=len(body) / 1024 / 1024,
-                pieces=pieces,
-                streamed=streamed,
+            return result(
                 old=None,
                 same_bytes=None,
                 old_error=f"failed after {time.perf_counter() - began:.1f} s: {reason}",
@@ -206,15 +211,7 @@ def time_size(app: Flask, size: int, repeat: int, *, old: bool) -> Result:
             in_memory_export(app, OFFICER_EMAIL)
             old_timing.peak_mb = peak()
         old_timing.rss_growth_mb = max_rss_mb() - rss_before
-    return Result(
-        size=size,
-        rows=rows,
-        body_mb=len(body) / 1024 / 1024,
-        pieces=pieces,
-        streamed=streamed,
-        old=old_timing,
-        same_bytes=same_bytes,
-    )
+    return result(old=old_timing, same_bytes=same_bytes)
 
 
 def format_table(results: list[Result]) -> str:

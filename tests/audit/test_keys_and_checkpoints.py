@@ -9,23 +9,11 @@ import json
 import pytest
 from sqlalchemy import select, text
 
+from tracker.audit.chain import CONTENT_COLUMNS as CONTENT
 from tracker.audit.chain import GENESIS_HASH, event_hash
 from tracker.audit.models import AuditEvent
 from tracker.audit.services import record
 from tracker.db import db
-
-CONTENT = (
-    "occurred_at",
-    "actor_id",
-    "entity_type",
-    "entity_id",
-    "entity_version",
-    "action",
-    "summary",
-    "changes",
-    "ip_address",
-    "batch_id",
-)
 
 
 def _record(app, n: int, *, actor=None) -> None:

@@ -12,6 +12,15 @@ through the real /login form with Flask's test client, then for each scenario:
   parameters) on a raw DBAPI connection with ``fetchall()``, over the same runs.
 
 The ratio server/SQL shows how much of a request is spent outside the database.
+
+Then the list pages are compared (``--no-compare`` skips this): for each repetition,
+each list scenario is fetched from the app, from a hand-written floor and from a
+Flask-Admin ModelView over the same rows, and an empty page in the same layout is
+fetched once, all interleaved so load on the machine hits them alike
+(`bench.list_rivals`). Medians, ratios and the target "at most 3x the floor plus the
+bare layout" are printed. Flask-Admin comes with the ``bench`` optional dependencies;
+without it that column is skipped with a message.
+
 Output is plain text, meant to be pasted into a note.
 """
 
@@ -31,6 +40,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event, func, select
 
+from bench import list_rivals
 from bench.generate import BENCH_ADMIN_EMAIL, BENCH_PASSWORD
 
 WARM_UP = 3
@@ -335,6 +345,87 @@ def explain_slowest(app: Flask, results: list[Result]) -> str:
     return "\n".join(out)
 
 
+@dataclass
+class Comparison:
+    """One list scenario's request times (ms) from the app and its rivals."""
+
+    scenario: list_rivals.ListScenario
+    app_ms: list[float] = field(default_factory=list)
+    floor_ms: list[float] = field(default_factory=list)
+    admin_ms: list[float] = field(default_factory=list)
+    app_statements: int = 0
+    admin_statements: int = 0
+
+
+def timed_get(client: FlaskClient, url: str) -> float:
+    began = time.perf_counter()
+    response = client.get(url)
+    elapsed = (time.perf_counter() - began) * 1000
+    if response.status_code != 200:
+        raise RuntimeError(f"GET {url} returned HTTP {response.status_code}, expected 200")
+    return elapsed
+
+
+def compare_lists(
+    client: FlaskClient, recorder: StatementRecorder, repeat: int, *, with_admin: bool
+) -> tuple[list[Comparison], list[float]]:
+    """Time each list scenario in the app, the floor and Flask-Admin, and the bare layout,
+    interleaved: every repetition fetches each of them once, in the same order."""
+    comparisons = [Comparison(s) for s in list_rivals.LIST_SCENARIOS]
+    urls = [list_rivals.LAYOUT_URL]
+    for c in comparisons:
+        urls += [c.scenario.app_url, c.scenario.floor_url]
+        urls += [c.scenario.admin_url] if with_admin else []
+    for _ in range(WARM_UP):
+        for url in urls:
+            get_ok(client, url)
+    for c in comparisons:
+        c.app_statements = len(recorder.capture(lambda c=c: get_ok(client, c.scenario.app_url)))
+        if with_admin:
+            c.admin_statements = len(
+                recorder.capture(lambda c=c: get_ok(client, c.scenario.admin_url))
+            )
+    layout_ms: list[float] = []
+    for _ in range(repeat):
+        layout_ms.append(timed_get(client, list_rivals.LAYOUT_URL))
+        for c in comparisons:
+            c.app_ms.append(timed_get(client, c.scenario.app_url))
+            c.floor_ms.append(timed_get(client, c.scenario.floor_url))
+            if with_admin:
+                c.admin_ms.append(timed_get(client, c.scenario.admin_url))
+    return comparisons, layout_ms
+
+
+def format_comparison(comparisons: list[Comparison], layout_ms: list[float]) -> str:
+    """Medians, ratios and whether each list is within 3x the floor plus the layout."""
+    layout = statistics.median(layout_ms)
+    out = [f"Bare layout (an empty page): {layout:.1f} ms median"]
+    header = (
+        f"{'scenario':<22}{'app':>8}{'floor':>8}{'admin':>8}{'app/floor':>11}"
+        f"{'app/admin':>11}{'target':>8}  met  stmts app/admin"
+    )
+    out += [header, "-" * len(header)]
+    for c in comparisons:
+        app_ms = statistics.median(c.app_ms)
+        floor = statistics.median(c.floor_ms)
+        target = 3 * floor + layout
+        admin = f"{statistics.median(c.admin_ms):8.1f}" if c.admin_ms else f"{'-':>8}"
+        versus_admin = (
+            f"{app_ms / statistics.median(c.admin_ms):10.2f}x" if c.admin_ms else f"{'-':>11}"
+        )
+        statements = f"{c.app_statements}/{c.admin_statements if c.admin_ms else '-'}"
+        out.append(
+            f"{c.scenario.name:<22}{app_ms:8.1f}{floor:8.1f}{admin}{app_ms / floor:10.2f}x"
+            f"{versus_admin}{target:8.1f}  {'yes' if app_ms <= target else 'NO ':<3}  {statements}"
+        )
+    out.append("")
+    out.append("target = 3 x floor + bare layout; admin = Flask-Admin ModelView, same rows")
+    for c in comparisons:
+        s = c.scenario
+        out.append(f"{s.name}: app {s.app_url}  floor {s.floor_url}  admin {s.admin_url}")
+    return "\n".join(out)
+
+
 def run(
     database_url: str,
     repeat: int,
@@ -342,11 +433,13 @@ def run(
     top: int = 3,
     sql_width: int = 160,
     explain: bool = False,
+    compare: bool = True,
 ) -> list[Result]:
     from tracker import create_app
     from tracker.db import db
 
     app = create_app("development", SQLALCHEMY_DATABASE_URI=database_url, LOG_LEVEL="WARNING")
+    rival_notes = list_rivals.install(app) if compare else []
     recorder = StatementRecorder()
     with app.app_context():
         engine = db.engine
@@ -378,6 +471,10 @@ def run(
         )
 
     results = [run_scenario(app, client, recorder, name, url, repeat) for name, url in scenarios]
+    if compare:
+        comparisons, layout_ms = compare_lists(
+            client, recorder, repeat, with_admin=list_rivals.flask_admin_installed()
+        )
     event.remove(engine, "before_cursor_execute", recorder)
 
     print(
@@ -405,6 +502,12 @@ def run(
         print()
         print("Query plan of each scenario's slowest statement:")
         print(explain_slowest(app, results))
+    if compare:
+        print()
+        print(f"List pages against their rivals, interleaved ({repeat} runs each, median ms):")
+        for note in rival_notes:
+            print(note)
+        print(format_comparison(comparisons, layout_ms))
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
@@ -420,6 +523,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--explain", action="store_true", help="print the plan of each slowest statement"
     )
+    parser.add_argument(
+        "--no-compare",
+        action="store_true",
+        help="skip the list comparison with the floor, the bare layout and Flask-Admin",
+    )
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
@@ -429,6 +537,7 @@ def main(argv: list[str] | None = None) -> int:
         top=args.top,
         sql_width=args.sql_width,
         explain=args.explain,
+        compare=not args.no_compare,
     )
     return 0
 

@@ -28,6 +28,13 @@ from tracker.actions.forms import (
     TransitionForm,
     UpdateForm,
 )
+from tracker.actions.listing import (
+    filter_choices,
+    list_page,
+    other_sorts,
+    selected_filters,
+    sort_headers,
+)
 from tracker.actions.loaders import (
     get_action_or_404,
     get_action_source_or_404,
@@ -36,7 +43,6 @@ from tracker.actions.loaders import (
 )
 from tracker.actions.models import Action, ActionStatus, Marking, Rag, SourceType
 from tracker.actions.queries import (
-    SORTS,
     WITH_SOURCES,
     ActionFilters,
     action_list,
@@ -148,7 +154,7 @@ def _streamed_records(app: Flask, rows: Select, with_notes: bool) -> Iterator[di
 @permission_required(can_view_lists)
 def index():
     filters = ActionFilters.from_args(request.args)
-    listing = action_list(
+    listing = list_page(
         current_user,
         filters,
         today=today(),
@@ -156,21 +162,15 @@ def index():
         page_size=PAGE_SIZE,
     )
     filters.page = listing.page.number
-    owners = db.session.scalars(owner_choices()).all() if policy.is_opcc(current_user) else []
+    choices = filter_choices(current_user)
     return render_template(
         "actions/index.html",
         listing=listing,
-        rows=listing.rows,
-        latest=listing.latest,
         filters=filters,
-        total=listing.total,
-        sorts=SORTS,
-        owners=owners,
-        tags=db.session.scalars(active_tags()).all(),
-        source_types=list(SourceType),
-        statuses=list(ActionStatus),
-        rags=list(Rag),
-        organisations=[Organisation.FORCE, Organisation.OPCC],
+        choices=choices,
+        selected=selected_filters(filters, choices),
+        headers=sort_headers(filters),
+        other_sorts=other_sorts(filters),
     )
 
 

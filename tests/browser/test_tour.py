@@ -25,7 +25,7 @@ def test_officer_tour_of_sources_forms_and_errors(ui, app, runner, officer):
         ui.settle()
         assert ui.page.locator(".govuk-error-summary").count() == 1
     ui.click("Actions", role="link")
-    ui.page.locator("main table a.govuk-link").first.click()
+    ui.page.locator("main tbody a.govuk-link").first.click()  # headers are sort links
     ui.settle()
     with ui.page.expect_navigation():
         ui.page.get_by_role("link", name="Change details").click()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from tests.conftest import DEFAULT_PASSWORD
 
 
@@ -69,9 +71,32 @@ def test_meeting_with_two_actions_force_update_and_opcc_closure(ui, officer, lia
 def test_action_list_filters_through_the_form(ui, officer):
     ui.sign_in(officer.email, DEFAULT_PASSWORD)
     ui.click("Actions", role="link")
+    ui.page.locator("summary", has_text="RAG").click()  # filter groups start folded
     ui.page.get_by_label("Red").check()
     ui.page.get_by_label("Overdue only").check()
     ui.click("Apply filters")
     assert "rag=red" in ui.page.url
     assert "overdue=1" in ui.page.url
     assert "0 actions matching the filters" in ui.text()
+    # Each selected filter is a tag whose link removes it; the RAG group stays open.
+    assert ui.page.get_by_label("Red").is_checked()
+    ui.click("Remove this filter: RAG Red", role="link")
+    assert "rag=red" not in ui.page.url
+    assert "overdue=1" in ui.page.url
+
+
+def test_action_list_sorts_by_its_column_headers(ui, app, officer, liaison):
+    from tests.factories import make_action, make_meeting
+
+    meeting = make_meeting(app)
+    make_action(app, meeting, liaison, reference="SOONER", due_on=date(2031, 1, 1))
+    make_action(app, meeting, liaison, reference="LATER", due_on=date(2032, 1, 1))
+    ui.sign_in(officer.email, DEFAULT_PASSWORD)
+    ui.goto("/actions/")
+    due = ui.page.locator("th", has_text="Due")
+    assert due.get_attribute("aria-sort") == "ascending"
+    ui.click("Due", role="link")
+    assert "sort=due_desc" in ui.page.url
+    assert ui.page.locator("th", has_text="Due").get_attribute("aria-sort") == "descending"
+    rows = ui.page.locator("tbody tr td:first-child").all_inner_texts()
+    assert rows.index("LATER") < rows.index("SOONER")

@@ -284,3 +284,39 @@ def test_the_list_rows_agree_with_the_rag_and_days_overdue_of_each_action(
     late_row = page[page.index(">LATE<") : page.index(">SOON<")]
     assert "3 days overdue" in late_row
     assert '<strong class="govuk-tag govuk-tag--red">Red</strong>' in late_row
+
+
+def test_list_page_rows_agree_with_latest_updates_and_action_list(app, meeting, officer, liaison):
+    """The page reads its rows its own way (plain columns, one statement): the latest
+    update, RAG and days overdue of each row must be those the other lists show."""
+    from tracker.actions.listing import list_page
+    from tracker.actions.queries import ActionFilters, action_list, latest_updates
+
+    today = london_today()
+    ids = [
+        make_action(app, meeting, liaison, due_on=today + timedelta(days=n * 3 - 9)).id
+        for n in range(6)
+    ]
+    with app.app_context():
+        by = db.session.get(User, officer.id)
+        for n, action_id in enumerate(ids):
+            action = db.session.get(Action, action_id)
+            if n % 2 == 0:
+                actions.add_update(action, by=by, text=f"Shared note {n}")
+            if n % 3 == 0:
+                actions.add_update(action, by=by, text=f"Internal note {n}", opcc_only=True)
+        db.session.commit()
+        for reader_id in (officer.id, liaison.id):
+            reader = db.session.get(User, reader_id)
+            filters = ActionFilters(sort="overdue")
+            page = list_page(reader, filters, today=today, amber_days=14, page_size=25)
+            listed = action_list(reader, filters, today=today, amber_days=14, page_size=25)
+            latest = latest_updates(reader, [row.id for row in page.rows])
+            assert [row.id for row in page.rows] == [row.Action.id for row in listed.rows]
+            assert [(row.rag, row.days_overdue) for row in page.rows] == [
+                (row.rag, row.days_overdue) for row in listed.rows
+            ]
+            assert {row.id: row.latest_text for row in page.rows if row.latest_text} == {
+                action_id: update.text for action_id, update in latest.items()
+            }
+            assert page.total == listed.total == len(ids)

@@ -80,7 +80,7 @@ class Guide:
     s55_example: Deadline
     bank_holidays: list[tuple[date, str]]
     roles: list[RoleDuties]
-    force_visibility: str
+    action_visibility: str
 
 
 def rag_examples(today: date, amber_days: int) -> list[RagExample]:
@@ -162,5 +162,5 @@ def build_guide(
             if today <= day < today + timedelta(days=366)
         ],
         roles=role_duties(),
-        force_visibility=(policy.can_view_action.__doc__ or "").strip(),
+        action_visibility=(policy.can_view_action.__doc__ or "").strip(),
     )

@@ -124,6 +124,7 @@ MATRIX: dict[tuple[str, str], Expect] = {
     ("imports.undo", POST): OPCC_STAFF,
     # Home and health
     ("main.home", GET): SIGNED_IN,
+    ("main.help", GET): SIGNED_IN,
     ("main.healthz", GET): PUBLIC_PAGE,
     # A monitor's bearer token also opens it (tests/main/test_health.py).
     ("main.healthz_detail", GET): ADMIN_ONLY,

@@ -46,6 +46,22 @@ def rag(status: ActionStatus, due_on: date, today: date, amber_days: int) -> str
     return Rag.GREEN.value
 
 
+def rag_meanings(amber_days: int) -> dict[Rag, str]:
+    """What each rating means, in words (the help page shows them; keep them with `rag`)."""
+    complete = _join_or([status.label.lower() for status in ActionStatus if status.is_complete])
+    days = f"{amber_days} day{'' if amber_days == 1 else 's'}"
+    return {
+        Rag.RED: "Overdue: not complete and the due date has passed.",
+        Rag.AMBER: f"Due soon: not complete and due today or within the next {days}.",
+        Rag.GREEN: f"On track: not complete and due more than {days} from today.",
+        Rag.COMPLETE: f"No further work is expected: the action is {complete}.",
+    }
+
+
+def _join_or(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
+
+
 # SQL ------------------------------------------------------------------------------------
 
 

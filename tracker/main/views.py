@@ -1,4 +1,4 @@
-"""Home page per role and the JSON health check."""
+"""Home page per role, the help page and the JSON health check."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from tracker import policy
 from tracker.actions.queries import home_sections
 from tracker.clock import today
 from tracker.extensions import login_manager
+from tracker.main.guide import build_guide
 from tracker.main.health import database_check, service_health
 from tracker.security import public
-from tracker.settings.definitions import AMBER_DAYS
+from tracker.settings.definitions import ADHOC_RESPONSE_PERIOD, ADHOC_RESPONSE_UNIT, AMBER_DAYS
 from tracker.settings.services import setting
 
 bp = Blueprint("main", __name__)
@@ -24,6 +25,18 @@ def home():
     amber_days = setting(AMBER_DAYS)
     sections = home_sections(current_user, today=today(), amber_days=amber_days)
     return render_template("main/home.html", sections=sections, amber_days=amber_days)
+
+
+@bp.route("/help", endpoint="help")
+def help_page():
+    """How RAG and deadlines are worked out, and who does what, from the code's own rules."""
+    guide = build_guide(
+        today=today(),
+        amber_days=setting(AMBER_DAYS),
+        adhoc_period=setting(ADHOC_RESPONSE_PERIOD),
+        adhoc_unit=setting(ADHOC_RESPONSE_UNIT),
+    )
+    return render_template("main/help.html", guide=guide)
 
 
 @bp.route("/healthz")

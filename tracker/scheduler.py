@@ -1,6 +1,6 @@
 """`flask scheduler`: the one process that runs the service's timed work.
 
-Reminders every morning, outbox retries, recovery of report jobs lost in a restart,
+Reminders every morning, outbox retries, recovery of report jobs whose worker died,
 pruning of old report PDFs, a signed audit checkpoint every hour, and a heartbeat each
 minute that monitoring reads. ONE such process per installation: never inside the web
 workers. Each job runs in its own app context, with `max_instances=1` and `coalesce`.
@@ -67,7 +67,8 @@ def retry_outbox() -> None:
 
 
 def recover_report_jobs() -> None:
-    """Fail report jobs whose worker stopped, and queue each once more."""
+    """Queue again the jobs whose worker stopped (the workers do this too, but a
+    retry is also due when every worker has stopped: monitoring then shows it waiting)."""
     from tracker.reports.jobs import recover_interrupted
 
     retried = recover_interrupted()

@@ -444,27 +444,47 @@ def _lease_ran_out(now: datetime):
 def recover_interrupted(*, now: datetime | None = None) -> list[int]:
     """Queue again (one attempt more) each running job whose lease ran out, because its
     worker stopped; fail those already tried MAX_ATTEMPTS times. Returns the ids queued
-    again. Commits."""
+    again. Commits.
+
+    Every worker (and the scheduler) runs this; each change is a conditional UPDATE on
+    the lease having run out, so a job another worker has just recovered and claimed
+    (with a fresh lease) is left alone.
+    """
     now = now or utcnow()
-    lost = db.session.scalars(select(ReportJob).where(_lease_ran_out(now))).all()
+    lost = db.session.execute(
+        select(ReportJob.id, ReportJob.attempt).where(_lease_ran_out(now))
+    ).all()
     retried = []
-    for job in lost:
-        job.lease_until = None
-        job.claimed_by = ""
-        if job.attempt < MAX_ATTEMPTS:
-            job.status = ReportJobStatus.QUEUED
-            job.attempt += 1
-            job.started_at = None
-            job.stage = "Waiting for a worker (the last one stopped before it finished)"
-            job.progress_done = job.progress_total = 0
-            retried.append(job.id)
+    for job_id, attempt in lost:
+        still_lost = update(ReportJob).where(ReportJob.id == job_id, _lease_ran_out(now))
+        if attempt < MAX_ATTEMPTS:
+            changed = db.session.execute(
+                still_lost.values(
+                    status=ReportJobStatus.QUEUED,
+                    attempt=ReportJob.attempt + 1,
+                    started_at=None,
+                    lease_until=None,
+                    claimed_by="",
+                    stage="Waiting for a worker (the last one stopped before it finished)",
+                    progress_done=0,
+                    progress_total=0,
+                )
+            )
+            if changed.rowcount == 1:
+                retried.append(job_id)
         else:
-            job.status = ReportJobStatus.FAILED
-            job.finished_at = now
-            job.stage = "Failed"
-            job.error = (
-                f"The report stopped before it finished, {MAX_ATTEMPTS} times. Try again; "
-                "if it stops again, tell the administrator."
+            db.session.execute(
+                still_lost.values(
+                    status=ReportJobStatus.FAILED,
+                    finished_at=now,
+                    lease_until=None,
+                    claimed_by="",
+                    stage="Failed",
+                    error=(
+                        f"The report stopped before it finished, {MAX_ATTEMPTS} times. Try "
+                        "again; if it stops again, tell the administrator."
+                    ),
+                )
             )
     db.session.commit()
     return retried

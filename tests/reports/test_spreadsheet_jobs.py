@@ -147,3 +147,28 @@ def test_a_failed_export_can_be_asked_for_again(
     assert retried.status_code == 303
     run_worker_once(runner)
     assert len(download(client, retried.headers["Location"])) == 6
+
+
+def test_the_export_job_reports_each_row_as_it_writes_it(
+    app, client, runner, login_as, officer, actions, monkeypatch
+):
+    from tracker.reports import jobs
+
+    written = []
+    original = jobs._write_if_held
+
+    def watched(job_id, token, **values):
+        written.append((values.get("stage"), values.get("progress_done")))
+        return original(job_id, token, **values)
+
+    monkeypatch.setattr(jobs, "PROGRESS_EVERY", 0)
+    monkeypatch.setattr(jobs, "_write_if_held", watched)
+    login_as(officer)
+    job_url = ask_for_export(app, client)
+    run_worker_once(runner)
+    assert written == [
+        ("Writing the rows", 0),
+        *[(None, done) for done in range(1, 6)],
+        ("Ready", 5),
+    ]
+    assert len(download(client, job_url)) == 6

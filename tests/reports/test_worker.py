@@ -4,6 +4,7 @@ concurrent claimers, progress on the job page and the worker's heartbeat."""
 from __future__ import annotations
 
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -183,3 +184,23 @@ def test_the_worker_command_drains_the_queue_with_once(app, runner, officer, lia
     assert job_row(app, job_id).status == ReportJobStatus.READY
     with app.app_context():
         assert db.session.scalars(select(ReportJob.status)).all() == [ReportJobStatus.READY]
+
+
+def test_the_scheduler_can_host_the_worker(app, runner, officer, liaison, monkeypatch):
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    make_action(app, make_meeting(app), liaison, title="Reported action")
+    job_id = add_job(app, officer, item_count=1)
+
+    def run_until_the_job_is_done(self):
+        deadline = time.monotonic() + 60
+        while job_row(app, job_id).status != ReportJobStatus.READY:
+            assert time.monotonic() < deadline, "the hosted worker did not run the job"
+            time.sleep(0.1)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(BlockingScheduler, "start", run_until_the_job_is_done)
+    result = runner.invoke(args=["scheduler", "--with-worker"])
+    assert result.exit_code == 0, result.output
+    assert "started in the scheduler's process" in result.output
+    assert "Job worker stopped after 1 job(s)." in result.output

@@ -263,6 +263,9 @@ class Config:
     REPORT_RETENTION_DAYS = 7
     # How many background reports one person may have waiting or being prepared at once.
     REPORT_JOBS_PER_USER = env_int("REPORT_JOBS_PER_USER", 3)
+    # Action list XLSX exports of more actions than this are prepared by the worker
+    # process (a job page shows progress and offers the download when ready).
+    EXPORT_BACKGROUND_THRESHOLD = env_int("EXPORT_BACKGROUND_THRESHOLD", 2000)
 
     @classmethod
     def validate(cls) -> None:

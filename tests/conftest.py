@@ -73,12 +73,17 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
     with app.app_context():
         _empty_all_tables()
     yield app
-    from tracker.reports.jobs import wait_until_idle
-
-    wait_until_idle()  # no report worker may go on into the next test's database
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+def run_worker(app: Flask) -> int:
+    """Run the job worker in this process until the queue is empty (as `flask worker
+    --once` does); returns how many jobs it took."""
+    from tracker.worker import Worker
+
+    return Worker(app, poll=0.1).run(once=True)
 
 
 @pytest.fixture

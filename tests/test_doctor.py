@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import Mailbox, free_port
 from tracker.db import db
-from tracker.heartbeats import DAILY_RUN, SCHEDULER, beat
+from tracker.heartbeats import DAILY_RUN, SCHEDULER, WORKER, beat
 from tracker.settings.services import set_setting
 
 
@@ -73,6 +73,32 @@ def test_doctor_names_each_problem_with_its_fix_and_exits_1(app, runner):
     assert "No OPCC lead is set" in result.output
     assert "The scheduler has never run" in result.output
     assert "problem(s) found." in result.output
+
+
+def test_doctor_says_the_worker_is_needed_while_jobs_wait(healthy, runner, smtp_server, officer):
+    from tracker.reports.models import ReportJob
+
+    _migrated(healthy)
+    with healthy.app_context():
+        db.session.add(ReportJob(requested_by_id=officer.id, kind="actions", params={}))
+        db.session.commit()
+    result = runner.invoke(args=["doctor"])
+    assert result.exit_code == 1
+    assert "The job worker has never run: start the worker service (flask worker)." in (
+        result.output
+    )
+
+
+def test_doctor_reports_a_live_worker(healthy, runner, smtp_server):
+    _migrated(healthy)
+    with healthy.app_context():
+        beat(WORKER, worker="host:1", jobs_done=0)
+        db.session.commit()
+    result = runner.invoke(args=["doctor"])
+    assert result.exit_code == 0, result.output
+    assert "[ok] Scheduler, worker and outbox: Worker is fine (last seen 0 minutes ago)." in (
+        result.output
+    )
 
 
 def test_doctor_explains_a_relay_without_starttls(healthy, runner, smtp_server):

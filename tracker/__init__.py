@@ -165,10 +165,12 @@ def _register_cli(app: Flask) -> None:
     from tracker.reminders.cli import reminders_cli
     from tracker.reports.cli import reports_cli
     from tracker.scheduler import scheduler_command
+    from tracker.worker import worker_command
 
     app.cli.add_command(users_cli)
     app.cli.add_command(reminders_cli)
     app.cli.add_command(scheduler_command)
+    app.cli.add_command(worker_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(audit_cli)
     app.cli.add_command(backup_command)

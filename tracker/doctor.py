@@ -164,9 +164,9 @@ def _files() -> Iterator[Finding]:
 
 
 def _background() -> Iterator[Finding]:
-    from tracker.main.health import daily_run_check, outbox_check, scheduler_check
+    from tracker.main.health import daily_run_check, outbox_check, scheduler_check, worker_check
 
-    for check in (scheduler_check(), daily_run_check(), outbox_check()):
+    for check in (scheduler_check(), daily_run_check(), worker_check(), outbox_check()):
         if check.ok:
             age = check.facts.get("age_seconds")
             seen = f" (last seen {age // 60} minutes ago)" if age is not None else ""
@@ -181,7 +181,7 @@ CHECKS: tuple[tuple[str, Check], ...] = (
     ("Mail", _mail),
     ("Reminder leads", _leads),
     ("File permissions", _files),
-    ("Scheduler and outbox", _background),
+    ("Scheduler, worker and outbox", _background),
 )
 
 

@@ -16,10 +16,12 @@ from tracker.db import UTCDateTime, db, utcnow
 
 SCHEDULER = "scheduler"
 DAILY_RUN = "daily_run"
+WORKER = "worker"
 
 
 class Heartbeat(db.Model):
-    """One row per named process or job ("scheduler", "daily_run"), overwritten each beat."""
+    """One row per named process or job ("scheduler", "daily_run", "worker"), overwritten
+    each beat."""
 
     __tablename__ = "heartbeats"
 

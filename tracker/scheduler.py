@@ -1,14 +1,17 @@
 """`flask scheduler`: the one process that runs the service's timed work.
 
-Reminders every morning, outbox retries, recovery of report jobs lost in a restart,
+Reminders every morning, outbox retries, recovery of report jobs whose worker died,
 pruning of old report PDFs, a signed audit checkpoint every hour, and a heartbeat each
 minute that monitoring reads. ONE such process per installation: never inside the web
-workers. Each job runs in its own app context, with `max_instances=1` and `coalesce`.
+workers. With `--with-worker` it also hosts the job worker (`tracker.worker`) in a
+thread, for a small installation that runs no separate worker service. Each timed job
+runs in its own app context, with `max_instances=1` and `coalesce`.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -67,7 +70,8 @@ def retry_outbox() -> None:
 
 
 def recover_report_jobs() -> None:
-    """Fail report jobs whose worker stopped, and queue each once more."""
+    """Queue again the jobs whose worker stopped (the workers do this too, but a
+    retry is also due when every worker has stopped: monitoring then shows it waiting)."""
     from tracker.reports.jobs import recover_interrupted
 
     retried = recover_interrupted()
@@ -133,12 +137,19 @@ def jobs(app: Flask, at: str | None = None) -> list[tuple[str, Callable[[], None
 @click.option(
     "--at", "at", default=None, help="Local time of the daily run, HH:MM (default REMINDER_TIME)."
 )
+@click.option(
+    "--with-worker",
+    is_flag=True,
+    help="Also run the job worker (long reports, big exports) in this process, for an "
+    "installation without a separate worker service.",
+)
 @with_appcontext
-def scheduler_command(at: str | None) -> None:
+def scheduler_command(at: str | None, with_worker: bool) -> None:
     """Run the reminder scheduler in the foreground: ONE such process per installation."""
     from apscheduler.schedulers.blocking import BlockingScheduler
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    hosted = _start_worker(app) if with_worker else None
     zone = app.config["TRACKER_TIMEZONE"]
     scheduler = BlockingScheduler(timezone=zone)
     for job_id, function, trigger in jobs(app, at):
@@ -160,3 +171,20 @@ def scheduler_command(at: str | None) -> None:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
         click.echo("Scheduler stopped.")
+    finally:
+        if hosted is not None:
+            worker, thread = hosted
+            worker.stop()
+            thread.join(timeout=60)
+            click.echo(f"Job worker stopped after {worker.done} job(s).")
+
+
+def _start_worker(app: Flask) -> tuple[Any, threading.Thread]:
+    """The job worker of `tracker.worker`, in a thread of the scheduler's process."""
+    from tracker.worker import Worker
+
+    worker = Worker(app)
+    thread = threading.Thread(target=worker.run, name="job-worker", daemon=True)
+    thread.start()
+    click.echo(f"Job worker {worker.name} started in the scheduler's process.")
+    return worker, thread

@@ -11,6 +11,7 @@ initMoj();
 function watchReportJob(root) {
   const statusUrl = root.dataset.statusUrl;
   const status = root.querySelector("[data-job-status]");
+  const progress = root.querySelector("[data-job-progress]");
   const ready = root.querySelector("[data-job-ready]");
   const waiting = root.querySelectorAll("[data-job-waiting]");
   const poll = async () => {
@@ -27,6 +28,9 @@ function watchReportJob(root) {
       return;
     }
     if (status && status.textContent !== job.label) status.textContent = job.label;
+    if (progress && job.progress && progress.textContent !== job.progress) {
+      progress.textContent = job.progress;
+    }
     if (job.ready) {
       waiting.forEach((element) => element.setAttribute("hidden", ""));
       ready.removeAttribute("hidden");

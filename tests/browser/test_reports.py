@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from tests.conftest import DEFAULT_PASSWORD
+from tests.conftest import DEFAULT_PASSWORD, run_worker
 from tests.factories import make_panel_item
 
 
@@ -28,7 +28,7 @@ def test_panel_clerk_downloads_the_panel_report(ui, app, clerk):
 
 
 def test_officer_checks_an_as_at_date_and_downloads_a_prepared_report(ui, app, officer, liaison):
-    """A long report is prepared in the background: the job page watches its progress and
+    """A long report is prepared by the job worker: the job page watches its progress and
     shows the download button in place when it is ready, without reloading."""
     from tests.factories import make_action, make_meeting
 
@@ -49,6 +49,8 @@ def test_officer_checks_an_as_at_date_and_downloads_a_prepared_report(ui, app, o
     ui.goto("/reports/actions?q=Custody")
     ui.click("Prepare PDF")
     assert ui.heading == "Action log"
+    assert ui.page.locator("#job-progress").inner_text() == "Waiting for a worker"
+    run_worker(app)  # the job worker process, here run in the test's own process
     download_link = ui.page.get_by_role("link", name="Download PDF")
     download_link.wait_for(state="visible", timeout=60_000)
     assert "Ready" in ui.page.locator("#job-status").inner_text()

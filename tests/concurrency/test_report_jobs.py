@@ -8,12 +8,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import func, select
 
-from tests.conftest import csrf_token_from
+from tests.conftest import csrf_token_from, run_worker
 from tests.factories import make_action, make_meeting
 from tracker.actions.models import ActionUpdate
 from tracker.auth.models import Role
 from tracker.db import db
-from tracker.reports import jobs, views
+from tracker.reports import views
 from tracker.reports.models import ReportJob
 
 WAIT = 20
@@ -61,7 +61,7 @@ def test_two_report_jobs_and_an_update_at_once_all_succeed(
 
     assert update.status_code == 302
     assert job_statuses == [303, 303]
-    jobs.wait_until_idle()
+    run_worker(app)
     with app.app_context():
         assert db.session.scalar(select(func.count(ReportJob.id))) == 2
         assert db.session.scalar(select(func.count(ActionUpdate.id))) == 1

@@ -112,7 +112,11 @@ def test_each_service_runs_as_its_own_user_after_postgresql_with_a_private_umask
 
 
 def test_long_running_services_start_at_boot_and_the_backup_runs_nightly():
-    for name in ("opcc-tracker-web.service", "opcc-tracker-scheduler.service"):
+    for name in (
+        "opcc-tracker-web.service",
+        "opcc-tracker-scheduler.service",
+        "opcc-tracker-worker.service",
+    ):
         assert "WantedBy=multi-user.target" in (DEPLOY / "systemd" / name).read_text()
     timer = (DEPLOY / "systemd" / "opcc-tracker-backup.timer").read_text()
     assert "OnCalendar=*-*-* 02:15:00" in timer

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from tracker.db import db, utcnow
-from tracker.heartbeats import DAILY_RUN, SCHEDULER, Heartbeat, beat
+from tracker.heartbeats import DAILY_RUN, SCHEDULER, WORKER, Heartbeat, beat
 
 TOKEN = "monitor-token-for-the-health-tests-0123456789"
 
@@ -132,7 +132,13 @@ def test_detail_is_shown_to_a_signed_in_administrator(app, client, login_as, adm
     login_as(admin)
     response = client.get("/healthz/detail")
     assert response.status_code == 200
-    assert set(response.get_json()["checks"]) == {"database", "scheduler", "daily_run", "outbox"}
+    assert set(response.get_json()["checks"]) == {
+        "database",
+        "scheduler",
+        "daily_run",
+        "worker",
+        "outbox",
+    }
 
 
 def test_home_needs_sign_in(client):
@@ -156,3 +162,53 @@ def test_signed_in_page_has_title_skip_link_and_service_name(client, officer, lo
     assert 'href="#main-content"' in page
     assert "Holding to account tracker" in page
     assert "Olu Officer" in page
+
+
+def _queue_report_job(app, user) -> None:
+    from tracker.reports.models import ReportJob
+
+    with app.app_context():
+        db.session.add(ReportJob(requested_by_id=user.id, kind="actions", params={}))
+        db.session.commit()
+
+
+def test_detail_shows_the_worker_alive_with_its_age(monitored, client):
+    _beat(monitored, SCHEDULER, timedelta(seconds=5))
+    _beat(monitored, DAILY_RUN, timedelta(hours=1))
+    _beat(monitored, WORKER, timedelta(seconds=20))
+    response = _detail(client)
+    assert response.status_code == 200
+    worker = response.get_json()["checks"]["worker"]
+    assert worker["status"] == "ok"
+    assert 15 <= worker["age_seconds"] <= 80
+    assert worker["jobs_waiting"] == 0
+
+
+def test_a_stopped_worker_is_fine_while_no_job_waits(monitored, client):
+    _beat(monitored, SCHEDULER, timedelta(seconds=5))
+    _beat(monitored, DAILY_RUN, timedelta(hours=1))
+    _beat(monitored, WORKER, timedelta(hours=2))
+    response = _detail(client)
+    assert response.status_code == 200
+    assert response.get_json()["checks"]["worker"]["status"] == "ok"
+
+
+def test_detail_is_503_when_jobs_wait_and_the_worker_stopped(monitored, client, officer):
+    _beat(monitored, SCHEDULER, timedelta(seconds=5))
+    _beat(monitored, DAILY_RUN, timedelta(hours=1))
+    _beat(monitored, WORKER, timedelta(minutes=12))
+    _queue_report_job(monitored, officer)
+    response = _detail(client)
+    assert response.status_code == 503
+    worker = response.get_json()["checks"]["worker"]
+    assert worker["jobs_waiting"] == 1
+    assert "12 minutes ago" in worker["problem"]
+
+
+def test_detail_is_503_when_jobs_wait_and_no_worker_ever_ran(monitored, client, officer):
+    _beat(monitored, SCHEDULER, timedelta(seconds=5))
+    _beat(monitored, DAILY_RUN, timedelta(hours=1))
+    _queue_report_job(monitored, officer)
+    response = _detail(client)
+    assert response.status_code == 503
+    assert "flask worker" in response.get_json()["checks"]["worker"]["problem"]

@@ -1,5 +1,5 @@
-"""Report jobs share the pool fairly: a cap per person, the oldest job of whoever has
-fewest running goes next, estimates per report kind, and lost jobs are tried again."""
+"""Report jobs share the workers fairly: a cap per person, the oldest job of whoever
+has fewest running goes next, estimates per report kind, and lost jobs are tried again."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import csrf_token_from
+from tests.conftest import csrf_token_from, run_worker
 from tests.factories import make_action, make_meeting
 from tracker.auth.models import Role
 from tracker.db import db
@@ -132,13 +132,14 @@ def test_estimates_weigh_big_jobs_by_their_cost_per_kind(app, officer):
         assert jobs.seconds_per_action("hmicfrs") == jobs.DEFAULT_SECONDS_PER_ACTION
 
 
-def test_a_running_job_whose_lease_ran_out_is_failed_and_tried_again(app, officer):
+def test_a_running_job_whose_lease_ran_out_is_queued_again_with_one_more_attempt(app, officer):
     lost = add_job(
         app,
         officer,
         status=ReportJobStatus.RUNNING,
         started_at=NOW - timedelta(minutes=30),
         lease_until=NOW - timedelta(seconds=1),
+        claimed_by="dead-worker",
     )
     alive = add_job(
         app,
@@ -148,29 +149,28 @@ def test_a_running_job_whose_lease_ran_out_is_failed_and_tried_again(app, office
         lease_until=NOW + timedelta(seconds=30),
     )
     with app.app_context():
-        retried = jobs.recover_interrupted(now=NOW)
-        assert len(retried) == 1
-        again = db.session.get(ReportJob, retried[0])
-        assert (again.status, again.attempt, again.kind) == (ReportJobStatus.QUEUED, 2, "actions")
-        old = db.session.get(ReportJob, lost)
-        assert old.status == ReportJobStatus.FAILED
-        assert f"being prepared again as report {again.id}" in old.error
+        assert jobs.recover_interrupted(now=NOW) == [lost]
+        again = db.session.get(ReportJob, lost)
+        assert (again.status, again.attempt, again.claimed_by) == (ReportJobStatus.QUEUED, 2, "")
+        assert again.lease_until is None
         assert db.session.get(ReportJob, alive).status == ReportJobStatus.RUNNING
         assert jobs.recover_interrupted(now=NOW) == []  # a second run does nothing
 
 
-def test_a_retry_that_is_lost_again_is_failed_for_good(app, officer):
+def test_a_job_lost_on_its_last_attempt_is_failed_for_good(app, officer):
     lost = add_job(
         app,
         officer,
         status=ReportJobStatus.RUNNING,
-        attempt=2,
+        attempt=jobs.MAX_ATTEMPTS,
         started_at=NOW - timedelta(minutes=30),
         lease_until=NOW - timedelta(minutes=1),
     )
     with app.app_context():
         assert jobs.recover_interrupted(now=NOW) == []
-        assert "stopped before it finished, twice" in db.session.get(ReportJob, lost).error
+        job = db.session.get(ReportJob, lost)
+        assert job.status == ReportJobStatus.FAILED
+        assert f"stopped before it finished, {jobs.MAX_ATTEMPTS} times" in job.error
 
 
 def test_a_job_whose_lease_ran_out_is_shown_as_stopped_not_being_prepared(
@@ -183,11 +183,28 @@ def test_a_job_whose_lease_ran_out_is_shown_as_stopped_not_being_prepared(
         item_count=30_000,
         started_at=datetime.now(UTC) - timedelta(minutes=5),
         lease_until=datetime.now(UTC) - timedelta(minutes=1),
+        attempt=jobs.MAX_ATTEMPTS,
     )
     login_as(officer)
     status = client.get(f"/reports/jobs/{job_id}/status").json
     assert status["label"] == "Stopped before it finished"
     assert status["finished"] is True
+
+
+def test_a_job_whose_worker_died_with_attempts_left_is_still_being_prepared(
+    app, client, login_as, officer
+):
+    job_id = add_job(
+        app,
+        officer,
+        status=ReportJobStatus.RUNNING,
+        started_at=datetime.now(UTC) - timedelta(minutes=5),
+        lease_until=datetime.now(UTC) - timedelta(minutes=1),
+    )
+    login_as(officer)
+    status = client.get(f"/reports/jobs/{job_id}/status").json
+    assert status["label"] == "Being prepared"
+    assert status["finished"] is False
 
 
 def test_the_scheduler_recovers_lost_jobs_every_few_minutes(app, scheduled_jobs, officer):
@@ -202,8 +219,7 @@ def test_the_scheduler_recovers_lost_jobs_every_few_minutes(app, scheduled_jobs,
     assert recovery.trigger.interval <= timedelta(minutes=5)
     assert recovery.max_instances == 1
     recovery.func()
-    assert statuses(app)[lost] == ReportJobStatus.FAILED
-    assert ReportJobStatus.QUEUED in statuses(app).values()
+    assert statuses(app) == {lost: ReportJobStatus.QUEUED}
 
 
 def test_preparing_a_report_builds_it_outside_any_write_transaction(
@@ -231,13 +247,12 @@ def test_preparing_a_report_builds_it_outside_any_write_transaction(
     assert seen == [False]
 
 
-def test_a_queued_job_waits_its_turn_and_watching_it_starts_a_worker(
-    app, client, login_as, officer
-):
+def test_a_queued_job_waits_until_a_worker_takes_it(app, client, login_as, officer):
     job_id = add_job(app, officer, created_at=datetime.now(UTC) - timedelta(hours=2))
     login_as(officer)
     status = client.get(f"/reports/jobs/{job_id}/status").json
     assert status["label"] == "Waiting to start"
     assert status["finished"] is False
-    jobs.wait_until_idle()
+    assert statuses(app)[job_id] == ReportJobStatus.QUEUED  # watching runs nothing
+    assert run_worker(app) == 1
     assert statuses(app)[job_id] == ReportJobStatus.READY

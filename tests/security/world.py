@@ -196,7 +196,7 @@ def build_world(app: Flask) -> World:
             title="Police and Crime Panel follow-up report",
             status=ReportJobStatus.READY,
             filename="panel-follow-up.pdf",
-            pdf=b"%PDF-1.7 not really a report",
+            output=b"%PDF-1.7 not really a report",
         )
         db.session.add_all([update, internal, restricted_update, extension])
         db.session.add_all([restricted_extension, message, tag, batch, job])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from urllib.parse import urlencode
 
 from flask import (
     Blueprint,
@@ -68,7 +69,8 @@ from tracker.exports import (
     csv_chunks,
     to_xlsx,
 )
-from tracker.forms import whole_number
+from tracker.forms import EmptyForm, whole_number
+from tracker.pagination import count_of
 from tracker.policy import can_create_actions, can_view_lists
 from tracker.security import permission_required
 from tracker.settings.definitions import AMBER_DAYS
@@ -95,10 +97,9 @@ def export(file_format: str):
     """The filtered, sorted list (every page) as CSV or XLSX.
 
     The CSV streams: rows are read and written in batches while the response is sent.
-    The XLSX is still built whole in memory from ORM objects (openpyxl writes the file
-    at the end), so very large lists are better exported as CSV: its newest-update
-    lookup passes every action id as a parameter, which PostgreSQL refuses beyond
-    65,535 (bench/export_bench.py --large shows it at 100,000 actions).
+    The XLSX is built in the request from ORM objects up to EXPORT_BACKGROUND_THRESHOLD
+    actions; above it the page offers to prepare it in the worker process instead
+    (`tracker.reports.spreadsheets`, which streams the rows), as a report PDF is.
     """
     filters = ActionFilters.from_args(request.args)
     with_notes = policy.can_see_opcc_notes(current_user)
@@ -107,6 +108,14 @@ def export(file_format: str):
         rows = export_rows(current_user, filters, today=today(), amber_days=setting(AMBER_DAYS))
         chunks = _streamed_csv(current_app._get_current_object(), rows, columns, with_notes)
         response = Response(chunks, mimetype="text/csv")
+    elif (count := _export_size(filters)) > current_app.config["EXPORT_BACKGROUND_THRESHOLD"]:
+        # Too long to build in a request: offer a job that the worker process runs.
+        return render_template(
+            "actions/export_job.html",
+            count=count,
+            query=urlencode(list(request.args.items(multi=True))),
+            job_form=EmptyForm(),
+        )
     else:
         listing = action_list(
             current_user,
@@ -124,6 +133,12 @@ def export(file_format: str):
         f'attachment; filename="actions-{today().isoformat()}.{file_format}"'
     )
     return response
+
+
+def _export_size(filters: ActionFilters) -> int:
+    """How many actions the export of `filters` holds for the current user."""
+    rows = export_rows(current_user, filters, today=today(), amber_days=setting(AMBER_DAYS))
+    return count_of(rows)
 
 
 def _streamed_csv(

@@ -1,8 +1,9 @@
 """What monitoring needs to know: is each part of the service alive and doing its work.
 
-The scheduler process writes a heartbeat every minute and one after each daily run;
-`service_health()` turns those, the database and the outbox into a list of checks,
-each with its age and, when it fails, a sentence saying what is wrong.
+The scheduler process writes a heartbeat every minute and one after each daily run,
+and the job worker (`flask worker`) one at least every 30 seconds; `service_health()`
+turns those, the database and the outbox into a list of checks, each with its age and,
+when it fails, a sentence saying what is wrong.
 """
 
 from __future__ import annotations
@@ -15,12 +16,14 @@ from typing import Any
 from sqlalchemy import func, select, text
 
 from tracker.db import db, utcnow
-from tracker.heartbeats import DAILY_RUN, SCHEDULER, Heartbeat
+from tracker.heartbeats import DAILY_RUN, SCHEDULER, WORKER, Heartbeat
 
 # The scheduler beats every minute; five missed beats mean it has stopped.
 SCHEDULER_STALE_AFTER = timedelta(minutes=5)
 # The daily run is once a day; a little over a day allows for a slow run.
 DAILY_RUN_STALE_AFTER = timedelta(hours=26)
+# The worker beats every 30 seconds, and while a job runs (lease renewals) as often.
+WORKER_STALE_AFTER = timedelta(minutes=5)
 # Pending mail normally leaves within one retry interval (15 minutes).
 OUTBOX_STALE_AFTER = timedelta(hours=1)
 
@@ -88,6 +91,30 @@ def daily_run_check() -> Check:
     )
 
 
+def worker_check() -> Check:
+    """The job worker is alive, or nothing is waiting for it: a stopped worker is a
+    problem only while long reports or exports wait to be prepared."""
+    from tracker.reports.models import ReportJob, ReportJobStatus
+
+    now = utcnow()
+    waiting = db.session.scalar(
+        select(func.count(ReportJob.id)).where(
+            (ReportJob.status == ReportJobStatus.QUEUED)
+            | ((ReportJob.status == ReportJobStatus.RUNNING) & (ReportJob.lease_until < now))
+        )
+    )
+    check = _heartbeat_check(
+        WORKER,
+        WORKER_STALE_AFTER,
+        "The job worker has never run: start the worker service (flask worker).",
+        "The job worker last showed it was alive {minutes} minutes ago: check its service.",
+    )
+    check.facts["jobs_waiting"] = waiting
+    if not check.ok and not waiting:
+        return Check(WORKER, True, facts=check.facts)
+    return check
+
+
 def outbox_check() -> Check:
     """Mail waiting too long, or given up on."""
     from tracker.reminders.models import OutboxMessage, OutboxStatus
@@ -129,4 +156,4 @@ def service_health() -> list[Check]:
     database = database_check()
     if not database.ok:
         return [database]
-    return [database, scheduler_check(), daily_run_check(), outbox_check()]
+    return [database, scheduler_check(), daily_run_check(), worker_check(), outbox_check()]

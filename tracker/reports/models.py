@@ -1,4 +1,5 @@
-"""Report jobs: long reports are rendered in the background and downloaded when ready."""
+"""Durable jobs: long reports and big exports are produced by the worker process
+(`flask worker`) from these rows and downloaded when ready."""
 
 from __future__ import annotations
 
@@ -14,6 +15,10 @@ if TYPE_CHECKING:
     from tracker.auth.models import User
 
 
+PDF_TYPE = "application/pdf"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 class ReportJobStatus(LabelledEnum):
     QUEUED = ("queued", "Waiting to start")
     RUNNING = ("running", "Being prepared")
@@ -22,7 +27,8 @@ class ReportJobStatus(LabelledEnum):
 
 
 class ReportJob(db.Model):
-    """One requested PDF: who asked, for what, and (when ready) the file itself."""
+    """One requested file (a report PDF or a spreadsheet export): who asked, for what,
+    how far the worker has got, and (when ready) the file itself."""
 
     __tablename__ = "report_jobs"
 
@@ -34,20 +40,40 @@ class ReportJob(db.Model):
     params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     title: Mapped[str] = mapped_column(String(300), default="")
     status: Mapped[ReportJobStatus] = mapped_column(
-        enum_column(ReportJobStatus, "report_job_status"), default=ReportJobStatus.QUEUED
+        enum_column(ReportJobStatus, "report_job_status"),
+        default=ReportJobStatus.QUEUED,
+        index=True,
     )
     item_count: Mapped[int] = mapped_column(Integer, default=0)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # While running: the worker's claim, renewed as it works; past it, the job was lost.
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # 1 for the first run, 2 for the automatic retry after an interrupted run.
+    # 1 for the first run, one more each time a worker stopped mid-job and it was retried.
     attempt: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # The worker holding the claim ("host:pid"); with `attempt`, it fences off a worker
+    # that lost its lease so it cannot store a result the next worker also stores.
+    claimed_by: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    # Progress written by the worker as it goes: a stage, and items done of a total.
+    stage: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    progress_done: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    progress_total: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     filename: Mapped[str] = mapped_column(String(200), default="")
-    pdf: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    content_type: Mapped[str] = mapped_column(
+        String(100), default=PDF_TYPE, server_default=PDF_TYPE
+    )
+    # The finished file (the column is called "pdf" from when jobs only made PDFs).
+    output: Mapped[bytes | None] = deferred(mapped_column("pdf", LargeBinary))
     error: Mapped[str] = mapped_column(Text, default="")
 
     requested_by: Mapped[User] = relationship()
+
+    @property
+    def percent_done(self) -> int | None:
+        """How far through its items the job is, 0-100 (None before it knows a total)."""
+        if not self.progress_total:
+            return None
+        return min(100, self.progress_done * 100 // self.progress_total)
 
     def __repr__(self) -> str:
         return f"<ReportJob {self.id} {self.kind} {self.status.value}>"

@@ -26,9 +26,9 @@ from tracker.db import db, reads_before_writing, take_write_lock, utcnow
 from tracker.exports import SOURCE_COLUMNS, source_records, to_csv, to_xlsx
 from tracker.forms import EmptyForm
 from tracker.policy import can_view_lists, can_view_report_job
-from tracker.reports import jobs
+from tracker.reports import jobs, spreadsheets
 from tracker.reports.kinds import KINDS, ReportKind, ReportNotFoundError, file_name
-from tracker.reports.models import ReportJob, ReportJobStatus
+from tracker.reports.models import PDF_TYPE, XLSX_TYPE, ReportJob, ReportJobStatus
 from tracker.reports.render import pdf_download, render_pdf
 from tracker.security import permission_required
 from tracker.sources.models import AdhocRequest, Finding, Meeting, PanelItem
@@ -144,17 +144,17 @@ def actions_pdf():
 # Background jobs -------------------------------------------------------------------------
 
 
-def _queue_job(kind: ReportKind, args: MultiDict, context: dict[str, Any]):
+def _queue_job(kind: str, args: MultiDict, context: dict[str, Any], content_type: str):
     """Record the job (the request's only write, under a short lock) and show it, or say
     why not when the person already has as many reports on the way as they may."""
     take_write_lock()
     try:
         job = jobs.create_job(
-            current_app._get_current_object(),  # type: ignore[attr-defined]
             user=current_user,
-            kind=kind.name,
+            kind=kind,
             params=jobs.params_of(args),
             context=context,
+            content_type=content_type,
         )
     except jobs.TooManyJobsError as refused:
         db.session.rollback()
@@ -163,22 +163,32 @@ def _queue_job(kind: ReportKind, args: MultiDict, context: dict[str, Any]):
     return redirect(url_for("reports.job", job_id=job.id), 303)
 
 
+def _queue_report(kind: ReportKind, args: MultiDict):
+    """Check the report's choices and queue it (or show the page with what is wrong)."""
+    context = _build(kind, args)  # the slow reading, outside any write transaction
+    if context["as_at_error"]:
+        return render_template(kind.page_template, **context), 400
+    return _queue_job(kind.name, args, context, PDF_TYPE)
+
+
 @bp.route("/jobs", methods=["POST"])
 @permission_required(can_view_lists)
 @reads_before_writing
 def create_job():
-    """Prepare a long report in the background, then show its progress."""
+    """Prepare a long report (or a big spreadsheet) in the background, then show its
+    progress."""
     form = EmptyForm()
-    kind = KINDS.get(request.form.get("kind", ""))
-    if not form.validate_on_submit() or kind is None:
+    name = request.form.get("kind", "")
+    kind = KINDS.get(name)
+    if not form.validate_on_submit() or (kind is None and name != spreadsheets.ACTIONS_XLSX):
         abort(400)
     args = MultiDict(parse_qsl((request.form.get("query") or "")[:4000], keep_blank_values=True))
+    if kind is None:
+        context = spreadsheets.export_context(current_user, args)
+        return _queue_job(name, args, context, XLSX_TYPE)
     if kind.name == "matters":
         args.setlist("meeting_id", request.form.getlist("meeting_id")[:1])
-    context = _build(kind, args)  # the slow reading, outside any write transaction
-    if context["as_at_error"]:
-        return render_template(kind.page_template, **context), 400
-    return _queue_job(kind, args, context)
+    return _queue_report(kind, args)
 
 
 def _own_job_or_404(job_id: int) -> ReportJob:
@@ -203,19 +213,30 @@ def job_list():
 
 
 def _job_progress(job: ReportJob) -> dict:
-    """Where a job stands: stopped (stale), still waiting, seconds so far and expected."""
+    """Where a job stands: stopped (stale), still waiting, seconds so far and expected,
+    and the worker's own account of its progress."""
     per_action = jobs.seconds_per_action(job.kind)
     now = utcnow()
     stale = jobs.is_stale(job, per_action, now=now)
     started = job.started_at
     finished = job.finished_at
     running_for = ((finished or now) - (started or job.created_at)).total_seconds()
+    waiting = job.status in (ReportJobStatus.QUEUED, ReportJobStatus.RUNNING) and not stale
     return {
         "stale": stale,
-        "waiting": job.status in (ReportJobStatus.QUEUED, ReportJobStatus.RUNNING) and not stale,
+        "waiting": waiting,
         "running_for": max(int(running_for), 0),
         "estimate": int(jobs.estimate(job, per_action).total_seconds()),
+        "progress": _progress_text(job) if waiting else "",
     }
+
+
+def _progress_text(job: ReportJob) -> str:
+    """The worker's stage, with items done of the total when it counts them."""
+    text = job.stage or job.status.label
+    if job.progress_total:
+        text += f": {job.progress_done:,} of {job.progress_total:,} ({job.percent_done}%)"
+    return text
 
 
 @bp.route("/jobs/<int:job_id>")
@@ -237,9 +258,6 @@ def job_status(job_id: int):
     """The job page asks this every few seconds (JSON) and shows the download when ready."""
     job = _own_job_or_404(job_id)
     progress = _job_progress(job)
-    if job.status == ReportJobStatus.QUEUED and progress["waiting"]:
-        # A job queued by another process (a retry after a restart) starts when watched.
-        jobs.wake(current_app._get_current_object())  # type: ignore[attr-defined]
     response = jsonify(
         status=job.status.value,
         label="Stopped before it finished" if progress["stale"] else job.status.label,
@@ -247,6 +265,9 @@ def job_status(job_id: int):
         finished=not progress["waiting"],
         running_for=progress["running_for"],
         estimate=progress["estimate"],
+        progress=progress["progress"],
+        done=job.progress_done,
+        total=job.progress_total,
     )
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -256,9 +277,16 @@ def job_status(job_id: int):
 @permission_required(can_view_lists)
 def job_download(job_id: int):
     job = _own_job_or_404(job_id)
-    if job.status != ReportJobStatus.READY or not job.pdf:
+    if job.status != ReportJobStatus.READY or not job.output:
         abort(404)
-    return pdf_download(job.pdf, filename=job.filename or f"report-{job.id}.pdf")
+    if job.content_type == PDF_TYPE:
+        return pdf_download(job.output, filename=job.filename or f"report-{job.id}.pdf")
+    response = Response(job.output, mimetype=job.content_type)
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{job.filename or f"export-{job.id}.xlsx"}"'
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/jobs/<int:job_id>/retry", methods=["POST"])
@@ -269,15 +297,18 @@ def job_retry(job_id: int):
     old = _own_job_or_404(job_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
+    args = jobs.args_of(old)
+    if old.kind == spreadsheets.ACTIONS_XLSX:
+        context = spreadsheets.export_context(current_user, args)
+        return _queue_job(old.kind, args, context, XLSX_TYPE)
     kind = KINDS.get(old.kind)
     if kind is None:
         abort(404)
-    args = MultiDict([(k, v) for k, values in (old.params or {}).items() for v in values])
     context = _build(kind, args)
     if context["as_at_error"]:
         flash(context["as_at_error"])
         return redirect(url_for("reports.job", job_id=old.id), 303)
-    return _queue_job(kind, args, context)
+    return _queue_job(kind.name, args, context, PDF_TYPE)
 
 
 # Spreadsheets ----------------------------------------------------------------------------
@@ -289,7 +320,7 @@ SOURCE_EXPORTS = {
     "panel_items": (PanelItem, PanelItem.panel_meeting_on),
     "findings": (Finding, Finding.report_id),
 }
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_MIMETYPE = XLSX_TYPE
 
 
 EXPORT_URL = (

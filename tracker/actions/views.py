@@ -236,8 +236,15 @@ def new(source_type: str, source_id: int):
             source_type=SourceType(source_type),
             **extra,
         ),
-        saved=lambda action: f"Action {action.reference} added",
-        redirect_to=lambda action: url_for("actions.show", action_id=action.id),
+        saved=lambda action: (
+            f"Action {action.reference} added"
+            + (". Add the next one below." if form.add_another.data else "")
+        ),
+        redirect_to=lambda action: (
+            url_for("actions.new", source_type=source_type, source_id=source_id)
+            if form.add_another.data
+            else url_for("actions.show", action_id=action.id)
+        ),
         errors_on={services.DuplicateReferenceError: "reference"},
     )
 
@@ -248,6 +255,7 @@ def edit(action_id: int):
     action = get_action_or_404(action_id, need="edit")
     form = _action_form(action)
     del form.reference
+    del form.add_another
     return save_form(
         form,
         lambda: services.edit_action(

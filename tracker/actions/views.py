@@ -372,7 +372,7 @@ def add_update(action_id: int):
         post,
         render=lambda **extra: _render_show(action, update_form=form, **extra),
         saved="Update posted",
-        redirect_to=lambda _: url_for("actions.show", action_id=action.id, _anchor="updates"),
+        redirect_to=lambda _: url_for("actions.show", action_id=action.id),
         invalid_status=400,
     )
 
@@ -389,9 +389,7 @@ def correct_update(update_id: int):
             "actions/correct_update.html", form=form, update=update, **extra
         ),
         saved="Update corrected",
-        redirect_to=lambda _: url_for(
-            "actions.show", action_id=update.action_id, _anchor="updates"
-        ),
+        redirect_to=lambda _: url_for("actions.show", action_id=update.action_id),
         errors_on={services.ActionRuleError: "text"},
     )
 

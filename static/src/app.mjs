@@ -2,6 +2,22 @@
 import { initAll as initGovuk } from "./govuk-frontend.min.js";
 import { initAll as initMoj } from "./moj-frontend.min.js";
 
+// An error summary link to a field inside a closed <details> opens it first, so the
+// GOV.UK error summary can move focus to the field (it runs after this, on bubbling).
+// The server already renders a <details> holding an error open; this covers the rest.
+document.addEventListener(
+  "click",
+  (event) => {
+    const link = event.target.closest?.('.govuk-error-summary a[href^="#"]');
+    const target = link && document.getElementById(link.hash.slice(1));
+    for (let details = target?.closest("details"); details; ) {
+      details.open = true;
+      details = details.parentElement?.closest("details");
+    }
+  },
+  true,
+);
+
 initGovuk();
 initMoj();
 

@@ -66,6 +66,7 @@ def _configure_templates(app: Flask) -> None:
     from tracker import filters, policy
     from tracker.audit.queries import history_for
     from tracker.audit.vocabulary import AuditEntity
+    from tracker.forms import error_summary
     from tracker.navigation import navigation_for
     from tracker.reminders.queries import reminders_for
 
@@ -74,6 +75,7 @@ def _configure_templates(app: Flask) -> None:
     app.jinja_env.globals["history_for"] = history_for
     app.jinja_env.globals["reminders_for"] = reminders_for
     app.jinja_env.globals["AuditEntity"] = AuditEntity
+    app.jinja_env.globals["error_summary"] = error_summary
     filters.init_app(app)
 
     @app.context_processor

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -12,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 
 from tracker.db import db
 from tracker.request_log import loggable_path
+from tracker.security import is_public_endpoint, sign_in_to_continue
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +64,10 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
+        if not current_user.is_authenticated and not is_public_endpoint(request.endpoint):
+            # The session ended (idle timeout) while the form was open: its token went
+            # with it. Sign in again and go back to the form rather than a dead end.
+            return sign_in_to_continue()
         return _render_error(
             400,
             "The form had expired or was sent from somewhere else. "

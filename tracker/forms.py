@@ -6,8 +6,13 @@ import enum
 from datetime import date
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovTextInput
-from wtforms import DateField, HiddenField, StringField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovDateInput,
+    GovRadioInput,
+    GovTextInput,
+)
+from wtforms import DateField, Field, HiddenField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
@@ -40,6 +45,42 @@ def strip_text(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
+class DateInput(GovDateInput):
+    """The GOV.UK date input whose legend always asks the question.
+
+    A template may pass only the legend's classes; the field's label then fills the
+    legend's text, so a date group is never a row of unnamed boxes.
+    """
+
+    def map_gov_params(self, field, **kwargs):
+        params = super().map_gov_params(field, **kwargs)
+        legend = params.setdefault("fieldset", {}).setdefault("legend", {})
+        if not legend.get("text") and not legend.get("html"):
+            legend["text"] = field.label.text
+        return params
+
+
+def first_input_id(field: Field) -> str:
+    """The id of the box a reader should land on for `field`: the day box of a date,
+    the first radio or checkbox of a group (GOV.UK names it after the field), else the
+    field's own input."""
+    if isinstance(field.widget, GovDateInput):
+        return f"{field.name}-day"
+    if isinstance(field.widget, GovRadioInput | GovCheckboxesInput):
+        return field.name
+    return field.id
+
+
+def error_summary(form: FlaskForm) -> dict:
+    """Parameters for govukErrorSummary: one link per field in error, to its first input,
+    in the order the fields appear; errors about the form as a whole come first, unlinked."""
+    errors = [{"text": message} for message in form.form_errors]
+    for field in form:
+        if field.errors:
+            errors.append({"text": field.errors[0], "href": f"#{first_input_id(field)}"})
+    return {"titleText": "There is a problem", "errorList": errors}
+
+
 class UkDateField(DateField):
     """A GOV.UK date input (day, month, year boxes) that explains every bad date.
 
@@ -48,7 +89,7 @@ class UkDateField(DateField):
     form error, never a server error.
     """
 
-    widget = GovDateInput()
+    widget = DateInput()
 
     def __init__(self, label=None, validators=None, *, required: bool = True, **kwargs) -> None:
         super().__init__(label, validators, format="%d %m %Y", **kwargs)

@@ -9,7 +9,7 @@ from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit
 
-from flask import Flask, abort, current_app, g, redirect, request, session, url_for
+from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -75,6 +75,11 @@ def start_session(user: Any) -> None:
     login_user(user)
 
 
+def session_idle_seconds() -> int:
+    """How long a signed-in session lasts without a request (SESSION_IDLE_MINUTES)."""
+    return int(current_app.config["PERMANENT_SESSION_LIFETIME"].total_seconds())
+
+
 def session_age_limit_passed(now: float | None = None) -> bool:
     """True when this session began longer ago than SESSION_ABSOLUTE_LIFETIME (or never said)."""
     started = session.get(SIGNED_IN_AT)
@@ -93,18 +98,49 @@ def _end_overlong_session() -> None:
         session.clear()
 
 
+def is_public_endpoint(endpoint: str | None) -> bool:
+    """True for an endpoint anyone may reach without signing in (or no endpoint: a 404)."""
+    if endpoint is None or endpoint in PUBLIC_ENDPOINTS:
+        return True
+    view = current_app.view_functions.get(endpoint)
+    return view is not None and getattr(view, "is_public", False)
+
+
+SESSION_ENDED = (
+    "You were signed out because the service had not been used for a while, so what you "
+    "sent was not saved. Sign in to go back to the page."
+)
+
+
+def form_page() -> str:
+    """The page a posted form was on: its same-site Referer, else the service's home.
+
+    The address a form posts to may answer only POST, so after signing in again the
+    user goes back to the form itself, where the text they typed can be restored.
+    """
+    referrer = urlsplit(request.referrer or "")
+    path = referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    base = urlsplit(request.host_url)
+    if (referrer.scheme, referrer.netloc) == (base.scheme, base.netloc) and is_safe_next(path):
+        return path
+    return url_for("main.home")
+
+
+def sign_in_to_continue() -> Any:
+    """Send someone who is not signed in to sign in, then back. A form posted after the
+    session ended is not a dead end: it says why and returns to the form's page."""
+    if request.method != "POST":
+        return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
+    flash(SESSION_ENDED, "info")
+    return redirect(url_for("auth.login", next=form_page()))
+
+
 def _require_sign_in() -> Any:
     """Default deny: every endpoint not marked public needs an active signed-in user."""
-    endpoint = request.endpoint
-    if endpoint is None:
-        return None  # 404 handled by Flask
-    if endpoint in PUBLIC_ENDPOINTS:
-        return None
-    view = current_app.view_functions.get(endpoint)
-    if view is not None and getattr(view, "is_public", False):
-        return None
+    if is_public_endpoint(request.endpoint):
+        return None  # (no endpoint: the 404 is handled by Flask)
     if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
+        return sign_in_to_continue()
     return None
 
 
@@ -144,3 +180,4 @@ def init_app(app: Flask) -> None:
     app.before_request(_require_sign_in)
     app.after_request(_security_headers)
     app.jinja_env.globals["csp_nonce"] = _csp_nonce
+    app.jinja_env.globals["session_idle_seconds"] = session_idle_seconds

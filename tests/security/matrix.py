@@ -98,6 +98,7 @@ MATRIX: dict[tuple[str, str], Expect] = {
     ("auth.accept_invite", POST): PUBLIC_PAGE,
     ("auth.change_password", GET): SIGNED_IN,
     ("auth.change_password", POST): SIGNED_IN,
+    ("auth.keep_alive", POST): SIGNED_IN,
     # HMICFRS reports and findings
     ("hmicfrs.index", GET): SIGNED_IN,
     ("hmicfrs.show", GET): SIGNED_IN,

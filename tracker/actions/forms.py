@@ -39,6 +39,7 @@ from tracker.forms import (
     title_field,
     whole_number,
 )
+from tracker.settings.models import Tag, TagList
 
 
 class ActionForm(VersionedForm):
@@ -112,13 +113,41 @@ class ActionForm(VersionedForm):
         "Tags", widget=GovCheckboxesInput(), coerce=int, validate_choice=True
     )
     submit = SubmitField("Save action", widget=GovSubmitInput())
+    # Only when adding: save, then start a blank action for the same source.
+    add_another = SubmitField("Save and add another action", widget=GovSubmitInput())
 
-    def set_choices(self, owners: list[User], tags: list) -> None:
+    def set_choices(self, owners: list[User], tags: list[Tag]) -> None:
         """Fill the owner and tag choices from the database."""
         self.owner.choices = [SelectChoice("", "Choose an owner")] + [
             SelectChoice(str(u.id), f"{u.name} ({u.organisation.label})") for u in owners
         ]
         self.tags.choices = [SelectChoice(t.id, f"{t.tag_list.label}: {t.name}") for t in tags]
+        self._tags = tags
+
+    def tag_groups(self) -> list[dict]:
+        """The tag choices grouped by reference list, in the lists' order, for one
+        fieldset per list: its legend, checkbox id prefix, items and whether any is ticked.
+
+        The first group's first checkbox has the id `tags`, where the error summary
+        links (`tracker.forms.first_input_id`).
+        """
+        chosen = set(self.tags.data or [])
+        groups = []
+        for tag_list in TagList:
+            tags = [t for t in getattr(self, "_tags", []) if t.tag_list == tag_list]
+            if not tags:
+                continue
+            groups.append(
+                {
+                    "legend": tag_list.label,
+                    "id_prefix": "tags" if not groups else f"tags-{tag_list.value}",
+                    "items": [
+                        {"value": t.id, "text": t.name, "checked": t.id in chosen} for t in tags
+                    ],
+                    "chosen": sum(t.id in chosen for t in tags),
+                }
+            )
+        return groups
 
     def validate(self, extra_validators=None) -> bool:
         """The field checks, then the action rules (`tracker.actions.rules`), each message

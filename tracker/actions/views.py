@@ -251,8 +251,15 @@ def new(source_type: str, source_id: int):
             source_type=SourceType(source_type),
             **extra,
         ),
-        saved=lambda action: f"Action {action.reference} added",
-        redirect_to=lambda action: url_for("actions.show", action_id=action.id),
+        saved=lambda action: (
+            f"Action {action.reference} added"
+            + (". Add the next one below." if form.add_another.data else "")
+        ),
+        redirect_to=lambda action: (
+            url_for("actions.new", source_type=source_type, source_id=source_id)
+            if form.add_another.data
+            else url_for("actions.show", action_id=action.id)
+        ),
         errors_on={services.DuplicateReferenceError: "reference"},
     )
 
@@ -263,6 +270,7 @@ def edit(action_id: int):
     action = get_action_or_404(action_id, need="edit")
     form = _action_form(action)
     del form.reference
+    del form.add_another
     return save_form(
         form,
         lambda: services.edit_action(
@@ -379,7 +387,7 @@ def add_update(action_id: int):
         post,
         render=lambda **extra: _render_show(action, update_form=form, **extra),
         saved="Update posted",
-        redirect_to=lambda _: url_for("actions.show", action_id=action.id, _anchor="updates"),
+        redirect_to=lambda _: url_for("actions.show", action_id=action.id),
         invalid_status=400,
     )
 
@@ -396,9 +404,7 @@ def correct_update(update_id: int):
             "actions/correct_update.html", form=form, update=update, **extra
         ),
         saved="Update corrected",
-        redirect_to=lambda _: url_for(
-            "actions.show", action_id=update.action_id, _anchor="updates"
-        ),
+        redirect_to=lambda _: url_for("actions.show", action_id=update.action_id),
         errors_on={services.ActionRuleError: "text"},
     )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, session, url_for
 from flask_login import current_user, login_required, logout_user
 
 from tracker.auth import services
@@ -16,7 +16,13 @@ from tracker.auth.forms import (
 from tracker.db import db
 from tracker.forms import EmptyForm
 from tracker.reminders import sender as outbox
-from tracker.security import client_address, public, redirect_next, start_session
+from tracker.security import (
+    client_address,
+    public,
+    redirect_next,
+    session_idle_seconds,
+    start_session,
+)
 
 bp = Blueprint("auth", __name__)
 
@@ -59,6 +65,17 @@ def logout():
         session.clear()
         flash("You have signed out", "success")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/session/keep-alive", methods=["POST"])
+@login_required
+def keep_alive():
+    """Extend the session from the "you will be signed out soon" warning.
+
+    Any signed-in request renews the session cookie (SESSION_REFRESH_EACH_REQUEST);
+    this one does nothing else. It is a POST so the CSRF check proves the page asked.
+    """
+    return jsonify(idle_seconds=session_idle_seconds())
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])

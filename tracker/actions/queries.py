@@ -18,7 +18,15 @@ from sqlalchemy.sql.expression import ColumnElement
 
 from tracker import policy
 from tracker.actions import rules
-from tracker.actions.models import Action, ActionStatus, ActionUpdate, Rag, SourceType, action_tags
+from tracker.actions.models import (
+    COMPLETE_STATUSES,
+    Action,
+    ActionStatus,
+    ActionUpdate,
+    Rag,
+    SourceType,
+    action_tags,
+)
 from tracker.actions.rag import (
     days_overdue_of,
     is_complete,
@@ -396,10 +404,17 @@ def active_tags() -> Select[tuple[Tag]]:
 HOME_LIMIT = 10
 
 
-def home_sections(user: Any, *, today: date, amber_days: int) -> dict[str, dict[str, Any]]:
-    """The home page's lists for `user`: overdue, due soon, awaiting assurance, extensions.
+def overdue_force_filters() -> ActionFilters:
+    """The action list of the force's overdue actions, most overdue first (OPCC home)."""
+    return ActionFilters(organisation=Organisation.FORCE, overdue_only=True, sort="overdue")
 
-    Each section is {"rows": first HOME_LIMIT rows, "total": count}; the number of
+
+def home_sections(user: Any, *, today: date, amber_days: int) -> dict[str, dict[str, Any]]:
+    """The home page's lists for `user`: overdue, due soon, awaiting assurance, extensions
+    and, for the OPCC, the force's overdue actions (most overdue first).
+
+    Each section is {"rows": first HOME_LIMIT rows, "total": count} (the force's overdue
+    actions also carry "args", the URL arguments of their full list); the number of
     statements does not depend on the number of actions.
     """
     from tracker.actions.models import ExtensionRequest, ExtensionStatus
@@ -412,7 +427,13 @@ def home_sections(user: Any, *, today: date, amber_days: int) -> dict[str, dict[
         "overdue": mine.where(is_overdue(today)),
         "due_soon": mine.where(~is_complete(), Action.due_on >= today, Action.due_on <= soon),
     }
+    sorts = {}
     if policy.is_opcc(user):
+        overdue_force = overdue_force_filters()
+        wanted["overdue_force"] = filtered_actions(
+            user, overdue_force, today=today, amber_days=amber_days
+        )
+        sorts["overdue_force"] = overdue_force.sort
         wanted["awaiting_assurance"] = visible.where(Action.status == ActionStatus.IMPLEMENTED)
         wanted["extensions"] = visible.where(
             Action.id.in_(
@@ -426,12 +447,65 @@ def home_sections(user: Any, *, today: date, amber_days: int) -> dict[str, dict[
     sections = {}
     for name, query in wanted.items():
         total = count_of(query)
-        page = sorted_actions(query, "due", today=today).limit(HOME_LIMIT)
+        page = sorted_actions(query, sorts.get(name, "due"), today=today).limit(HOME_LIMIT)
         rows = db.session.execute(
             _with_list_columns(page, today=today, amber_days=amber_days)
         ).all()
         sections[name] = {"rows": rows, "total": total}
+    if "overdue_force" in sections:
+        sections["overdue_force"]["args"] = overdue_force_filters().to_args()
     return sections
+
+
+# Navigation counts ---------------------------------------------------------------------
+
+# Statuses that still need work: what "My actions" lists.
+UNFINISHED_STATUSES = [s for s in ActionStatus if s not in COMPLETE_STATUSES]
+
+
+def my_actions_filters(user: Any) -> ActionFilters:
+    """The action list "My actions" links to: `user`'s own actions still needing work."""
+    return ActionFilters(owner_id=user.id, status=list(UNFINISHED_STATUSES))
+
+
+def awaiting_assurance_filters() -> ActionFilters:
+    """The action list "Awaiting assurance" links to: implemented, not yet assured."""
+    return ActionFilters(status=[ActionStatus.IMPLEMENTED])
+
+
+def navigation_lists(user: Any) -> dict[str, ActionFilters]:
+    """The action lists the navigation shows with their sizes, for `user`, by name:
+    "mine" for people who own actions (OPCC and force), "awaiting_assurance" for the
+    OPCC, who assure them."""
+    lists = {}
+    if policy.is_opcc(user) or policy.is_force(user):
+        lists["mine"] = my_actions_filters(user)
+    if policy.is_opcc(user):
+        lists["awaiting_assurance"] = awaiting_assurance_filters()
+    return lists
+
+
+def navigation_counts(
+    user: Any, lists: dict[str, ActionFilters], *, today: date, amber_days: int
+) -> dict[str, int]:
+    """How many actions each of `lists` holds for `user`, in one statement (a count per
+    list, each answered from an index: owner and status, or status)."""
+    from tracker.db import db
+
+    if not lists:
+        return {}
+    counts = [
+        select(func.count())
+        .select_from(
+            filtered_actions(user, filters, today=today, amber_days=amber_days)
+            .with_only_columns(Action.id)
+            .subquery()
+        )
+        .scalar_subquery()
+        .label(name)
+        for name, filters in lists.items()
+    ]
+    return dict(db.session.execute(select(*counts)).one()._mapping)
 
 
 OVERDUE_OWNERS_SHOWN = 15

@@ -118,19 +118,20 @@ class Action(VersionedMixin, TimestampMixin, db.Model):
         ),
         # The rule the forms, services and import check through tracker.actions.rules.
         CheckConstraint(FORCE_OWNED_OPCC_ONLY_SQL, name="force_owned_not_opcc_only"),
-        Index("ix_actions_status_due_on", "status", "due_on"),
-        # The dashboard reads only these indexes (see actions.queries.dashboard_counts):
-        # counts grouped by status and source in this index's order, nothing sorted...
+        # Overdue and due-soon counts and lists (status, due date) for every reader.
+        Index("ix_actions_overdue", "status", "due_on", "owning_organisation", "opcc_only"),
+        # The dashboard's one pass (actions.queries.dashboard_counts) reads only this
+        # index, grouped by its first three columns, so nothing is sorted.
         Index(
             "ix_actions_dashboard",
             "status",
             "source_type",
-            "due_on",
             "owner_id",
+            "due_on",
             "owning_organisation",
             "opcc_only",
         ),
-        # ...and overdue actions by owner (also "my actions": owner and status).
+        # One owner's actions: "My actions", the home page's own overdue and due soon.
         Index(
             "ix_actions_owner_overdue",
             "owner_id",

@@ -7,6 +7,7 @@ always passed in.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -19,7 +20,6 @@ from sqlalchemy.sql.expression import ColumnElement
 from tracker import policy
 from tracker.actions import rules
 from tracker.actions.models import (
-    COMPLETE_STATUSES,
     Action,
     ActionStatus,
     ActionUpdate,
@@ -28,9 +28,10 @@ from tracker.actions.models import (
     action_tags,
 )
 from tracker.actions.rag import (
+    UNFINISHED_STATUSES,
     days_overdue_of,
-    is_complete,
     is_overdue,
+    is_unfinished,
     rag_of,
     rag_tally,
     rag_tally_of,
@@ -405,8 +406,12 @@ HOME_LIMIT = 10
 
 
 def overdue_force_filters() -> ActionFilters:
-    """The action list of the force's overdue actions, most overdue first (OPCC home)."""
-    return ActionFilters(organisation=Organisation.FORCE, overdue_only=True, sort="overdue")
+    """The action list of the force's overdue actions, most overdue first (OPCC home).
+
+    Among overdue actions the earliest due is the most overdue: sorting by due date
+    gives the order of the "overdue" sort, and an index on the due date serves it.
+    """
+    return ActionFilters(organisation=Organisation.FORCE, overdue_only=True, sort="due")
 
 
 def home_sections(user: Any, *, today: date, amber_days: int) -> dict[str, dict[str, Any]]:
@@ -425,15 +430,12 @@ def home_sections(user: Any, *, today: date, amber_days: int) -> dict[str, dict[
     soon = today + timedelta(days=amber_days)
     wanted: dict[str, Select] = {
         "overdue": mine.where(is_overdue(today)),
-        "due_soon": mine.where(~is_complete(), Action.due_on >= today, Action.due_on <= soon),
+        "due_soon": mine.where(is_unfinished(), Action.due_on >= today, Action.due_on <= soon),
     }
-    sorts = {}
     if policy.is_opcc(user):
-        overdue_force = overdue_force_filters()
         wanted["overdue_force"] = filtered_actions(
-            user, overdue_force, today=today, amber_days=amber_days
+            user, overdue_force_filters(), today=today, amber_days=amber_days
         )
-        sorts["overdue_force"] = overdue_force.sort
         wanted["awaiting_assurance"] = visible.where(Action.status == ActionStatus.IMPLEMENTED)
         wanted["extensions"] = visible.where(
             Action.id.in_(
@@ -447,7 +449,7 @@ def home_sections(user: Any, *, today: date, amber_days: int) -> dict[str, dict[
     sections = {}
     for name, query in wanted.items():
         total = count_of(query)
-        page = sorted_actions(query, sorts.get(name, "due"), today=today).limit(HOME_LIMIT)
+        page = sorted_actions(query, "due", today=today).limit(HOME_LIMIT)
         rows = db.session.execute(
             _with_list_columns(page, today=today, amber_days=amber_days)
         ).all()
@@ -458,9 +460,6 @@ def home_sections(user: Any, *, today: date, amber_days: int) -> dict[str, dict[
 
 
 # Navigation counts ---------------------------------------------------------------------
-
-# Statuses that still need work: what "My actions" lists.
-UNFINISHED_STATUSES = [s for s in ActionStatus if s not in COMPLETE_STATUSES]
 
 
 def my_actions_filters(user: Any) -> ActionFilters:
@@ -514,22 +513,28 @@ OVERDUE_OWNERS_SHOWN = 15
 def dashboard_counts(user: Any, *, today: date, amber_days: int) -> dict[str, Any]:
     """Counts by status, by RAG, by source and RAG, and overdue actions by owner.
 
-    Two statements whatever the number of actions: one pass over the visible actions
-    grouped by status and source (in the order of ix_actions_dashboard, so nothing is
-    sorted), and the owners with the most overdue actions (ix_actions_owner_overdue).
+    One pass over the visible actions, grouped by status, source and owner in the order
+    of ix_actions_dashboard (so nothing is sorted and no table row is read), then the
+    names of the owners shown: two statements whatever the number of actions.
     """
     from tracker.db import db
 
-    visible = policy.action_visibility(user)
     by_status = dict.fromkeys(ActionStatus, 0)
     by_rag = dict.fromkeys((r.value for r in Rag), 0)
     by_source_rag: dict[SourceType, dict[str, int]] = {s: {} for s in SourceType}
+    overdue: Counter[int] = Counter()
     counted = (
-        select(Action.status, Action.source_type, func.count(), *rag_tally_of(today, amber_days))
-        .where(visible)
-        .group_by(Action.status, Action.source_type)
+        select(
+            Action.status,
+            Action.source_type,
+            Action.owner_id,
+            func.count(),
+            *rag_tally_of(today, amber_days),
+        )
+        .where(policy.action_visibility(user))
+        .group_by(Action.status, Action.source_type, Action.owner_id)
     )
-    for status, source_type, total, past_due, due_by_amber in db.session.execute(counted):
+    for status, source_type, owner_id, total, past_due, due_by_amber in db.session.execute(counted):
         by_status[status] += total
         tally = rag_tally(status, total=total, past_due=past_due, due_by_amber=due_by_amber)
         for rag_value, number in tally.items():
@@ -537,26 +542,26 @@ def dashboard_counts(user: Any, *, today: date, amber_days: int) -> dict[str, An
                 by_rag[rag_value] += number
                 row = by_source_rag[source_type]
                 row[rag_value] = row.get(rag_value, 0) + number
+        overdue[owner_id] += tally.get(Rag.RED.value, 0)  # red: overdue (rag.rag)
     return {
         "by_status": by_status,
         "by_rag": by_rag,
         "by_source_rag": by_source_rag,
-        "overdue_by_owner": db.session.execute(_overdue_by_owner(user, today=today)).all(),
+        "overdue_by_owner": _most_overdue_owners(+overdue),
         "total": sum(by_status.values()),
     }
 
 
-def _overdue_by_owner(user: Any, *, today: date) -> Select[tuple[User, int]]:
-    """The owners with the most overdue visible actions (most first, then by name)."""
-    overdue = (
-        select(Action.owner_id, func.count().label("overdue"))
-        .where(policy.action_visibility(user), is_overdue(today))
-        .group_by(Action.owner_id)
-        .subquery()
-    )
-    return (
-        select(User, overdue.c.overdue)
-        .join(overdue, overdue.c.owner_id == User.id)
-        .order_by(overdue.c.overdue.desc(), User.name, User.id)
-        .limit(OVERDUE_OWNERS_SHOWN)
-    )
+def _most_overdue_owners(overdue: Counter[int]) -> list[tuple[User, int]]:
+    """(owner, overdue actions) for the OVERDUE_OWNERS_SHOWN owners with the most, most
+    first and then by name: one statement, loading only owners who could be shown."""
+    from tracker.db import db
+
+    if not overdue:
+        return []
+    counts = sorted(overdue.values(), reverse=True)
+    least_shown = counts[min(OVERDUE_OWNERS_SHOWN, len(counts)) - 1]
+    candidates = [owner_id for owner_id, number in overdue.items() if number >= least_shown]
+    owners = db.session.scalars(select(User).where(User.id.in_(candidates)))
+    ranked = sorted(owners, key=lambda owner: (-overdue[owner.id], owner.name, owner.id))
+    return [(owner, overdue[owner.id]) for owner in ranked[:OVERDUE_OWNERS_SHOWN]]

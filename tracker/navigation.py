@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app, request, url_for
+from sqlalchemy.exc import SQLAlchemyError
 
 from tracker import policy
+
+log = logging.getLogger(__name__)
+
+# Names of tracker.actions.queries.navigation_lists, as the navigation words them.
+LIST_TEXT = {"mine": "My actions", "awaiting_assurance": "Awaiting assurance"}
 
 
 @dataclass(frozen=True)
@@ -15,6 +22,8 @@ class NavItem:
     text: str
     endpoint: str
     blueprint: str | None = None
+    # For a link to a filtered list: its URL arguments (active only on that list).
+    args: dict[str, Any] = field(default_factory=dict)
 
 
 def navigation_for(user: Any) -> list[dict[str, Any]]:
@@ -24,6 +33,7 @@ def navigation_for(user: Any) -> list[dict[str, Any]]:
     items = [
         NavItem("Home", "main.home", "main"),
         NavItem("Actions", "actions.index", "actions"),
+        *_list_items(user),
         NavItem("Dashboard", "actions.dashboard", None),
         NavItem("Meetings", "meetings.index", "meetings"),
         NavItem("Requests", "adhoc_requests.index", "adhoc_requests"),
@@ -42,14 +52,62 @@ def navigation_for(user: Any) -> list[dict[str, Any]]:
     if policy.can_view_outbox(user):
         items.append(NavItem("Outbox", "reminders.outbox", None))
     current = request.blueprint
-    dedicated = {item.endpoint for item in items if item.blueprint is None}
+    on_list = next((item for item in items if item.args and _showing(item)), None)
+    dedicated = {item.endpoint for item in items if item.blueprint is None and not item.args}
     return [
         {
-            "href": url_for(item.endpoint),
+            "href": url_for(item.endpoint, **item.args),
             "text": item.text,
-            "active": request.endpoint == item.endpoint
-            or (current == item.blueprint and request.endpoint not in dedicated),
+            "active": _showing(item)
+            if item.args
+            else on_list is None
+            and (
+                request.endpoint == item.endpoint
+                or (current == item.blueprint and request.endpoint not in dedicated)
+            ),
         }
         for item in items
         if item.endpoint in current_app.view_functions
+    ]
+
+
+def _showing(item: NavItem) -> bool:
+    """The page shown is exactly the list `item` links to."""
+    wanted = {
+        name: sorted(value if isinstance(value, list) else [str(value)])
+        for name, value in item.args.items()
+    }
+    shown = {name: sorted(request.args.getlist(name)) for name in request.args}
+    return request.endpoint == item.endpoint and shown == wanted
+
+
+def _list_items(user: Any) -> list[NavItem]:
+    """Links to `user`'s action lists, each with its size: "My actions (4)".
+
+    One statement per page. The counts are a convenience: if they cannot be read (the
+    error page after a database failure), the links are shown without them.
+    """
+    from tracker.actions.queries import navigation_counts, navigation_lists
+    from tracker.clock import today
+    from tracker.db import db
+    from tracker.settings.definitions import AMBER_DAYS
+    from tracker.settings.services import setting
+
+    lists = navigation_lists(user)
+    if not lists:
+        return []
+    try:
+        counts = navigation_counts(user, lists, today=today(), amber_days=setting(AMBER_DAYS))
+    except SQLAlchemyError:
+        log.warning("navigation counts not read", exc_info=True)
+        db.session.rollback()  # so the rest of the page can still read (PostgreSQL)
+        counts = {}
+    return [
+        NavItem(
+            f"{LIST_TEXT[name]} ({counts[name]})" if name in counts else LIST_TEXT[name],
+            "actions.index",
+            None,
+            filters.to_args(),
+        )
+        for name, filters in lists.items()
     ]

@@ -1,11 +1,12 @@
 """`flask scheduler`: the one process that runs the service's timed work.
 
 Reminders every morning, outbox retries, recovery of report jobs whose worker died,
-pruning of old report PDFs, a signed audit checkpoint every hour, and a heartbeat each
-minute that monitoring reads. ONE such process per installation: never inside the web
-workers. With `--with-worker` it also hosts the job worker (`tracker.worker`) in a
-thread, for a small installation that runs no separate worker service. Each timed job
-runs in its own app context, with `max_instances=1` and `coalesce`.
+pruning of old report PDFs, a signed audit checkpoint every hour, a heartbeat each
+minute that monitoring reads, and SQLite's planner statistics at start and every 6 hours.
+ONE such process per installation: never inside the web workers. With `--with-worker`
+it also hosts the job worker (`tracker.worker`) in a thread, for a small installation
+that runs no separate worker service. Each timed job runs in its own app context, with
+`max_instances=1` and `coalesce`.
 """
 
 from __future__ import annotations
@@ -99,6 +100,14 @@ def audit_checkpoint() -> None:
     log.info("audit checkpoint written", extra={"chain_seq": checkpoint.chain_seq})
 
 
+def optimize_database() -> None:
+    """Keep SQLite's query planner informed as the tables grow (see optimize_sqlite)."""
+    from tracker.db import optimize_sqlite
+
+    if optimize_sqlite():
+        log.info("sqlite planner statistics refreshed")
+
+
 def _in_app_context(app: Flask, job: Callable[[], None]) -> Callable[[], None]:
     def run() -> None:
         with app.app_context():
@@ -130,6 +139,11 @@ def jobs(app: Flask, at: str | None = None) -> list[tuple[str, Callable[[], None
             {"trigger": CronTrigger(hour=3, minute=30, timezone=zone)},
         ),
         ("audit-checkpoint", audit_checkpoint, {"trigger": "interval", "hours": 1}),
+        (
+            "optimize-database",
+            optimize_database,
+            {"trigger": "interval", "hours": 6, "next_run_time": datetime.now(UTC)},
+        ),
     ]
 
 
@@ -165,7 +179,8 @@ def scheduler_command(at: str | None, with_worker: bool) -> None:
         "a heartbeat every minute; outbox retries every 15 minutes; interrupted report "
         "jobs retried every 2 minutes; report PDFs older than "
         f"{app.config['REPORT_RETENTION_DAYS']} days deleted daily at 03:30; audit "
-        "checkpoint hourly. Ctrl+C to stop."
+        "checkpoint hourly; SQLite planner statistics at start and every 6 hours. "
+        "Ctrl+C to stop."
     )
     try:
         scheduler.start()

@@ -4,10 +4,11 @@ with them on generated data."""
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests.factories import make_action, make_meeting
 from tracker.actions import rag
@@ -100,3 +101,23 @@ def test_sql_and_python_rag_and_days_overdue_agree(app, actions_around_today, to
             assert sql_rag == action.rag_on(today, amber_days), action
             assert sql_days == action.days_overdue(today), action
             assert bool(sql_overdue) is (action.days_overdue(today) > 0), action
+
+
+@pytest.mark.parametrize("amber_days", AMBER_DAYS)
+@pytest.mark.parametrize("today", [TODAY, TODAY - timedelta(days=1), date(2024, 2, 29)])
+def test_rag_tallied_by_status_agrees_with_rag_row_by_row(
+    app, actions_around_today, today, amber_days
+):
+    with app.app_context():
+        tallied = Counter()
+        for status, total, past_due, due_by_amber in db.session.execute(
+            select(Action.status, func.count(), *rag.rag_tally_of(today, amber_days))
+            .where(Action.id.in_(actions_around_today))
+            .group_by(Action.status)
+        ):
+            tallied.update(
+                rag.rag_tally(status, total=total, past_due=past_due, due_by_amber=due_by_amber)
+            )
+        actions = db.session.scalars(select(Action).where(Action.id.in_(actions_around_today)))
+        row_by_row = Counter(action.rag_on(today, amber_days) for action in actions)
+    assert +tallied == row_by_row

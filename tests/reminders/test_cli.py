@@ -199,3 +199,28 @@ def test_send_exits_one_while_the_server_is_down_and_zero_once_it_is_back(
     assert back.exit_code == 0, back.output
     assert "Sent 2 email(s); 0 not sent" in back.output
     assert len(smtp_server.messages) == 2
+
+
+def test_scheduler_refreshes_sqlite_statistics_at_start_and_every_six_hours(
+    app, scheduled_jobs, officer
+):
+    from sqlalchemy import inspect, text
+
+    from tracker.db import db
+
+    make_action(app, make_meeting(app), officer)  # ANALYZE leaves empty tables out
+    optimize = scheduled_jobs()["optimize-database"]
+    assert optimize.max_instances == 1
+    assert optimize.coalesce is True
+    assert optimize.trigger.interval.total_seconds() == 6 * 3600
+    assert optimize.next_run_time is not None  # the first run is at start
+    with app.app_context():
+        sqlite = db.engine.dialect.name == "sqlite"
+    optimize.func()
+    optimize.func()  # a second run changes nothing but the statistics
+    with app.app_context():
+        if sqlite:
+            analysed = db.session.scalars(text("SELECT DISTINCT tbl FROM sqlite_stat1")).all()
+            assert "actions" in analysed
+        else:  # PostgreSQL keeps its own statistics: the job leaves it alone
+            assert "sqlite_stat1" not in inspect(db.engine).get_table_names()

@@ -7,6 +7,7 @@ always passed in.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -18,8 +19,23 @@ from sqlalchemy.sql.expression import ColumnElement
 
 from tracker import policy
 from tracker.actions import rules
-from tracker.actions.models import Action, ActionStatus, ActionUpdate, Rag, SourceType, action_tags
-from tracker.actions.rag import days_overdue_of, is_complete, is_overdue, rag_of
+from tracker.actions.models import (
+    Action,
+    ActionStatus,
+    ActionUpdate,
+    Rag,
+    SourceType,
+    action_tags,
+)
+from tracker.actions.rag import (
+    UNFINISHED_STATUSES,
+    days_overdue_of,
+    is_overdue,
+    is_unfinished,
+    rag_of,
+    rag_tally,
+    rag_tally_of,
+)
 from tracker.auth.models import Organisation, User
 from tracker.exports import TAG_ID_SEPARATOR
 from tracker.forms import whole_number
@@ -389,10 +405,21 @@ def active_tags() -> Select[tuple[Tag]]:
 HOME_LIMIT = 10
 
 
-def home_sections(user: Any, *, today: date, amber_days: int) -> dict[str, dict[str, Any]]:
-    """The home page's lists for `user`: overdue, due soon, awaiting assurance, extensions.
+def overdue_force_filters() -> ActionFilters:
+    """The action list of the force's overdue actions, most overdue first (OPCC home).
 
-    Each section is {"rows": first HOME_LIMIT rows, "total": count}; the number of
+    Among overdue actions the earliest due is the most overdue: sorting by due date
+    gives the order of the "overdue" sort, and an index on the due date serves it.
+    """
+    return ActionFilters(organisation=Organisation.FORCE, overdue_only=True, sort="due")
+
+
+def home_sections(user: Any, *, today: date, amber_days: int) -> dict[str, dict[str, Any]]:
+    """The home page's lists for `user`: overdue, due soon, awaiting assurance, extensions
+    and, for the OPCC, the force's overdue actions (most overdue first).
+
+    Each section is {"rows": first HOME_LIMIT rows, "total": count} (the force's overdue
+    actions also carry "args", the URL arguments of their full list); the number of
     statements does not depend on the number of actions.
     """
     from tracker.actions.models import ExtensionRequest, ExtensionStatus
@@ -403,9 +430,12 @@ def home_sections(user: Any, *, today: date, amber_days: int) -> dict[str, dict[
     soon = today + timedelta(days=amber_days)
     wanted: dict[str, Select] = {
         "overdue": mine.where(is_overdue(today)),
-        "due_soon": mine.where(~is_complete(), Action.due_on >= today, Action.due_on <= soon),
+        "due_soon": mine.where(is_unfinished(), Action.due_on >= today, Action.due_on <= soon),
     }
     if policy.is_opcc(user):
+        wanted["overdue_force"] = filtered_actions(
+            user, overdue_force_filters(), today=today, amber_days=amber_days
+        )
         wanted["awaiting_assurance"] = visible.where(Action.status == ActionStatus.IMPLEMENTED)
         wanted["extensions"] = visible.where(
             Action.id.in_(
@@ -424,43 +454,114 @@ def home_sections(user: Any, *, today: date, amber_days: int) -> dict[str, dict[
             _with_list_columns(page, today=today, amber_days=amber_days)
         ).all()
         sections[name] = {"rows": rows, "total": total}
+    if "overdue_force" in sections:
+        sections["overdue_force"]["args"] = overdue_force_filters().to_args()
     return sections
 
 
-def dashboard_counts(user: Any, *, today: date, amber_days: int) -> dict[str, Any]:
-    """Counts by status, by RAG, by source and RAG, and overdue actions by owner."""
+# Navigation counts ---------------------------------------------------------------------
+
+
+def my_actions_filters(user: Any) -> ActionFilters:
+    """The action list "My actions" links to: `user`'s own actions still needing work."""
+    return ActionFilters(owner_id=user.id, status=list(UNFINISHED_STATUSES))
+
+
+def awaiting_assurance_filters() -> ActionFilters:
+    """The action list "Awaiting assurance" links to: implemented, not yet assured."""
+    return ActionFilters(status=[ActionStatus.IMPLEMENTED])
+
+
+def navigation_lists(user: Any) -> dict[str, ActionFilters]:
+    """The action lists the navigation shows with their sizes, for `user`, by name:
+    "mine" for people who own actions (OPCC and force), "awaiting_assurance" for the
+    OPCC, who assure them."""
+    lists = {}
+    if policy.is_opcc(user) or policy.is_force(user):
+        lists["mine"] = my_actions_filters(user)
+    if policy.is_opcc(user):
+        lists["awaiting_assurance"] = awaiting_assurance_filters()
+    return lists
+
+
+def navigation_counts(
+    user: Any, lists: dict[str, ActionFilters], *, today: date, amber_days: int
+) -> dict[str, int]:
+    """How many actions each of `lists` holds for `user`, in one statement (a count per
+    list, each answered from an index: owner and status, or status)."""
     from tracker.db import db
 
-    visible = policy.action_visibility(user)
-    rag = rag_of(today, amber_days)
-    by_status = dict(
-        db.session.execute(
-            select(Action.status, func.count()).where(visible).group_by(Action.status)
-        ).all()
-    )
+    if not lists:
+        return {}
+    counts = [
+        select(func.count())
+        .select_from(
+            filtered_actions(user, filters, today=today, amber_days=amber_days)
+            .with_only_columns(Action.id)
+            .subquery()
+        )
+        .scalar_subquery()
+        .label(name)
+        for name, filters in lists.items()
+    ]
+    return dict(db.session.execute(select(*counts)).one()._mapping)
+
+
+OVERDUE_OWNERS_SHOWN = 15
+
+
+def dashboard_counts(user: Any, *, today: date, amber_days: int) -> dict[str, Any]:
+    """Counts by status, by RAG, by source and RAG, and overdue actions by owner.
+
+    One pass over the visible actions, grouped by status, source and owner in the order
+    of ix_actions_dashboard (so nothing is sorted and no table row is read), then the
+    names of the owners shown: two statements whatever the number of actions.
+    """
+    from tracker.db import db
+
+    by_status = dict.fromkeys(ActionStatus, 0)
+    by_rag = dict.fromkeys((r.value for r in Rag), 0)
     by_source_rag: dict[SourceType, dict[str, int]] = {s: {} for s in SourceType}
-    for source_type, rag_value, number in db.session.execute(
-        select(Action.source_type, rag, func.count())
-        .where(visible)
-        .group_by(Action.source_type, rag)
-    ):
-        by_source_rag[source_type][rag_value] = number
-    by_rag: dict[str, int] = {}
-    for counts in by_source_rag.values():
-        for rag_value, number in counts.items():
-            by_rag[rag_value] = by_rag.get(rag_value, 0) + number
-    overdue_by_owner = db.session.execute(
-        select(User, func.count(Action.id).label("overdue"))
-        .join(Action, Action.owner_id == User.id)
-        .where(visible, is_overdue(today))
-        .group_by(User.id)
-        .order_by(func.count(Action.id).desc(), User.name)
-        .limit(15)
-    ).all()
+    overdue: Counter[int] = Counter()
+    counted = (
+        select(
+            Action.status,
+            Action.source_type,
+            Action.owner_id,
+            func.count(),
+            *rag_tally_of(today, amber_days),
+        )
+        .where(policy.action_visibility(user))
+        .group_by(Action.status, Action.source_type, Action.owner_id)
+    )
+    for status, source_type, owner_id, total, past_due, due_by_amber in db.session.execute(counted):
+        by_status[status] += total
+        tally = rag_tally(status, total=total, past_due=past_due, due_by_amber=due_by_amber)
+        for rag_value, number in tally.items():
+            if number:
+                by_rag[rag_value] += number
+                row = by_source_rag[source_type]
+                row[rag_value] = row.get(rag_value, 0) + number
+        overdue[owner_id] += tally.get(Rag.RED.value, 0)  # red: overdue (rag.rag)
     return {
-        "by_status": {s: by_status.get(s, 0) for s in ActionStatus},
-        "by_rag": {r.value: by_rag.get(r.value, 0) for r in Rag},
+        "by_status": by_status,
+        "by_rag": by_rag,
         "by_source_rag": by_source_rag,
-        "overdue_by_owner": overdue_by_owner,
+        "overdue_by_owner": _most_overdue_owners(+overdue),
         "total": sum(by_status.values()),
     }
+
+
+def _most_overdue_owners(overdue: Counter[int]) -> list[tuple[User, int]]:
+    """(owner, overdue actions) for the OVERDUE_OWNERS_SHOWN owners with the most, most
+    first and then by name: one statement, loading only owners who could be shown."""
+    from tracker.db import db
+
+    if not overdue:
+        return []
+    counts = sorted(overdue.values(), reverse=True)
+    least_shown = counts[min(OVERDUE_OWNERS_SHOWN, len(counts)) - 1]
+    candidates = [owner_id for owner_id, number in overdue.items() if number >= least_shown]
+    owners = db.session.scalars(select(User).where(User.id.in_(candidates)))
+    ranked = sorted(owners, key=lambda owner: (-overdue[owner.id], owner.name, owner.id))
+    return [(owner, overdue[owner.id]) for owner in ranked[:OVERDUE_OWNERS_SHOWN]]

@@ -108,6 +108,10 @@ def _init_extensions(app: Flask) -> None:
     security.init_app(app)
     errors.init_app(app)
 
+    from tracker.search import index as search_index
+
+    search_index.init_app()
+
 
 def _load_user(session_id: str):
     """Find the user for a session id "<user id>:<session token>"; stale tokens sign out."""
@@ -165,9 +169,11 @@ def _register_cli(app: Flask) -> None:
     from tracker.reminders.cli import reminders_cli
     from tracker.reports.cli import reports_cli
     from tracker.scheduler import scheduler_command
+    from tracker.search.cli import search_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(reminders_cli)
+    app.cli.add_command(search_cli)
     app.cli.add_command(scheduler_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(audit_cli)

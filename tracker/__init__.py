@@ -136,6 +136,7 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.main.views import bp as main_bp
     from tracker.reminders.views import bp as reminders_bp
     from tracker.reports.views import bp as reports_bp
+    from tracker.search.views import bp as search_bp
     from tracker.settings.views import bp as settings_bp
     from tracker.sources.adhoc.views import bp as adhoc_bp
     from tracker.sources.hmicfrs.views import bp as hmicfrs_bp
@@ -156,6 +157,7 @@ def _register_blueprints(app: Flask) -> None:
         reminders_bp,
         reports_bp,
         imports_bp,
+        search_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -1,0 +1,168 @@
+"""Time the action list's text search against a hand-written full-text floor.
+
+    python -m bench.search_bench --database-url sqlite:////tmp/bench.sqlite3 [--repeat 15]
+
+Run against a database filled by ``bench.generate`` (which also fills the search index).
+For each query and reader, three ways to get what the action list needs for a search
+(the number of matching visible actions and the first page of their ids, soonest due
+first) are timed in turns within one run, so load on the machine hits them alike:
+
+* app: the SQL the action list runs (`filtered_actions` with `ActionFilters(q=...)`,
+  counted by `count_of`, sorted by `sorted_actions`), built and executed as the app does;
+* floor: the same two answers from SQL written by hand straight against this database's
+  text index (FTS5 MATCH on SQLite, a GIN tsvector @@ on PostgreSQL);
+* like: the search before the index (lower(...) LIKE '%q%' over three columns).
+
+Prints medians in milliseconds and the ratios app/floor (target: under 3) and like/app.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, or_, select, text
+
+PAGE = 25
+QUERIES = ("B-012345", "B-0123", "custody", "vetting backlog", "reviewed peers", "zzzz")
+READERS = {"officer": 2, "liaison": 4}  # bench.generate's user ids
+
+FLOOR_SQLITE = {
+    "count": "SELECT count(*) FROM search_index JOIN search_entries e ON e.id = search_index.rowid"
+    " {join} WHERE search_index MATCH :match AND e.kind = 'action' {where}",
+    "page": "SELECT a.id FROM search_index JOIN search_entries e ON e.id = search_index.rowid"
+    " JOIN actions a ON a.id = e.record_id WHERE search_index MATCH :match"
+    " AND e.kind = 'action' {where} ORDER BY a.due_on, a.id LIMIT 25",
+}
+FLOOR_POSTGRESQL = {
+    "count": "SELECT count(*) FROM search_entries e {join}"
+    " WHERE to_tsvector('simple', e.words) @@ to_tsquery('simple', :match)"
+    " AND e.kind = 'action' {where}",
+    "page": "SELECT a.id FROM search_entries e JOIN actions a ON a.id = e.record_id"
+    " WHERE to_tsvector('simple', e.words) @@ to_tsquery('simple', :match)"
+    " AND e.kind = 'action' {where} ORDER BY a.due_on, a.id LIMIT 25",
+}
+FORCE_JOIN = "JOIN actions a ON a.id = e.record_id"
+FORCE_WHERE = "AND NOT a.opcc_only AND a.owning_organisation = 'force'"
+
+
+def median_ms(values: list[float]) -> float:
+    return statistics.median(values) * 1000
+
+
+def app_search(user: Any, q: str, today: date) -> tuple[int, list[int]]:
+    from tracker.actions.models import Action
+    from tracker.actions.queries import ActionFilters, filtered_actions, sorted_actions
+    from tracker.db import db
+    from tracker.pagination import count_of
+
+    query = filtered_actions(user, ActionFilters(q=q), today=today, amber_days=14)
+    total = count_of(query)
+    page = sorted_actions(query.with_only_columns(Action.id), "due", today=today).limit(PAGE)
+    return total, list(db.session.scalars(page))
+
+
+def like_search(user: Any, q: str, today: date) -> tuple[int, list[int]]:
+    from tracker import policy
+    from tracker.actions.models import Action
+    from tracker.actions.queries import escape_like
+    from tracker.db import db
+    from tracker.pagination import count_of
+
+    pattern = f"%{escape_like(q.lower())}%"
+    matches = or_(
+        *(
+            func.lower(column).like(pattern, escape="\\")
+            for column in (Action.reference, Action.title, Action.description)
+        )
+    )
+    query = select(Action.id).where(policy.action_visibility(user), matches)
+    total = count_of(query)
+    page = query.order_by(Action.due_on, Action.id).limit(PAGE)
+    return total, list(db.session.scalars(page))
+
+
+def floor_search(user: Any, q: str, today: date) -> tuple[int, list[int]]:
+    from tracker import policy
+    from tracker.db import db
+    from tracker.search.words import fts5_query, parse_query, tsquery
+
+    phrases = parse_query(q)
+    if not phrases:
+        return 0, []
+    sqlite = db.session.get_bind().dialect.name == "sqlite"
+    sql = FLOOR_SQLITE if sqlite else FLOOR_POSTGRESQL
+    force = policy.is_force(user)
+    where = FORCE_WHERE if force else ""
+    if sqlite:
+        where = where.replace("NOT a.opcc_only", "a.opcc_only = 0")
+    match = fts5_query(phrases) if sqlite else tsquery(phrases)
+    total = db.session.scalar(
+        text(sql["count"].format(join=FORCE_JOIN if force else "", where=where)),
+        {"match": match},
+    )
+    ids = db.session.scalars(text(sql["page"].format(where=where)), {"match": match}).all()
+    return total or 0, list(ids)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--repeat", type=int, default=15)
+    args = parser.parse_args(argv)
+
+    from tracker import create_app
+    from tracker.auth.models import User
+    from tracker.db import db
+
+    app = create_app("development", SQLALCHEMY_DATABASE_URI=args.database_url, LOG_LEVEL="WARNING")
+    ways: dict[str, Callable[[Any, str, date], tuple[int, list[int]]]] = {
+        "app": app_search,
+        "floor": floor_search,
+        "like": like_search,
+    }
+    with app.app_context():
+        print(f"Database: {db.engine.dialect.name}, {args.repeat} runs each, interleaved")
+        today = date.today()  # noqa: DTZ011 - a timing run, any day will do
+        readers = {name: db.session.get(User, id_) for name, id_ in READERS.items()}
+        times: dict[tuple[str, str, str], list[float]] = {}
+        hits: dict[tuple[str, str], int] = {}
+        for reader, user in readers.items():
+            for q in QUERIES:
+                answers = {way: run(user, q, today) for way, run in ways.items()}  # warm up
+                if answers["app"] != answers["floor"]:
+                    raise SystemExit(f"app and floor disagree on {q!r} for {reader}")
+                hits[(reader, q)] = answers["app"][0]
+        for _ in range(args.repeat):
+            for reader, user in readers.items():
+                for q in QUERIES:
+                    for way, run in ways.items():
+                        began = time.perf_counter()
+                        run(user, q, today)
+                        times.setdefault((reader, q, way), []).append(time.perf_counter() - began)
+                        db.session.rollback()
+        header = f"{'reader':<8} {'query':<16} {'hits':>7} {'app ms':>8} {'floor ms':>9}"
+        print(header + f" {'app/floor':>9} {'like ms':>8} {'like/app':>8}")
+        worst = 0.0
+        for reader in readers:
+            for q in QUERIES:
+                app_ms, floor_ms, like_ms = (
+                    median_ms(times[(reader, q, way)]) for way in ("app", "floor", "like")
+                )
+                ratio = app_ms / floor_ms
+                worst = max(worst, ratio)
+                print(
+                    f"{reader:<8} {q:<16} {hits[(reader, q)]:>7} {app_ms:>8.2f} {floor_ms:>9.2f}"
+                    f" {ratio:>9.2f} {like_ms:>8.1f} {like_ms / app_ms:>8.1f}"
+                )
+        print(f"Worst app/floor ratio: {worst:.2f} (target under 3)")
+        db.engine.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -32,10 +32,11 @@ QUERIES = ("B-012345", "B-0123", "custody", "vetting backlog", "reviewed peers",
 READERS = {"officer": 2, "liaison": 4}  # bench.generate's user ids
 
 FLOOR_SQLITE = {
-    "count": "SELECT count(*) FROM search_index JOIN search_entries e ON e.id = search_index.rowid"
-    " {join} WHERE search_index MATCH :match AND e.kind = 'action' {where}",
-    "page": "SELECT a.id FROM search_index JOIN search_entries e ON e.id = search_index.rowid"
-    " JOIN actions a ON a.id = e.record_id WHERE search_index MATCH :match"
+    "count": "SELECT count(*) FROM search_entries e {join}"
+    " WHERE e.id IN (SELECT rowid FROM search_index WHERE search_index MATCH :match)"
+    " AND e.kind = 'action' {where}",
+    "page": "SELECT a.id FROM search_entries e JOIN actions a ON a.id = e.record_id"
+    " WHERE e.id IN (SELECT rowid FROM search_index WHERE search_index MATCH :match)"
     " AND e.kind = 'action' {where} ORDER BY a.due_on, a.id LIMIT 25",
 }
 FLOOR_POSTGRESQL = {

@@ -39,7 +39,7 @@ def upgrade():
     sa.Column('record_id', sa.Integer(), nullable=False),
     sa.Column('words', sa.Text(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_search_entries')),
-    sa.UniqueConstraint('kind', 'record_id', name='uq_search_entries_record')
+    sa.UniqueConstraint('record_id', 'kind', name='uq_search_entries_record')
     )
     connection = op.get_bind()
     for statement in create_text_index(connection.dialect.name):

@@ -44,7 +44,9 @@ class SearchEntry(db.Model):
     """The searchable words of one record (never OPCC-only notes)."""
 
     __tablename__ = "search_entries"
-    __table_args__ = (UniqueConstraint("kind", "record_id", name="uq_search_entries_record"),)
+    # record_id first: an index led by kind (six values) would tempt SQLite's planner to
+    # scan every entry of a kind instead of fetching the few the text index found by id.
+    __table_args__ = (UniqueConstraint("record_id", "kind", name="uq_search_entries_record"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))

@@ -37,6 +37,8 @@ _stemmer = snowballstemmer.stemmer("english")
 
 def _fold(text: str) -> str:
     """Case-folded text with combining accents removed."""
+    if text.isascii():
+        return text.lower()  # the common case, and the same answer
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 

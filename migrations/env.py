@@ -13,6 +13,7 @@ from alembic import context
 from flask import current_app
 
 from tracker.db import UTCDateTime
+from tracker.search.models import is_index_object
 
 log = logging.getLogger("alembic.env")
 
@@ -50,6 +51,7 @@ def run_migrations_offline() -> None:
         render_as_batch=True,
         compare_type=True,
         render_item=_render_item,
+        include_object=is_index_object,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -66,6 +68,7 @@ def run_migrations_online() -> None:
     options = dict(current_app.extensions["migrate"].configure_args)
     options.setdefault("process_revision_directives", _skip_empty_autogenerate)
     options.setdefault("render_item", _render_item)
+    options.setdefault("include_object", is_index_object)  # the text index is not in the models
     options.setdefault("on_version_apply", _say_what_was_applied)
     with database.engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_metadata, **options)

@@ -110,6 +110,10 @@ def _init_extensions(app: Flask) -> None:
     security.init_app(app)
     errors.init_app(app)
 
+    from tracker.search import index as search_index
+
+    search_index.init_app()
+
 
 def _load_user(session_id: str):
     """Find the user for a session id "<user id>:<session token>"; stale tokens sign out."""
@@ -134,6 +138,7 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.main.views import bp as main_bp
     from tracker.reminders.views import bp as reminders_bp
     from tracker.reports.views import bp as reports_bp
+    from tracker.search.views import bp as search_bp
     from tracker.settings.views import bp as settings_bp
     from tracker.sources.adhoc.views import bp as adhoc_bp
     from tracker.sources.hmicfrs.views import bp as hmicfrs_bp
@@ -154,6 +159,7 @@ def _register_blueprints(app: Flask) -> None:
         reminders_bp,
         reports_bp,
         imports_bp,
+        search_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -167,10 +173,12 @@ def _register_cli(app: Flask) -> None:
     from tracker.reminders.cli import reminders_cli
     from tracker.reports.cli import reports_cli
     from tracker.scheduler import scheduler_command
+    from tracker.search.cli import search_cli
     from tracker.worker import worker_command
 
     app.cli.add_command(users_cli)
     app.cli.add_command(reminders_cli)
+    app.cli.add_command(search_cli)
     app.cli.add_command(scheduler_command)
     app.cli.add_command(worker_command)
     app.cli.add_command(seed_demo_command)

@@ -7,6 +7,7 @@ from tracker.heartbeats import Heartbeat
 from tracker.imports.models import ImportBatch
 from tracker.reminders.models import OutboxMessage, ReminderItem, ReminderOptOut
 from tracker.reports.models import ReportJob
+from tracker.search.models import SearchEntry
 from tracker.settings.models import Setting, Tag
 from tracker.sources.models import AdhocRequest, Finding, HmicfrsReport, Meeting, PanelItem
 
@@ -27,6 +28,7 @@ __all__ = [
     "ReminderItem",
     "ReminderOptOut",
     "ReportJob",
+    "SearchEntry",
     "Setting",
     "Tag",
     "User",

@@ -67,13 +67,29 @@ def test_action_log_now_and_as_at_today_agree_on_search(app, officer, titled_act
         assert now.rows
 
 
-def test_search_matches_each_field_not_their_joined_text(app, officer, titled_actions):
-    """ "visits ÉCOLE" spans no single field, so neither side finds it."""
-    assert not text_matches("visits écol", "ÉCOLE", "visits")
+def test_search_finds_words_in_any_order_and_field_on_both_sides(app, officer, titled_actions):
+    """A search is words, not one string: "visits plain" finds "plain school visits" now
+    and as at today, and words from different fields count together."""
+    assert text_matches("visits écol", "ÉCOLE", "visits")
+    with app.app_context():
+        viewer = db.session.get(User, officer.id)
+        today = london_today()
+        filters = ActionFilters(q="visits plain")
+        now = action_log(viewer, filters, today=today)
+        then = action_log(viewer, filters, today=today, as_at=moment_for(today))
+        assert [a.title for a, _, _ in then.rows] == ["plain school visits"]
+        assert [a.id for a, _, _ in now.rows] == [a.id for a, _, _ in then.rows]
+
+
+def test_joined_words_of_one_query_part_must_stand_together(app, officer, titled_actions):
+    """ "school-visits" is the phrase school visits: "plain visits school" has both words
+    but not in a row."""
+    assert text_matches("school-visits", "plain school visits")
+    assert not text_matches("visits-school", "plain school visits")
     with app.app_context():
         viewer = db.session.get(User, officer.id)
         today = london_today()
         then = action_log(
-            viewer, ActionFilters(q="visits plain"), today=today, as_at=moment_for(today)
+            viewer, ActionFilters(q="visits-school"), today=today, as_at=moment_for(today)
         )
         assert then.rows == []

@@ -166,6 +166,8 @@ MATRIX: dict[tuple[str, str], Expect] = {
     ("reports.job_status", GET): OWNER_ONLY_NOT_MINE,
     ("reports.job_download", GET): OWNER_ONLY_NOT_MINE,
     ("reports.job_retry", POST): OWNER_ONLY_NOT_MINE,
+    # Search everything
+    ("search.index", GET): SIGNED_IN,
     # Settings and reference lists
     ("settings.index", GET): ADMIN_ONLY,
     ("settings.edit_setting", GET): ADMIN_ONLY,

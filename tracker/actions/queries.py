@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Row, Select, String, cast, func, or_, select
+from sqlalchemy import Row, Select, String, cast, func, select
 from sqlalchemy.orm import aliased, selectinload
 from sqlalchemy.sql.expression import ColumnElement
 
@@ -40,6 +40,8 @@ from tracker.auth.models import Organisation, User
 from tracker.exports import TAG_ID_SEPARATOR
 from tracker.forms import whole_number
 from tracker.pagination import Page, count_of, page_of
+from tracker.search.queries import found_by
+from tracker.search.words import matches
 from tracker.settings.models import Tag
 from tracker.sources.models import AdhocRequest, Finding, Meeting, PanelItem
 
@@ -178,21 +180,16 @@ def _tagged(tag_id: int) -> Select:
 
 
 def _text_search(q: str) -> ColumnElement[bool]:
-    """Reference, title or description contains `q`, ignoring case (see text_matches)."""
-    pattern = f"%{escape_like(q.lower())}%"
-    return or_(
-        func.lower(Action.reference).like(pattern, escape="\\"),
-        func.lower(Action.title).like(pattern, escape="\\"),
-        func.lower(Action.description).like(pattern, escape="\\"),
-    )
+    """The search index finds `q` in the action's reference, title or description (see
+    tracker.search.words for what a match is; text_matches is the same rule in Python)."""
+    return found_by(Action, q)
 
 
 def text_matches(q: str, *texts: str | None) -> bool:
-    """The text search `filtered_actions` runs in SQL, in Python (for "as at" reports):
-    any of `texts` contains `q`, both lowercased by str.lower (SQL lower() does the same
-    on PostgreSQL, and on SQLite once tracker.db gives it Python's rule)."""
-    needle = q.lower()
-    return any(needle in (text or "").lower() for text in texts)
+    """The text search `filtered_actions` runs through the index, in Python (for "as at"
+    reports, on actions rebuilt from history): `texts` are the action's reference, title
+    and description, in that order."""
+    return matches(q, *texts)
 
 
 def escape_like(text: str) -> str:

@@ -31,6 +31,7 @@ from tracker.audit.vocabulary import AuditEntity
 from tracker.auth.models import User
 from tracker.db import db, utcnow
 from tracker.imports.plan import CREATE, SKIP, UNCHANGED, UPDATE, Plan, RowPlan, chunks
+from tracker.search import index as search_index
 from tracker.sources import services as source_services
 from tracker.sources.models import Finding, PanelItem
 
@@ -112,6 +113,7 @@ def _create_actions(rows: list[RowPlan], *, by: User) -> None:
         query = select(Action.reference, Action.id).where(Action.reference.in_(part))
         by_reference.update({ref: id_ for ref, id_ in db.session.execute(query)})
     ids = [by_reference[values["reference"]] for values in records]
+    search_index.index_records(db.session, Action, ids)  # a bulk insert skips the flush hook
     tag_rows = [
         {"action_id": action_id, "tag_id": tag.id}
         for action_id, row in zip(ids, rows, strict=True)

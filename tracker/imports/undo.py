@@ -27,6 +27,7 @@ from tracker.errors import PermissionDeniedError
 from tracker.imports.models import ImportBatch, ImportStatus
 from tracker.imports.plan import chunks
 from tracker.imports.services import BatchStateError
+from tracker.search import index as search_index
 from tracker.settings.models import Tag
 from tracker.sources.models import Finding, PanelItem
 
@@ -258,5 +259,6 @@ def _delete_created(touched: dict, loaded: dict, by: User) -> None:
                 summary=f"Import undone: {_label(loaded[(kind, entity_id)])} deleted",
             )
         model = MODELS[kind]
+        search_index.forget_records(db.session, model, created[kind])  # a bulk delete
         for part in chunks(created[kind]):
             db.session.execute(delete(model).where(model.id.in_(part)))

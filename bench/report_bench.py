@@ -1,7 +1,9 @@
-"""Time the Panel follow-up PDF (/reports/panel.pdf) against WeasyPrint on its own.
+"""Time the Panel follow-up PDF (/reports/panel.pdf) against WeasyPrint on its own and
+against the report's previous template.
 
     python -m bench.report_bench --database-url sqlite:////tmp/reportbench.sqlite3 \\
-        [--sizes 125,250,500,1000] [--repeat 5] [--seed 1] [--profile N]
+        [--sizes 125,250,500,1000] [--repeat 5] [--seed 1] [--profile N] \\
+        [--compare weasy,old]
 
 The app is built with REPORT_BACKGROUND_THRESHOLD raised so every size is rendered
 in the request rather than redirected to a background job. For each size N the schema is
@@ -10,22 +12,29 @@ with SQLAlchemy Core bulk inserts: the bench users, N Panel items and one action
 item (owned by a force liaison or an OPCC officer, with its organisation to match),
 each action with one progress update so the "Latest update" column is filled. Then,
 signed in as an OPCC officer through the real /login form with Flask's test client,
-after one warm-up run of each, a) and b) are timed interleaved (a, b, a, b, ...) so
-that both meet the same load on a shared machine, and the app/base ratio is the median
-of each a) run over the b) run that follows it:
+after one warm-up run of each, the runs below are timed interleaved (a, b, c, a, b, c,
+...) so that all meet the same load on a shared machine; each ratio is the median over
+the rounds of one run's time over the other's in the same round:
 
 a) app: ``time.perf_counter()`` around ``client.get("/reports/panel.pdf")`` (routing,
    queries, template, WeasyPrint, response), checked for HTTP 200 and a PDF body;
-b) baseline: the exact HTML the view handed to ``render_pdf`` (captured during the
+b) weasy: the exact HTML the view handed to ``render_pdf`` (captured during the
    warm-up by wrapping ``tracker.reports.views.render_pdf`` in this script only) saved
    to a .html file and rendered with ``HTML(filename=..., url_fetcher=StaticOnlyFetcher,
    base_url=...).write_pdf(pdf_variant="pdf/ua-1")``, the same fetcher and base URL as
-   the app, so /static/css/report.css loads the same way.
+   the app, so /static/css/report.css loads the same way;
+c) old: the report as it was before its layout was reworked for speed, kept under
+   bench/report_baseline/ (templates/reports/ and static/css/report.css; never used by
+   the app): the same template context as a) (captured with Flask's
+   ``template_rendered`` signal) rendered by the old templates, then WeasyPrint with a
+   fetcher that serves the old report.css. old/app above 1 means the app is faster.
 
-The wrapper stays in place while a) is timed (one extra Python call per request) so the
-table can also show how much of a) is spent inside ``render_pdf``. Pages are counted
-with pypdf. With --profile N, one extra app request at the 500-action size (or the
-largest size) is run under cProfile and the top N functions are printed.
+Times are wall clock, with the process's CPU time (``time.process_time()``) beside
+them: on a busy machine the CPU times are the steadier comparison. The wrapper stays in
+place while a) is timed (one extra Python call per request) so the table can also show
+how much of a) is spent inside ``render_pdf``. Pages are counted with pypdf. With
+--profile N, one extra app request at the 500-action size (or the largest size) is run
+under cProfile and the top N functions are printed.
 Never point this at a database you care about.
 """
 
@@ -76,8 +85,14 @@ URL = "/reports/panel.pdf"
 BASE_URL = "http://report.invalid/"  # what tracker.reports.render.render_pdf uses
 OFFICER_EMAIL = "olivia.officer@opcc.example.org"
 OPCC_OFFICERS = (2, 3)  # ids in bench.generate.USERS
-TARGET_RATIO = 1.3
+TARGET_RATIO = 1.3  # app / weasy: the app's own work on top of WeasyPrint
+TARGET_SPEEDUP = 1.5  # old / app: the reworked layout against the previous one
 TARGET_SIZE = 500
+COMPARED = ("weasy", "old")
+# How each compared run is set against the app: (numerator, denominator).
+RATIOS = {"weasy": ("app", "weasy"), "old": ("old", "app")}
+OLD_REPORT = Path(__file__).resolve().parent / "report_baseline"
+PDF_TEMPLATE = "reports/panel_pdf.html"
 LINEAR_TOLERANCE = 1.25  # per-action cost may grow this much from smallest to largest N
 STATUSES = {
     "open": 25,
@@ -97,32 +112,54 @@ PANEL_KINDS = (
 
 
 @dataclass
+class Runs:
+    """The timed runs of one way of producing the PDF, and the last PDF it produced."""
+
+    wall: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+    pdf: bytes = b""
+
+    def time(self, produce: Callable[[], bytes]) -> None:
+        began, began_cpu = time.perf_counter(), time.process_time()
+        self.pdf = produce()
+        self.wall.append(time.perf_counter() - began)
+        self.cpu.append(time.process_time() - began_cpu)
+        if not self.pdf.startswith(b"%PDF-"):
+            raise RuntimeError("a run did not produce a PDF")
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.wall)
+
+    @property
+    def median_cpu(self) -> float:
+        return statistics.median(self.cpu)
+
+
+def paired_ratio(top: list[float], bottom: list[float]) -> float:
+    """The median over the interleaved rounds of one run's time over the other's."""
+    return statistics.median(t / b for t, b in zip(top, bottom, strict=True))
+
+
+@dataclass
 class Result:
     size: int
     pages: int
     pdf_kb: float
     html_kb: float
-    app_s: list[float]
+    runs: dict[str, Runs]  # "app" and each compared run ("weasy", "old")
     render_s: list[float]  # time inside render_pdf during the app runs
-    baseline_s: list[float]
-    baseline_pages: int
-    baseline_kb: float
-    weasy_messages: dict[str, int] = field(default_factory=dict)
 
     @property
     def app(self) -> float:
-        return statistics.median(self.app_s)
+        return self.runs["app"].median
 
-    @property
-    def baseline(self) -> float:
-        return statistics.median(self.baseline_s)
-
-    @property
-    def ratio(self) -> float:
-        """The median over the interleaved pairs of app time / the baseline run after it."""
-        return statistics.median(
-            app / baseline for app, baseline in zip(self.app_s, self.baseline_s, strict=True)
-        )
+    def ratio(self, top: str, bottom: str, *, cpu: bool = False) -> float:
+        """Median of top/bottom over the rounds, wall clock or CPU time."""
+        first, second = self.runs[top], self.runs[bottom]
+        if cpu:
+            return paired_ratio(first.cpu, second.cpu)
+        return paired_ratio(first.wall, second.wall)
 
 
 class MessageCounter(logging.Handler):
@@ -323,55 +360,99 @@ def render_baseline(app: Flask, path: Path) -> bytes:
     return document.write_pdf(pdf_variant="pdf/ua-1")
 
 
+class OldReport:
+    """The Panel report's previous templates and stylesheet, from bench/report_baseline/."""
+
+    def __init__(self, app: Flask) -> None:
+        from jinja2 import ChoiceLoader, FileSystemLoader
+
+        self.app = app
+        loader = ChoiceLoader([FileSystemLoader(OLD_REPORT / "templates"), app.jinja_env.loader])
+        self.env = app.jinja_env.overlay(loader=loader)
+
+    def render(self, context: dict[str, Any]) -> bytes:
+        """The old template filled from the app's context, then WeasyPrint as the app
+        calls it, with the old report.css served in place of the app's."""
+        from weasyprint import HTML
+
+        from tracker.reports.render import StaticOnlyFetcher
+
+        with self.app.app_context():
+            html = self.env.get_template(PDF_TEMPLATE).render(context)
+        fetcher = StaticOnlyFetcher(str(OLD_REPORT / "static"))
+        document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
+        return document.write_pdf(pdf_variant="pdf/ua-1")
+
+
+class ContextSpy:
+    """Keeps the context of the last render of the Panel PDF template."""
+
+    def __init__(self) -> None:
+        self.context: dict[str, Any] | None = None
+
+    def __call__(self, sender: Flask, template: Any, context: dict[str, Any], **extra) -> None:
+        if template.name == PDF_TEMPLATE:
+            self.context = dict(context)
+
+
 def time_size(
-    app: Flask, size: int, repeat: int, workdir: Path, messages: MessageCounter
+    app: Flask,
+    size: int,
+    repeat: int,
+    workdir: Path,
+    messages: MessageCounter,
+    compare: list[str],
 ) -> tuple[Result, FlaskClient]:
-    """Warm up both, then time app, baseline, app, baseline... so that both see the same
-    machine load; each pair gives one app/baseline ratio."""
+    """Warm up each run, then time them in turn (app, weasy, old, app, ...) so that all
+    see the same machine load."""
+    from flask import template_rendered
+
     import tracker.reports.views as views
 
     client = app.test_client()
     sign_in(client, OFFICER_EMAIL)
     spy = RenderSpy(views.render_pdf)
+    context_spy = ContextSpy()
     views.render_pdf = spy
+    template_rendered.connect(context_spy, app)
     try:
         messages.phase = f"{size} app"
         for _ in range(WARM_UP):
-            pdf = get_pdf(client)
-        if spy.html is None:
-            raise RuntimeError("the view did not call render_pdf")
+            get_pdf(client)
+        if spy.html is None or context_spy.context is None:
+            raise RuntimeError("the view did not render the PDF template and call render_pdf")
         html = spy.html
         path = workdir / f"panel-{size}.html"
         path.write_text(html, encoding="utf-8")
-        messages.phase = f"{size} baseline"
-        for _ in range(WARM_UP):
-            baseline_pdf = render_baseline(app, path)
+        old = OldReport(app)
+        produce: dict[str, Callable[[], bytes]] = {
+            "app": lambda: get_pdf(client),
+            "weasy": lambda: render_baseline(app, path),
+            "old": lambda: old.render(context_spy.context),
+        }
+        names = ["app", *compare]
+        for name in compare:
+            messages.phase = f"{size} {name}"
+            for _ in range(WARM_UP):
+                produce[name]()
         spy.seconds.clear()
-        app_s, baseline_s = [], []
+        runs = {name: Runs() for name in names}
         for _ in range(repeat):
-            messages.phase = f"{size} app"
-            began = time.perf_counter()
-            pdf = get_pdf(client)
-            app_s.append(time.perf_counter() - began)
-            messages.phase = f"{size} baseline"
-            began = time.perf_counter()
-            baseline_pdf = render_baseline(app, path)
-            baseline_s.append(time.perf_counter() - began)
+            for name in names:
+                messages.phase = f"{size} {name}"
+                runs[name].time(produce[name])
         render_s = list(spy.seconds)
     finally:
         views.render_pdf = spy.original
-    if not baseline_pdf.startswith(b"%PDF-"):
-        raise RuntimeError("the baseline did not produce a PDF")
+        template_rendered.disconnect(context_spy, app)
+    pdf = runs["app"].pdf
     result = Result(
         size=size,
         pages=page_count(pdf),
         pdf_kb=len(pdf) / 1024,
         html_kb=len(html.encode()) / 1024,
-        app_s=app_s,
+        runs=runs,
         render_s=render_s,
-        baseline_s=baseline_s,
-        baseline_pages=page_count(baseline_pdf),
-        baseline_kb=len(baseline_pdf) / 1024,
     )
     return result, client
 
@@ -392,33 +473,23 @@ def profile_request(client: FlaskClient, top: int) -> str:
 
 
 def format_table(results: list[Result]) -> str:
-    headers = (
-        "N",
-        "pages",
-        "PDF KB",
-        "HTML KB",
-        "app med s",
-        "base med s",
-        "app/base",
-        "render_pdf s",
-        "app ms/action",
-        "base ms/action",
-    )
-    rows = [
-        (
-            f"{r.size:,}",
-            str(r.pages),
-            f"{r.pdf_kb:,.0f}",
-            f"{r.html_kb:,.0f}",
-            f"{r.app:.3f}",
-            f"{r.baseline:.3f}",
-            f"{r.ratio:.2f}x",
-            f"{statistics.median(r.render_s):.3f}",
-            f"{r.app / r.size * 1000:.2f}",
-            f"{r.baseline / r.size * 1000:.2f}",
-        )
-        for r in results
-    ]
+    names = list(results[0].runs)
+    headers = ["N", "pages", "PDF KB", "HTML KB"]
+    for name in names:
+        headers += [f"{name} med s", f"{name} cpu s"]
+    pairs = [RATIOS[name] for name in names[1:]]
+    headers += [f"{top}/{bottom}" for top, bottom in pairs]
+    headers += [f"{top}/{bottom} cpu" for top, bottom in pairs]
+    headers += ["render_pdf s", "app ms/action"]
+    rows = []
+    for r in results:
+        row = [f"{r.size:,}", str(r.pages), f"{r.pdf_kb:,.0f}", f"{r.html_kb:,.0f}"]
+        for name in names:
+            row += [f"{r.runs[name].median:.3f}", f"{r.runs[name].median_cpu:.3f}"]
+        row += [f"{r.ratio(top, bottom):.2f}x" for top, bottom in pairs]
+        row += [f"{r.ratio(top, bottom, cpu=True):.2f}x" for top, bottom in pairs]
+        row += [f"{statistics.median(r.render_s):.3f}", f"{r.app / r.size * 1000:.2f}"]
+        rows.append(row)
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(headers)]
     out = ["  ".join(h.rjust(w) for h, w in zip(headers, widths, strict=True))]
     out.append("  ".join("-" * w for w in widths))
@@ -440,6 +511,54 @@ def growth(results: list[Result], seconds: Callable[[Result], float]) -> str:
     )
 
 
+def print_differences(
+    results: list[Result], compare: tuple[str, ...], messages: MessageCounter
+) -> None:
+    """Pages and sizes that differ between the runs, and WeasyPrint's complaints."""
+    for r in results:
+        for name in compare:
+            other = r.runs[name].pdf
+            pages, kb = page_count(other), len(other) / 1024
+            if name == "weasy" and (pages, round(kb)) != (r.pages, round(r.pdf_kb)):
+                print(
+                    f"  N={r.size}: the weasy PDF differs: {pages} pages, {kb:,.0f} KB "
+                    f"(app {r.pages} pages, {r.pdf_kb:,.0f} KB)"
+                )
+            if name == "old":
+                print(f"  N={r.size}: old layout {pages} pages, {kb:,.0f} KB; app {r.pages} pages")
+    if messages.counts:
+        print(f"  WeasyPrint warnings/errors: {messages.counts}")
+        for sample in messages.samples:
+            print(f"    {sample}")
+    else:
+        print("  WeasyPrint logged no warnings or errors (each report.css loaded)")
+
+
+def print_verdicts(results: list[Result], compare: tuple[str, ...]) -> None:
+    """The ratios at the target size against their targets."""
+    target = next((r for r in results if r.size == TARGET_SIZE), None)
+    if target is None:
+        print(f"Ratios at {TARGET_SIZE} actions: not measured (add {TARGET_SIZE} to --sizes)")
+    else:
+        outside = target.app - statistics.median(target.render_s)
+        if "weasy" in compare:
+            ratio = target.ratio("app", "weasy")
+            verdict = "within" if ratio <= TARGET_RATIO else "NOT within"
+            print(
+                f"app/weasy at {TARGET_SIZE} actions: {ratio:.2f}x, {verdict} {TARGET_RATIO}x "
+                f"(app {target.app:.2f} s, weasy {target.runs['weasy'].median:.2f} s, "
+                f"outside render_pdf {outside:.3f} s)"
+            )
+        if "old" in compare:
+            wall, cpu = target.ratio("old", "app"), target.ratio("old", "app", cpu=True)
+            verdict = "meets" if min(wall, cpu) >= TARGET_SPEEDUP else "does NOT meet"
+            print(
+                f"old/app at {TARGET_SIZE} actions: {wall:.2f}x wall, {cpu:.2f}x CPU, "
+                f"{verdict} {TARGET_SPEEDUP}x (old {target.runs['old'].median:.2f} s, "
+                f"app {target.app:.2f} s)"
+            )
+
+
 def run(
     database_url: str,
     sizes: list[int],
@@ -449,6 +568,7 @@ def run(
     batch_size: int = DEFAULT_BATCH,
     sqlite_analyze: bool = False,
     profile_top: int = 0,
+    compare: tuple[str, ...] = COMPARED,
 ) -> list[Result]:
     import pypdf
     import weasyprint
@@ -482,7 +602,7 @@ def run(
                     app, size, seed=seed, batch_size=batch_size, sqlite_analyze=sqlite_analyze
                 )
                 began = time.perf_counter()
-                result, client = time_size(app, size, repeat, Path(tmp), messages)
+                result, client = time_size(app, size, repeat, Path(tmp), messages, list(compare))
                 results.append(result)
                 print(
                     f"  N={size:<6,} built in {built:5.1f} s, timed in "
@@ -500,39 +620,24 @@ def run(
     print()
     print(
         f"WeasyPrint {weasyprint.__version__}, pypdf {pypdf.__version__}; "
-        f"signed in as {OFFICER_EMAIL}; {repeat} interleaved runs of a) and b) after "
-        f"{WARM_UP} warm-up; seconds are medians, app/base the median of the pairs' ratios"
+        f"signed in as {OFFICER_EMAIL}; {repeat} interleaved rounds after {WARM_UP} "
+        f"warm-up; seconds are medians (wall clock, and CPU time of this process), "
+        f"ratios the median of each round's ratio"
     )
-    print(f"a) app: GET {URL} end to end   b) base: HTML(filename=...).write_pdf(pdf/ua-1)")
+    print(f"a) app: GET {URL} end to end")
+    if "weasy" in compare:
+        print("b) weasy: HTML(filename=...).write_pdf(pdf/ua-1) on the app's HTML")
+    if "old" in compare:
+        print(f"c) old: {OLD_REPORT.name}/ templates and report.css on the app's context")
     print()
     print(format_table(results))
     print()
-    for r in results:
-        if (r.pages, round(r.pdf_kb)) != (r.baseline_pages, round(r.baseline_kb)):
-            print(
-                f"  N={r.size}: baseline PDF differs: {r.baseline_pages} pages, "
-                f"{r.baseline_kb:,.0f} KB (app {r.pages} pages, {r.pdf_kb:,.0f} KB)"
-            )
-    if messages.counts:
-        print(f"  WeasyPrint warnings/errors: {messages.counts}")
-        for sample in messages.samples:
-            print(f"    {sample}")
-    else:
-        print("  WeasyPrint logged no warnings or errors (report.css loaded in both)")
-
-    target = next((r for r in results if r.size == TARGET_SIZE), None)
-    if target is None:
-        print(f"Ratio at {TARGET_SIZE} actions: not measured (add {TARGET_SIZE} to --sizes)")
-    else:
-        verdict = "within" if target.ratio <= TARGET_RATIO else "NOT within"
-        print(
-            f"Ratio at {TARGET_SIZE} actions: {target.ratio:.2f}x, {verdict} "
-            f"{TARGET_RATIO}x (app {target.app:.2f} s, baseline {target.baseline:.2f} s, "
-            f"outside render_pdf {target.app - statistics.median(target.render_s):.3f} s)"
-        )
+    print_differences(results, compare, messages)
+    print_verdicts(results, compare)
     if len(results) > 1:
-        print(f"Growth, app:      {growth(results, lambda r: r.app)}")
-        print(f"Growth, baseline: {growth(results, lambda r: r.baseline)}")
+        print(f"Growth, app: {growth(results, lambda r: r.app)}")
+        for name in compare:
+            print(f"Growth, {name}: {growth(results, lambda r, n=name: r.runs[n].median)}")
     if profile_text:
         print()
         print(profile_text)
@@ -546,13 +651,21 @@ def parse_sizes(text: str) -> list[int]:
     return sizes
 
 
+def parse_compare(text: str) -> tuple[str, ...]:
+    names = tuple(part.strip() for part in text.split(",") if part.strip())
+    unknown = set(names) - set(COMPARED)
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(f"choose from {','.join(COMPARED)}")
+    return names
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", required=True, help="SQLAlchemy URL (will be wiped)")
     parser.add_argument(
         "--sizes", type=parse_sizes, default=[125, 250, 500, 1000], help="Panel items/actions"
     )
-    parser.add_argument("--repeat", type=int, default=5, help="timed runs of a) and b) per size")
+    parser.add_argument("--repeat", type=int, default=5, help="timed rounds per size")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH)
     parser.add_argument(
@@ -567,6 +680,12 @@ def main(argv: list[str] | None = None) -> int:
         metavar="N",
         help=f"profile one app request at {TARGET_SIZE} actions (or the largest size), top N",
     )
+    parser.add_argument(
+        "--compare",
+        type=parse_compare,
+        default=COMPARED,
+        help="runs to time against the app, from weasy,old (default both)",
+    )
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
@@ -578,6 +697,7 @@ def main(argv: list[str] | None = None) -> int:
         batch_size=args.batch_size,
         sqlite_analyze=args.sqlite_analyze,
         profile_top=args.profile,
+        compare=args.compare,
     )
     return 0
 

@@ -61,3 +61,17 @@ def test_officer_checks_an_as_at_date_and_downloads_a_prepared_report(ui, app, o
     reader = PdfReader(io.BytesIO(Path(download.path()).read_bytes()))
     text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
     assert "Custody improvement 0" in text
+
+
+def test_printed_report_leaves_out_navigation_and_filters(ui, app, officer):
+    make_panel_item(app, text="Victim satisfaction figures by district")
+    ui.sign_in(officer.email, DEFAULT_PASSWORD)
+    ui.goto("/reports/panel")
+    navigation = ui.page.locator(".govuk-service-navigation")
+    filters = ui.page.locator("form.app-no-print")
+    assert navigation.is_visible()
+    assert filters.is_visible()
+    ui.page.emulate_media(media="print")
+    assert navigation.is_hidden()
+    assert filters.is_hidden()
+    assert ui.page.get_by_role("table").last.is_visible()

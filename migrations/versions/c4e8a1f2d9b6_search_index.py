@@ -1,7 +1,7 @@
 """Search index: words of every action and source, indexed by FTS5 or a GIN tsvector
 
 Revision ID: c4e8a1f2d9b6
-Revises: b7d2e4a91c03
+Revises: c4e8a2d6f1b9
 Create Date: 2026-11-30 09:30:00.000000
 
 The words are made by tracker.search.words (the same function the application uses), so
@@ -16,7 +16,7 @@ from tracker.search.words import words_of
 
 # revision identifiers, used by Alembic.
 revision = 'c4e8a1f2d9b6'
-down_revision = 'b7d2e4a91c03'
+down_revision = 'c4e8a2d6f1b9'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Covering indexes for the dashboard, the home page and the navigation counts
 
 Revision ID: c4e8a2d6f1b9
-Revises: b7d2e4a91c03
+Revises: c4e8a2f61d57
 Create Date: 2026-11-30 09:30:00.000000
 
 ix_actions_overdue and ix_actions_owner_overdue start with the columns of
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c4e8a2d6f1b9'
-down_revision = 'b7d2e4a91c03'
+down_revision = 'c4e8a2f61d57'
 branch_labels = None
 depends_on = None
 

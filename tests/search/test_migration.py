@@ -13,7 +13,7 @@ from tracker.search.models import SearchEntry
 from tracker.search.queries import found_by
 from tracker.sources.models import HmicfrsReport, Meeting
 
-BEFORE_SEARCH = "b7d2e4a91c03"
+BEFORE_SEARCH = "c4e8a2d6f1b9"
 
 
 def test_upgrade_indexes_existing_records(empty_database_url):

@@ -23,7 +23,7 @@ from tracker.actions.models import COMPLETE_STATUSES, Action, Marking, SourceTyp
 from tracker.actions.rag import highest_marking
 from tracker.auth.models import Organisation, User
 from tracker.db import db
-from tracker.deadlines import format_long, is_working_day
+from tracker.deadlines import format_long, why_not_working
 from tracker.mail import absolute_url
 from tracker.reminders.models import OutboxMessage, ReminderItem, ReminderOptOut
 from tracker.reminders.rules import (
@@ -442,10 +442,9 @@ def run_planner(today: date, *, dry_run: bool = False) -> RunResult:
     day's run catches up, because each reminder is keyed by the day it fell due.
     """
     result = RunResult()
-    if not is_working_day(today):
-        result.problems.append(
-            f"{format_long(today)} is not a working day: reminders wait for the next one."
-        )
+    not_working = why_not_working(today)
+    if not_working:
+        result.problems.append(f"No reminders today: {not_working}.")
         return result
     schedule = Schedule(
         before_days=Schedule.parse_days(setting(REMINDER_DAYS_BEFORE)),

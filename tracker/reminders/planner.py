@@ -19,7 +19,7 @@ from sqlalchemy import case, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker import policy
-from tracker.actions.models import COMPLETE_STATUSES, Action, Marking, SourceType
+from tracker.actions.models import COMPLETE_STATUSES, Action, ActionStatus, Marking, SourceType
 from tracker.actions.rag import highest_marking
 from tracker.auth.models import Organisation, User
 from tracker.db import db
@@ -33,6 +33,7 @@ from tracker.reminders.rules import (
     Schedule,
     deadline_occurrence,
     escalation_occurrence,
+    subject_phrase,
 )
 from tracker.settings.definitions import (
     ESCALATION_AFTER_DAYS,
@@ -63,6 +64,12 @@ class Reminder:
     line: str
     link: str
     marking: Marking = Marking.OFFICIAL
+    # How the item is named in a subject line ("AA-2019-001"), and its deadline: the
+    # earliest deadline in a section is its most urgent item.
+    name: str = ""
+    due: date | None = None
+    # Submitted as implemented: the OPCC's turn, so the force is not reminded of it.
+    awaiting_opcc: bool = False
 
 
 @dataclass
@@ -112,6 +119,12 @@ class _People:
         return group == Group.ESCALATION or (user_id, group.value) not in self.opted_out
 
 
+def _for_recipient(reminder: Reminder, user: User) -> bool:
+    """Whether `user` has anything to do about `reminder`: an action submitted as
+    implemented waits for the OPCC's assurance, so only the OPCC hears about it."""
+    return not reminder.awaiting_opcc or policy.is_opcc(user)
+
+
 # Whether an action's meeting or Panel item is published (True for other sources), as a
 # column of the one action query rather than a lazy load per action.
 _SOURCE_PUBLISHED = case(
@@ -135,12 +148,28 @@ def _action_link(action_id: int) -> str:
     return absolute_url(url_for("actions.show", action_id=action_id))
 
 
-def _describe(reference: str, title: str, due: date, today: date) -> str:
+def _days(count: int) -> str:
+    return f"{count} day{'s' if count != 1 else ''}"
+
+
+def _describe(name: str, title: str, due: date, today: date, *notes: str) -> str:
+    """One digest line: "AA-1: Title (due 5 June 2026, 3 days overdue; owner Sam Jones)".
+
+    Empty parts are left out, so no line ever shows a label with nothing after it.
+    """
     overdue = (today - due).days
     when = f"due {format_long(due)}"
     if overdue > 0:
-        when += f", {overdue} day{'s' if overdue != 1 else ''} overdue"
-    return f"{reference}: {title} ({when})"
+        when += f", {_days(overdue)} overdue"
+    head = f"{name}: {title}" if title.strip() else name
+    details = "; ".join(part for part in (when, *notes) if part)
+    return f"{head} ({details})"
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    """`text` on one line and at most `limit` characters, for a subject."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def plan_reminders(today: date, schedule: Schedule, people: _People) -> list[Reminder]:
@@ -155,7 +184,9 @@ def plan_reminders(today: date, schedule: Schedule, people: _People) -> list[Rem
             return
         if not policy.can_view_action_values(user, **visible):
             return  # restricted items are never sent to those who cannot see them
-        reminders.append(Reminder(recipient_id=user.id, group=group, occurrence=occurrence, **item))
+        reminder = Reminder(recipient_id=user.id, group=group, occurrence=occurrence, **item)
+        if _for_recipient(reminder, user):
+            reminders.append(reminder)
 
     horizon = today + timedelta(days=max(schedule.before_days, default=0))
     actions = db.session.execute(
@@ -169,20 +200,27 @@ def plan_reminders(today: date, schedule: Schedule, people: _People) -> list[Rem
             Action.opcc_only,
             Action.marking,
             Action.source_type,
+            Action.status,
+            User.name.label("owner_name"),
             _SOURCE_PUBLISHED,
         )
+        .join(User, Action.owner_id == User.id)
         .outerjoin(Meeting, Action.meeting_id == Meeting.id)
         .outerjoin(PanelItem, Action.panel_item_id == PanelItem.id)
         .where(Action.status.not_in(COMPLETE_STATUSES), Action.due_on <= horizon)
     ).all()
     for row in actions:
-        line = _describe(row.reference, row.title, row.due_on, today)
+        awaiting_opcc = row.status == ActionStatus.IMPLEMENTED
+        awaiting = "submitted as implemented, awaiting OPCC assurance" if awaiting_opcc else ""
         common = {
             "item_type": "action",
             "item_id": row.id,
-            "line": line,
+            "line": _describe(row.reference, row.title, row.due_on, today, awaiting),
             "link": _action_link(row.id),
             "marking": row.marking,
+            "name": row.reference,
+            "due": row.due_on,
+            "awaiting_opcc": awaiting_opcc,
         }
         found = deadline_occurrence(row.due_on, today, schedule)
         if found:
@@ -198,6 +236,11 @@ def plan_reminders(today: date, schedule: Schedule, people: _People) -> list[Rem
         escalate_on = escalation_occurrence(row.due_on, today, schedule)
         if escalate_on and (today - escalate_on).days <= schedule.lookback:
             org_lead = people.force_lead if row.owning_organisation == Organisation.FORCE else None
+            owner = f"owner {row.owner_name} ({row.owning_organisation.label})"
+            escalated = {
+                **common,
+                "line": _describe(row.reference, row.title, row.due_on, today, owner, awaiting),
+            }
             for lead in {people.opcc_lead, org_lead} - {None}:
                 add(
                     lead,
@@ -205,7 +248,7 @@ def plan_reminders(today: date, schedule: Schedule, people: _People) -> list[Rem
                     Group.ESCALATION,
                     escalate_on,
                     rule="action_escalation",
-                    **common,
+                    **escalated,
                 )
 
     _meeting_update_round(today, schedule, people, add)
@@ -236,6 +279,7 @@ def _meeting_update_round(today, schedule, people, add) -> None:
                 Action.opcc_only,
                 Action.marking,
                 Action.source_type,
+                Action.status,
                 Meeting.published.label("source_published"),
             )
             .join(Meeting, Action.meeting_id == Meeting.id)
@@ -261,6 +305,9 @@ def _meeting_update_round(today, schedule, people, add) -> None:
                 line=line,
                 link=_action_link(row.id),
                 marking=row.marking,
+                name=row.reference,
+                due=row.due_on,
+                awaiting_opcc=row.status == ActionStatus.IMPLEMENTED,
             )
 
 
@@ -272,6 +319,7 @@ def _source_deadlines(today, schedule, people, add) -> None:
         item_type: str,
         item_id: int,
         text: str,
+        name: str,
         link: str,
         recipients,
         *,
@@ -300,19 +348,23 @@ def _source_deadlines(today, schedule, people, add) -> None:
                 rule=f"{item_type}_{group.value}",
                 item_type=item_type,
                 item_id=item_id,
-                line=_describe(text, "", due, today).replace(": (", " ("),
+                line=_describe(text, "", due, today),
                 link=link,
+                name=_shorten(name),
+                due=due,
             )
 
     for adhoc in db.session.scalars(
         select(AdhocRequest).where(AdhocRequest.status == RequestStatus.AWAITING)
     ):
         author = people.by_id.get(adhoc.author_id) if adhoc.author_id else None
+        from_whom = f" from the {adhoc.recipient.strip()}" if adhoc.recipient.strip() else ""
         chase(
             adhoc.response_due_on,
             "adhoc_request",
             adhoc.id,
-            f"Ad-hoc request '{adhoc.subject}': response from the {adhoc.recipient}",
+            f"Ad-hoc request '{adhoc.subject}': response{from_whom}",
+            f"ad-hoc request '{adhoc.subject}'",
             absolute_url(url_for("adhoc_requests.show", request_id=adhoc.id)),
             [author, people.force_lead],
             source_type=SourceType.ADHOC,
@@ -328,6 +380,8 @@ def _source_deadlines(today, schedule, people, add) -> None:
             item.id,
             f"Panel {item.kind.label.lower()} of {format_long(item.panel_meeting_on)}: "
             "PCC response",
+            item.agenda_item.strip()
+            or f"Panel {item.kind.label.lower()} of {format_long(item.panel_meeting_on)}",
             absolute_url(url_for("panel_items.show", item_id=item.id)),
             [people.opcc_lead],
             source_type=SourceType.PANEL,
@@ -342,6 +396,7 @@ def _source_deadlines(today, schedule, people, add) -> None:
             "hmicfrs_s55",
             report.id,
             f"HMICFRS '{report.title}': PCC comments (s.55)",
+            f"s.55 comments on {report.code}",
             link,
             [people.opcc_lead],
             source_type=SourceType.HMICFRS,
@@ -351,6 +406,7 @@ def _source_deadlines(today, schedule, people, add) -> None:
             "hmicfrs_cc",
             report.id,
             f"HMICFRS '{report.title}': chief constable's comments",
+            f"chief constable's comments on {report.code}",
             link,
             [people.opcc_lead],
             source_type=SourceType.HMICFRS,
@@ -406,20 +462,53 @@ def _insert_new(reminders: list[Reminder]) -> list[tuple[int, Reminder]]:
     return inserted
 
 
-def _digest(user: User, items: list[Reminder], today: date) -> OutboxMessage:
-    """One email for one recipient, grouped by urgency, with the highest marking in the subject."""
-    marking = highest_marking(r.marking for r in items)
-    groups = [(GROUP_LABELS[g], [r for r in items if r.group == g]) for g in DIGEST_ORDER]
-    groups = [(label, rows) for label, rows in groups if rows]
-    counts = ", ".join(f"{len(rows)} {label.split(':')[0].lower()}" for label, rows in groups)
+def digest_sections(items: list[Reminder]) -> list[tuple[Group, list[Reminder]]]:
+    """The digest's sections, most urgent first, each sorted by deadline (earliest
+    first). An item is listed once, in its most urgent section: an escalated action is
+    not repeated under overdue, nor an overdue one under updates requested."""
+    seen: set[tuple[str, int]] = set()
+    sections = []
+    for group in DIGEST_ORDER:
+        rows = []
+        for reminder in sorted(
+            (r for r in items if r.group == group), key=lambda r: (r.due or date.max, r.line)
+        ):
+            key = (reminder.item_type, reminder.item_id)
+            if key not in seen:
+                seen.add(key)
+                rows.append(reminder)
+        if rows:
+            sections.append((group, rows))
+    return sections
+
+
+def digest_subject(marking: Marking, sections: list[tuple[Group, list[Reminder]]]) -> str:
+    """The subject: the marking, the service, and the most urgent thing by name
+    ("OFFICIAL: Action tracker: 2 overdue, including AA-2019-001; 1 due soon")."""
     service = current_app.config["SERVICE_NAME"]
+    (group, rows), *rest = sections
+    first = subject_phrase(group, len(rows), rows[0].name or rows[0].line)
+    others = ", ".join(subject_phrase(g, len(r)) for g, r in rest)
+    summary = f"{first}; {others}" if others else first
+    return _shorten(f"{marking.label}: {service}: {summary}", 300)
+
+
+def render_digest(user: User, items: list[Reminder], today: date) -> OutboxMessage:
+    """One email for one recipient, grouped by urgency, with the highest marking and the
+    most urgent item in the subject, and wording for the recipient's role."""
+    marking = highest_marking(r.marking for r in items)
+    sections = digest_sections(items)
     # A readable email: the first DIGEST_LIMIT items of each section, then a link to the rest.
-    shown = [(label, rows[:DIGEST_LIMIT], len(rows) - DIGEST_LIMIT) for label, rows in groups]
+    shown = [
+        (GROUP_LABELS[group], rows[:DIGEST_LIMIT], len(rows) - DIGEST_LIMIT)
+        for group, rows in sections
+    ]
     context = {
         "user": user,
         "groups": shown,
         "marking": marking,
         "today": today,
+        "for_opcc": policy.is_opcc(user),
         "settings_link": absolute_url(url_for("reminders.preferences")),
         "list_link": absolute_url(url_for("actions.index", owner=user.id)),
     }
@@ -427,7 +516,7 @@ def _digest(user: User, items: list[Reminder], today: date) -> OutboxMessage:
         run_on=today,
         recipient_id=user.id,
         to_address=user.email,
-        subject=f"{marking.label}: {service}: {counts}",
+        subject=digest_subject(marking, sections),
         text_body=render_template("reminders/email/digest.txt", **context),
         html_body=render_template("reminders/email/digest.html", **context),
         marking=marking,
@@ -459,7 +548,7 @@ def run_planner(today: date, *, dry_run: bool = False) -> RunResult:
     for item_id, reminder in inserted:
         by_recipient[reminder.recipient_id].append((item_id, reminder))
     for user_id, rows in sorted(by_recipient.items()):
-        message = _digest(people.by_id[user_id], [r for _, r in rows], today)
+        message = render_digest(people.by_id[user_id], [r for _, r in rows], today)
         db.session.add(message)
         db.session.flush()
         item_ids = [i for i, _ in rows]

@@ -14,26 +14,23 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from flask import current_app, render_template, url_for
+from flask import url_for
 from sqlalchemy import case, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker import policy
 from tracker.actions.models import COMPLETE_STATUSES, Action, ActionStatus, Marking, SourceType
-from tracker.actions.rag import highest_marking
 from tracker.auth.models import Organisation, User
 from tracker.db import db
 from tracker.deadlines import format_long, why_not_working
 from tracker.mail import absolute_url
+from tracker.reminders.digest import render_digest, shorten
 from tracker.reminders.models import OutboxMessage, ReminderItem, ReminderOptOut
 from tracker.reminders.rules import (
-    DIGEST_ORDER,
-    GROUP_LABELS,
     Group,
     Schedule,
     deadline_occurrence,
     escalation_occurrence,
-    subject_phrase,
 )
 from tracker.settings.definitions import (
     ESCALATION_AFTER_DAYS,
@@ -47,8 +44,6 @@ from tracker.settings.services import setting
 from tracker.sources.models import AdhocRequest, HmicfrsReport, Meeting, PanelItem, RequestStatus
 
 log = logging.getLogger(__name__)
-
-DIGEST_LIMIT = 50
 
 
 @dataclass(frozen=True)
@@ -164,12 +159,6 @@ def _describe(name: str, title: str, due: date, today: date, *notes: str) -> str
     head = f"{name}: {title}" if title.strip() else name
     details = "; ".join(part for part in (when, *notes) if part)
     return f"{head} ({details})"
-
-
-def _shorten(text: str, limit: int = 60) -> str:
-    """`text` on one line and at most `limit` characters, for a subject."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def plan_reminders(today: date, schedule: Schedule, people: _People) -> list[Reminder]:
@@ -350,7 +339,7 @@ def _source_deadlines(today, schedule, people, add) -> None:
                 item_id=item_id,
                 line=_describe(text, "", due, today),
                 link=link,
-                name=_shorten(name),
+                name=shorten(name),
                 due=due,
             )
 
@@ -460,68 +449,6 @@ def _insert_new(reminders: list[Reminder]) -> list[tuple[int, Reminder]]:
                 )
             )
     return inserted
-
-
-def digest_sections(items: list[Reminder]) -> list[tuple[Group, list[Reminder]]]:
-    """The digest's sections, most urgent first, each sorted by deadline (earliest
-    first). An item is listed once, in its most urgent section: an escalated action is
-    not repeated under overdue, nor an overdue one under updates requested."""
-    seen: set[tuple[str, int]] = set()
-    sections = []
-    for group in DIGEST_ORDER:
-        rows = []
-        for reminder in sorted(
-            (r for r in items if r.group == group), key=lambda r: (r.due or date.max, r.line)
-        ):
-            key = (reminder.item_type, reminder.item_id)
-            if key not in seen:
-                seen.add(key)
-                rows.append(reminder)
-        if rows:
-            sections.append((group, rows))
-    return sections
-
-
-def digest_subject(marking: Marking, sections: list[tuple[Group, list[Reminder]]]) -> str:
-    """The subject: the marking, the service, and the most urgent thing by name
-    ("OFFICIAL: Action tracker: 2 overdue, including AA-2019-001; 1 due soon")."""
-    service = current_app.config["SERVICE_NAME"]
-    (group, rows), *rest = sections
-    first = subject_phrase(group, len(rows), rows[0].name or rows[0].line)
-    others = ", ".join(subject_phrase(g, len(r)) for g, r in rest)
-    summary = f"{first}; {others}" if others else first
-    return _shorten(f"{marking.label}: {service}: {summary}", 300)
-
-
-def render_digest(user: User, items: list[Reminder], today: date) -> OutboxMessage:
-    """One email for one recipient, grouped by urgency, with the highest marking and the
-    most urgent item in the subject, and wording for the recipient's role."""
-    marking = highest_marking(r.marking for r in items)
-    sections = digest_sections(items)
-    # A readable email: the first DIGEST_LIMIT items of each section, then a link to the rest.
-    shown = [
-        (GROUP_LABELS[group], rows[:DIGEST_LIMIT], len(rows) - DIGEST_LIMIT)
-        for group, rows in sections
-    ]
-    context = {
-        "user": user,
-        "groups": shown,
-        "marking": marking,
-        "today": today,
-        "for_opcc": policy.is_opcc(user),
-        "settings_link": absolute_url(url_for("reminders.preferences")),
-        "list_link": absolute_url(url_for("actions.index", owner=user.id)),
-    }
-    return OutboxMessage(
-        run_on=today,
-        recipient_id=user.id,
-        to_address=user.email,
-        subject=digest_subject(marking, sections),
-        text_body=render_template("reminders/email/digest.txt", **context),
-        html_body=render_template("reminders/email/digest.html", **context),
-        marking=marking,
-        rules=", ".join(sorted({r.rule for r in items}))[:300],
-    )
 
 
 def run_planner(today: date, *, dry_run: bool = False) -> RunResult:

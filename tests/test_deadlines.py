@@ -18,6 +18,7 @@ from tracker.deadlines import (
     next_working_day_on_or_after,
     response_due,
     s55_comments_due,
+    why_not_working,
     working_days_between,
 )
 
@@ -213,3 +214,29 @@ def test_response_due_rejects_an_unknown_unit() -> None:
 )
 def test_working_days_between(start: date, end: date, expected: int) -> None:
     assert working_days_between(start, end) == expected
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (
+            date(2020, 1, 1),
+            "1 January 2020 is a bank holiday (New Year's Day); "
+            "the next working day is Thursday 2 January 2020",
+        ),
+        (
+            date(2020, 1, 4),
+            "4 January 2020 is a Saturday; the next working day is Monday 6 January 2020",
+        ),
+        (
+            date(2021, 12, 27),
+            "27 December 2021 is a bank holiday (Christmas Day, substitute day); "
+            "the next working day is Wednesday 29 December 2021",
+        ),
+        (date(2020, 1, 2), None),
+    ],
+)
+def test_why_not_working_says_the_reason_and_the_next_working_day(
+    day: date, expected: str | None
+) -> None:
+    assert why_not_working(day) == expected

@@ -7,8 +7,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from tracker.audit.display import action_words, change_lines
 from tracker.audit.models import AuditEvent
-from tracker.audit.vocabulary import AuditEntity
+from tracker.audit.vocabulary import AuditEntity, FieldKind, audited_fields
+from tracker.auth.models import User
 from tracker.db import db
 from tracker.errors import ConflictError
 from tracker.filters import format_datetime
@@ -32,23 +34,39 @@ def ensure_current(record: Any, expected_version: int, *, entity_type: AuditEnti
 
 
 def describe_changes(events: list[AuditEvent]) -> str:
-    """One sentence: 'Priya Shah changed due on (to 2024-03-05) and title at 5 March...'."""
+    """Who changed what, in the history page's words (`change_lines`): "On 5 March 2024
+    at 2:05pm Priya Shah changed Title: Old → New; Owner: Sam Jones."""
     if not events:
         return (
             "Someone else saved this record while you were editing. "
             "Check the current details and make your change again."
         )
+    user_names = _user_names(events)
     parts = []
     for event in events:
         who = event.actor.name if event.actor else "Someone"
-        fields = [
-            f"{name.replace('_', ' ')} (to {new if new not in (None, '') else 'nothing'})"
-            for name, (_old, new) in event.changes.items()
-        ] or [event.action.replace("_", " ")]
-        parts.append(f"{who} changed {', '.join(fields)} at {format_datetime(event.occurred_at)}")
+        lines = change_lines(event, user_names=user_names) or [action_words(event.action)]
+        parts.append(f"On {format_datetime(event.occurred_at)} {who} changed {'; '.join(lines)}.")
     return (
-        "This record changed while you were editing: "
-        + "; ".join(parts)
-        + ". Your changes have not been saved. Check them against the current details "
+        "This record changed while you were editing. "
+        + " ".join(parts)
+        + " Your changes have not been saved. Check them against the current details "
         "and save again."
     )
+
+
+def _user_names(events: list[AuditEvent]) -> dict[int, str]:
+    """Names of the people the events' changed fields refer to (an owner, say), in one query."""
+    ids: set[int] = set()
+    for event in events:
+        fields = audited_fields(event.entity_type)
+        for name, values in (event.changes or {}).items():
+            audited = fields.get(name)
+            if audited is None or audited.kind != FieldKind.USER:
+                continue
+            for value in values if isinstance(values, list | tuple) else [values]:
+                if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+                    ids.add(int(value))
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())

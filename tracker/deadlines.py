@@ -56,6 +56,24 @@ def is_working_day(day: date) -> bool:
     return day.weekday() < 5 and _holiday_name(day) is None
 
 
+def why_not_working(day: date) -> str | None:
+    """Why `day` is not a working day, in plain words, or None when it is one:
+    "1 January 2020 is a bank holiday (New Year's Day); the next working day is
+    Thursday 2 January 2020", or "4 January 2020 is a Saturday; ..."."""
+    if is_working_day(day):
+        return None
+    holiday = _holiday_name(day)
+    if holiday is not None:
+        reason = f"a bank holiday ({holiday.replace(' (observed)', ', substitute day')})"
+    else:
+        reason = f"a {day:%A}"
+    following = next_working_day_on_or_after(day + timedelta(days=1)).due
+    return (
+        f"{format_long(day)} is {reason}; the next working day is "
+        f"{following:%A} {format_long(following)}"
+    )
+
+
 def format_long(day: date) -> str:
     """Format a date like "5 June 2023"."""
     return f"{day.day} {day:%B %Y}"

@@ -1,7 +1,11 @@
 """CSV and XLSX exports of action lists, with stable column names and safe cells.
 
-The column names are a contract: the spreadsheet import reads the same ones. Dates
-are ISO 8601. Any text cell starting with =, +, -, @, a tab or a carriage return is
+Two shapes. The machine format (`csv_chunks`, `to_xlsx`) is a contract: the
+spreadsheet import reads the same column names and codes, and dates are ISO 8601
+text. The readable workbook (`to_readable_xlsx`) is for people: headings and values
+in the words the pages use, real Excel dates, column widths, a frozen header row,
+a filter on every column and the protective marking in the printed header and footer.
+In both, any text cell starting with =, +, -, @, a tab or a carriage return is
 prefixed with an apostrophe so spreadsheet programs never run it as a formula.
 """
 
@@ -15,8 +19,14 @@ from itertools import islice
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
-from tracker.actions.models import Action
+from tracker.actions.models import Action, ActionStatus, Marking, Rag, SourceType
+from tracker.audit.vocabulary import AuditEntity, audited_fields
+from tracker.auth.models import Organisation
+from tracker.db import LabelledEnum
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -183,6 +193,122 @@ def to_xlsx(columns: list[str], records: Iterable[dict[str, Any]], *, sheet: str
     worksheet.append(columns)
     for record in records:
         worksheet.append([safe_cell(record.get(column)) for column in columns])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# The readable workbook ------------------------------------------------------------------
+
+# Headings for export columns that are not an audited field of an action (those take
+# the label the history pages use: "Due date", "Owning organisation").
+_HEADINGS = {
+    "source_type": "Source type",
+    "source": "Source",
+    "owner_email": "Owner's email",
+    "owner_name": "Owner",
+    "rag": "RAG",
+    "days_overdue": "Days overdue",
+    "latest_update": "Latest update",
+}
+# Columns holding a code, said with its label ("in_progress" -> "In progress").
+_CHOICES: dict[str, type[LabelledEnum]] = {
+    "source_type": SourceType,
+    "owning_organisation": Organisation,
+    "status": ActionStatus,
+    "rag": Rag,
+}
+# Column widths in characters; any other column is DEFAULT_WIDTH wide.
+_WIDTHS = {
+    "reference": 16,
+    "title": 45,
+    "description": 60,
+    "source": 40,
+    "owner_email": 32,
+    "owner_name": 22,
+    "owning_organisation": 20,
+    "lead_role": 24,
+    "status": 14,
+    "rag": 10,
+    "days_overdue": 14,
+    "opcc_only": 11,
+    "tags": 28,
+    "latest_update": 60,
+    "opcc_note": 45,
+}
+DEFAULT_WIDTH = 18
+DATE_FORMAT = "d mmm yyyy"  # shows as "5 Jun 2023", sorts and filters as a date
+_WRAPPED = {"title", "description", "latest_update", "opcc_note"}
+
+
+def readable_heading(column: str) -> str:
+    """A column's heading for people: "due_on" -> "Due date"."""
+    if column in _HEADINGS:
+        return _HEADINGS[column]
+    audited = audited_fields(AuditEntity.ACTION).get(column)
+    return audited.label if audited else column.replace("_", " ").capitalize()
+
+
+def readable_value(column: str, value: Any) -> Any:
+    """A value for people: labels for codes, "Yes"/"No", dates kept as dates."""
+    if value is None or value == "":
+        return None
+    if column in _CHOICES:
+        try:
+            return _CHOICES[column](str(value)).label
+        except ValueError:
+            return safe_cell(value)
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, date):
+        return value
+    return safe_cell(value)
+
+
+def to_readable_xlsx(columns: list[str], records: Iterable[dict[str, Any]], *, sheet: str) -> bytes:
+    """An XLSX workbook for people (same arguments as `to_xlsx`), written row by row in
+    openpyxl's write-only mode so memory stays flat however many records there are.
+
+    The printed header and footer carry the highest protective marking of the rows
+    (OFFICIAL when none says otherwise)."""
+    workbook = Workbook(write_only=True)
+    worksheet = workbook.create_sheet(title=sheet[:31])
+    # Widths and the frozen row come before the first row in a write-only sheet.
+    for number, column in enumerate(columns, start=1):
+        worksheet.column_dimensions[get_column_letter(number)].width = _WIDTHS.get(
+            column, DEFAULT_WIDTH
+        )
+    worksheet.freeze_panes = "A2"
+    bold, wrapped = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+    top = Alignment(vertical="top")
+    header = []
+    for column in columns:
+        cell = WriteOnlyCell(worksheet, readable_heading(column))
+        cell.font = bold
+        header.append(cell)
+    worksheet.append(header)
+    rows = 0
+    sensitive = False
+    for record in records:
+        rows += 1
+        sensitive = sensitive or record.get("marking") in (
+            Marking.OFFICIAL_SENSITIVE,
+            Marking.OFFICIAL_SENSITIVE.label,
+        )
+        cells = []
+        for column in columns:
+            cell = WriteOnlyCell(worksheet, readable_value(column, record.get(column)))
+            if isinstance(cell.value, date):
+                cell.number_format = DATE_FORMAT
+            cell.alignment = wrapped if column in _WRAPPED else top
+            cells.append(cell)
+        worksheet.append(cells)
+    if columns:
+        worksheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{rows + 1}"
+    marking = (Marking.OFFICIAL_SENSITIVE if sensitive else Marking.OFFICIAL).label
+    for part in (worksheet.oddHeader.center, worksheet.oddFooter.center):
+        part.text = marking
+    workbook.properties.title = f"{sheet} ({marking})"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

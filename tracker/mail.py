@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import email.policy
 import logging
 import re
 import smtplib
@@ -107,12 +108,22 @@ def absolute_url(path: str) -> str:
     return current_app.config["SERVER_BASE_URL"].rstrip("/") + path
 
 
+def one_line(text: str) -> str:
+    """`text` with every run of whitespace (line breaks included) as one space: a header
+    value must not break a line itself; the email library folds long ones correctly."""
+    return " ".join(text.split())
+
+
 def build_message(*, to: str, subject: str, text: str, html: str | None = None) -> EmailMessage:
-    """A multipart (plain text and HTML) message from the default sender."""
-    message = EmailMessage()
+    """A multipart (plain text and HTML) message from the default sender.
+
+    Built with the SMTP policy: headers are folded at 78 characters with CRLF line ends,
+    and any non-ASCII words are encoded (RFC 2047), so the subject reads back exactly.
+    """
+    message = EmailMessage(policy=email.policy.SMTP)
     message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     message["To"] = to
-    message["Subject"] = subject
+    message["Subject"] = one_line(subject)
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain="tracker.local")
     message.set_content(text)

@@ -193,7 +193,8 @@ def test_stale_edit_names_the_change_and_does_not_overwrite(
     post_form(url, action_fields(liaison, title="First editor's title", version="1"))
     stale = post_form(url, action_fields(liaison, title="Second editor's title", version="1"))
     assert stale.status_code == 409
-    assert "Olu Officer changed title (to First editor&#39;s title)" in stale.text
+    assert "Olu Officer changed Title: " in stale.text
+    assert "→ First editor&#39;s title;" in stale.text
     assert get_action(app, force_action.id).title == "First editor's title"
 
 

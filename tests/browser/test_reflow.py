@@ -110,7 +110,7 @@ def _url_values(app: Flask, identity: str) -> dict[str, Any]:
             title="Police and Crime Panel follow-up report",
             status=ReportJobStatus.READY,
             filename="panel-follow-up.pdf",
-            pdf=b"%PDF-1.7",
+            output=b"%PDF-1.7",
         )
         message = OutboxMessage(
             run_on=date(2026, 1, 5),

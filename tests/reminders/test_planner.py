@@ -62,8 +62,10 @@ def test_one_digest_per_person_grouped_by_urgency(app, run_day, liaison, leads):
     assert "Far thing" not in text
     assert "http://localhost/actions/" in text
     assert '<a href="http://localhost/actions/' in digest.html_body
-    assert digest.subject.startswith("OFFICIAL: ")
-    assert "1 overdue" in digest.subject
+    assert (
+        digest.subject
+        == "OFFICIAL: Holding to account tracker: AA-1 overdue; 1 due today, 1 due soon"
+    )
 
 
 def test_subject_carries_the_highest_marking(app, run_day, liaison, leads):
@@ -178,11 +180,22 @@ def test_nothing_on_a_bank_holiday_and_catch_up_the_next_working_day(app, run_da
     make_action(app, make_meeting(app), liaison, raised_on=date(2026, 11, 1), due_on=christmas)
     result, _ = run_day(christmas)
     assert result.new == []
-    assert "not a working day" in result.problems[0]
+    assert result.problems[0] == (
+        "No reminders today: 25 December 2026 is a bank holiday (Christmas Day); "
+        "the next working day is Tuesday 29 December 2026."
+    )
     result, _ = run_day(date(2026, 12, 28))  # Monday 28 December 2026 is the Boxing Day substitute
     assert result.new == []
     result, _ = run_day(date(2026, 12, 29))
     assert [r.rule for r in result.new] == ["action_overdue"]
+
+
+def test_nothing_at_a_weekend_says_which_day_it_is(app, run_day, liaison, leads):
+    result, _ = run_day(date(2026, 6, 13))
+    assert result.problems == [
+        "No reminders today: 13 June 2026 is a Saturday; "
+        "the next working day is Monday 15 June 2026."
+    ]
 
 
 def test_reminder_before_due_in_working_days_falls_on_the_next_working_day(

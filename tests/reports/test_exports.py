@@ -71,7 +71,7 @@ def test_xlsx_reads_back_with_the_same_columns(app, client, login_as, officer, l
         description="Line one\nLine two",
     )
     login_as(officer)
-    [row] = read_xlsx(client.get("/actions/export.xlsx"))
+    [row] = read_xlsx(client.get("/actions/export.xlsx?format=import"))
     assert row["reference"] == "AA-2023-002"
     assert row["title"] == "'@SUM(1)"
     assert row["description"] == "Line one\nLine two"
@@ -97,6 +97,7 @@ def test_force_export_has_no_restricted_actions_or_opcc_notes(
     assert [r["title"] for r in rows] == ["Force action"]
     assert "opcc_note" not in rows[0]
     assert b"Internal view" not in client.get("/actions/export.xlsx").data
+    assert b"Internal view" not in client.get("/actions/export.xlsx?format=import").data
 
 
 def test_opcc_export_includes_notes(app, client, login_as, officer, liaison):

@@ -14,6 +14,7 @@ from tests.conftest import csrf_token_from
 from tests.factories import make_action, make_meeting
 from tracker.actions.models import Marking
 from tracker.db import db
+from tracker.exports import readable_heading
 from tracker.reports.models import XLSX_TYPE, ReportJob, ReportJobStatus
 
 QUERY = "sort=title"
@@ -39,24 +40,24 @@ def rows_of(body: bytes) -> list[tuple]:
     return list(load_workbook(BytesIO(body), read_only=True).active.iter_rows(values_only=True))
 
 
-def direct_export(app, client) -> list[tuple]:
+def direct_export(app, client, query: str = QUERY) -> list[tuple]:
     app.config["EXPORT_BACKGROUND_THRESHOLD"] = 1_000_000
-    response = client.get(f"/actions/export.xlsx?{QUERY}")
+    response = client.get(f"/actions/export.xlsx?{query}")
     assert response.status_code == 200
     assert response.mimetype == XLSX_TYPE
     return rows_of(response.data)
 
 
-def ask_for_export(app, client) -> str:
+def ask_for_export(app, client, query: str = QUERY) -> str:
     """Export the list as XLSX over the threshold and press "Prepare spreadsheet";
     returns the job page's path."""
     app.config["EXPORT_BACKGROUND_THRESHOLD"] = 2
-    page = client.get(f"/actions/export.xlsx?{QUERY}")
+    page = client.get(f"/actions/export.xlsx?{query}")
     assert page.status_code == 200
     assert page.mimetype == "text/html"
     assert "Prepare spreadsheet" in page.text
-    query = re.search(r'name="query" value="([^"]*)"', page.text)[1].replace("&amp;", "&")
-    assert query == QUERY
+    asked_for = re.search(r'name="query" value="([^"]*)"', page.text)[1].replace("&amp;", "&")
+    assert asked_for == query
     asked = client.post(
         "/reports/jobs",
         data={"csrf_token": csrf_token_from(page.text), "kind": "actions_xlsx", "query": query},
@@ -76,15 +77,15 @@ def download(client, job_url: str) -> list[tuple]:
     assert response.status_code == 200
     assert response.mimetype == XLSX_TYPE
     disposition = response.headers["Content-Disposition"]
-    assert re.search(r'filename="actions-\d{4}-\d\d-\d\d\.xlsx"', disposition)
+    assert re.search(r'filename="actions-(for-import-)?\d{4}-\d\d-\d\d\.xlsx"', disposition)
     assert response.headers["Cache-Control"] == "no-store"
     return rows_of(response.data)
 
 
-def export_through_a_job(app, client, runner) -> tuple[list[tuple], str]:
+def export_through_a_job(app, client, runner, query: str = QUERY) -> tuple[list[tuple], str]:
     """Ask for the export, run the worker once, download; returns the rows and the
     job page's path."""
-    job_url = ask_for_export(app, client)
+    job_url = ask_for_export(app, client, query)
     waiting = client.get(job_url).text
     assert "Waiting for a worker" in waiting
     assert "Download spreadsheet" in waiting  # hidden until ready, shown by the script
@@ -99,7 +100,8 @@ def test_an_officers_long_export_matches_the_direct_one(
     login_as(officer)
     rows, job_url = export_through_a_job(app, client, runner)
     assert rows == direct_export(app, client)
-    assert "opcc_note" in rows[0]
+    assert rows[0][:2] == ("Reference", "Title")  # the readable workbook
+    assert readable_heading("opcc_note") in rows[0]
     assert len(rows) == 6
     assert "OPCC only action" in [row[1] for row in rows]
     with app.app_context():
@@ -108,13 +110,23 @@ def test_an_officers_long_export_matches_the_direct_one(
         assert (job.progress_done, job.progress_total, job.item_count) == (5, 5, 5)
 
 
+def test_a_long_export_in_the_import_format_matches_the_direct_one(
+    app, client, runner, login_as, officer, actions
+):
+    login_as(officer)
+    rows, _ = export_through_a_job(app, client, runner, query=f"{QUERY}&format=import")
+    assert rows == direct_export(app, client, query=f"{QUERY}&format=import")
+    assert rows[0][:2] == ("reference", "title")
+    assert "opcc_note" in rows[0]
+
+
 def test_a_force_users_long_export_has_only_what_they_may_see(
     app, client, runner, login_as, liaison, actions
 ):
     login_as(liaison)
     rows, _ = export_through_a_job(app, client, runner)
     assert rows == direct_export(app, client)
-    assert "opcc_note" not in rows[0]
+    assert readable_heading("opcc_note") not in rows[0]
     assert sorted(row[1] for row in rows[1:]) == [f"Force action {n}" for n in range(4)]
 
 
@@ -136,7 +148,7 @@ def test_a_failed_export_can_be_asked_for_again(
         raise RuntimeError("disk full")
 
     login_as(officer)
-    monkeypatch.setattr(exports, "to_xlsx", broken)
+    monkeypatch.setattr(exports, "to_readable_xlsx", broken)
     job_url = ask_for_export(app, client)
     run_worker_once(runner)
     monkeypatch.undo()

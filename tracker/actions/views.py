@@ -67,6 +67,7 @@ from tracker.exports import (
     action_records,
     action_row_records,
     csv_chunks,
+    to_readable_xlsx,
     to_xlsx,
 )
 from tracker.forms import EmptyForm, whole_number
@@ -96,6 +97,9 @@ def dashboard():
 def export(file_format: str):
     """The filtered, sorted list (every page) as CSV or XLSX.
 
+    The XLSX is a workbook for people (headings and values in words, real dates);
+    `?format=import` gives it in the import format instead (the stable column names
+    and codes the spreadsheet import reads back), as the CSV always is.
     The CSV streams: rows are read and written in batches while the response is sent.
     The XLSX is built in the request from ORM objects up to EXPORT_BACKGROUND_THRESHOLD
     actions; above it the page offers to prepare it in the worker process instead
@@ -104,6 +108,7 @@ def export(file_format: str):
     filters = ActionFilters.from_args(request.args)
     with_notes = policy.can_see_opcc_notes(current_user)
     columns = ACTION_COLUMNS + (OPCC_ONLY_COLUMNS if with_notes else [])
+    for_import = file_format == "xlsx" and request.args.get("format") == "import"
     if file_format == "csv":
         rows = export_rows(current_user, filters, today=today(), amber_days=setting(AMBER_DAYS))
         chunks = _streamed_csv(current_app._get_current_object(), rows, columns, with_notes)
@@ -125,12 +130,14 @@ def export(file_format: str):
             load=(*WITH_SOURCES, selectinload(Action.tags)),
         )
         records = action_records(listing.rows, listing.latest, with_opcc_notes=with_notes)
+        write = to_xlsx if for_import else to_readable_xlsx
         response = Response(
-            to_xlsx(columns, records, sheet="Actions"),
+            write(columns, records, sheet="Actions"),
             mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
+    name = "actions-for-import" if for_import else "actions"
     response.headers["Content-Disposition"] = (
-        f'attachment; filename="actions-{today().isoformat()}.{file_format}"'
+        f'attachment; filename="{name}-{today().isoformat()}.{file_format}"'
     )
     return response
 

@@ -14,21 +14,19 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from flask import current_app, render_template, url_for
+from flask import url_for
 from sqlalchemy import case, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker import policy
-from tracker.actions.models import COMPLETE_STATUSES, Action, Marking, SourceType
-from tracker.actions.rag import highest_marking
+from tracker.actions.models import COMPLETE_STATUSES, Action, ActionStatus, Marking, SourceType
 from tracker.auth.models import Organisation, User
 from tracker.db import db
-from tracker.deadlines import format_long, is_working_day
+from tracker.deadlines import format_long, why_not_working
 from tracker.mail import absolute_url
+from tracker.reminders.digest import render_digest, shorten
 from tracker.reminders.models import OutboxMessage, ReminderItem, ReminderOptOut
 from tracker.reminders.rules import (
-    DIGEST_ORDER,
-    GROUP_LABELS,
     Group,
     Schedule,
     deadline_occurrence,
@@ -47,8 +45,6 @@ from tracker.sources.models import AdhocRequest, HmicfrsReport, Meeting, PanelIt
 
 log = logging.getLogger(__name__)
 
-DIGEST_LIMIT = 50
-
 
 @dataclass(frozen=True)
 class Reminder:
@@ -63,6 +59,12 @@ class Reminder:
     line: str
     link: str
     marking: Marking = Marking.OFFICIAL
+    # How the item is named in a subject line ("AA-2019-001"), and its deadline: the
+    # earliest deadline in a section is its most urgent item.
+    name: str = ""
+    due: date | None = None
+    # Submitted as implemented: the OPCC's turn, so the force is not reminded of it.
+    awaiting_opcc: bool = False
 
 
 @dataclass
@@ -112,6 +114,12 @@ class _People:
         return group == Group.ESCALATION or (user_id, group.value) not in self.opted_out
 
 
+def _for_recipient(reminder: Reminder, user: User) -> bool:
+    """Whether `user` has anything to do about `reminder`: an action submitted as
+    implemented waits for the OPCC's assurance, so only the OPCC hears about it."""
+    return not reminder.awaiting_opcc or policy.is_opcc(user)
+
+
 # Whether an action's meeting or Panel item is published (True for other sources), as a
 # column of the one action query rather than a lazy load per action.
 _SOURCE_PUBLISHED = case(
@@ -135,12 +143,22 @@ def _action_link(action_id: int) -> str:
     return absolute_url(url_for("actions.show", action_id=action_id))
 
 
-def _describe(reference: str, title: str, due: date, today: date) -> str:
+def _days(count: int) -> str:
+    return f"{count} day{'s' if count != 1 else ''}"
+
+
+def _describe(name: str, title: str, due: date, today: date, *notes: str) -> str:
+    """One digest line: "AA-1: Title (due 5 June 2026, 3 days overdue; owner Sam Jones)".
+
+    Empty parts are left out, so no line ever shows a label with nothing after it.
+    """
     overdue = (today - due).days
     when = f"due {format_long(due)}"
     if overdue > 0:
-        when += f", {overdue} day{'s' if overdue != 1 else ''} overdue"
-    return f"{reference}: {title} ({when})"
+        when += f", {_days(overdue)} overdue"
+    head = f"{name}: {title}" if title.strip() else name
+    details = "; ".join(part for part in (when, *notes) if part)
+    return f"{head} ({details})"
 
 
 def plan_reminders(today: date, schedule: Schedule, people: _People) -> list[Reminder]:
@@ -155,7 +173,9 @@ def plan_reminders(today: date, schedule: Schedule, people: _People) -> list[Rem
             return
         if not policy.can_view_action_values(user, **visible):
             return  # restricted items are never sent to those who cannot see them
-        reminders.append(Reminder(recipient_id=user.id, group=group, occurrence=occurrence, **item))
+        reminder = Reminder(recipient_id=user.id, group=group, occurrence=occurrence, **item)
+        if _for_recipient(reminder, user):
+            reminders.append(reminder)
 
     horizon = today + timedelta(days=max(schedule.before_days, default=0))
     actions = db.session.execute(
@@ -169,20 +189,27 @@ def plan_reminders(today: date, schedule: Schedule, people: _People) -> list[Rem
             Action.opcc_only,
             Action.marking,
             Action.source_type,
+            Action.status,
+            User.name.label("owner_name"),
             _SOURCE_PUBLISHED,
         )
+        .join(User, Action.owner_id == User.id)
         .outerjoin(Meeting, Action.meeting_id == Meeting.id)
         .outerjoin(PanelItem, Action.panel_item_id == PanelItem.id)
         .where(Action.status.not_in(COMPLETE_STATUSES), Action.due_on <= horizon)
     ).all()
     for row in actions:
-        line = _describe(row.reference, row.title, row.due_on, today)
+        awaiting_opcc = row.status == ActionStatus.IMPLEMENTED
+        awaiting = "submitted as implemented, awaiting OPCC assurance" if awaiting_opcc else ""
         common = {
             "item_type": "action",
             "item_id": row.id,
-            "line": line,
+            "line": _describe(row.reference, row.title, row.due_on, today, awaiting),
             "link": _action_link(row.id),
             "marking": row.marking,
+            "name": row.reference,
+            "due": row.due_on,
+            "awaiting_opcc": awaiting_opcc,
         }
         found = deadline_occurrence(row.due_on, today, schedule)
         if found:
@@ -198,6 +225,11 @@ def plan_reminders(today: date, schedule: Schedule, people: _People) -> list[Rem
         escalate_on = escalation_occurrence(row.due_on, today, schedule)
         if escalate_on and (today - escalate_on).days <= schedule.lookback:
             org_lead = people.force_lead if row.owning_organisation == Organisation.FORCE else None
+            owner = f"owner {row.owner_name} ({row.owning_organisation.label})"
+            escalated = {
+                **common,
+                "line": _describe(row.reference, row.title, row.due_on, today, owner, awaiting),
+            }
             for lead in {people.opcc_lead, org_lead} - {None}:
                 add(
                     lead,
@@ -205,7 +237,7 @@ def plan_reminders(today: date, schedule: Schedule, people: _People) -> list[Rem
                     Group.ESCALATION,
                     escalate_on,
                     rule="action_escalation",
-                    **common,
+                    **escalated,
                 )
 
     _meeting_update_round(today, schedule, people, add)
@@ -236,6 +268,7 @@ def _meeting_update_round(today, schedule, people, add) -> None:
                 Action.opcc_only,
                 Action.marking,
                 Action.source_type,
+                Action.status,
                 Meeting.published.label("source_published"),
             )
             .join(Meeting, Action.meeting_id == Meeting.id)
@@ -261,6 +294,9 @@ def _meeting_update_round(today, schedule, people, add) -> None:
                 line=line,
                 link=_action_link(row.id),
                 marking=row.marking,
+                name=row.reference,
+                due=row.due_on,
+                awaiting_opcc=row.status == ActionStatus.IMPLEMENTED,
             )
 
 
@@ -272,6 +308,7 @@ def _source_deadlines(today, schedule, people, add) -> None:
         item_type: str,
         item_id: int,
         text: str,
+        name: str,
         link: str,
         recipients,
         *,
@@ -300,19 +337,23 @@ def _source_deadlines(today, schedule, people, add) -> None:
                 rule=f"{item_type}_{group.value}",
                 item_type=item_type,
                 item_id=item_id,
-                line=_describe(text, "", due, today).replace(": (", " ("),
+                line=_describe(text, "", due, today),
                 link=link,
+                name=shorten(name),
+                due=due,
             )
 
     for adhoc in db.session.scalars(
         select(AdhocRequest).where(AdhocRequest.status == RequestStatus.AWAITING)
     ):
         author = people.by_id.get(adhoc.author_id) if adhoc.author_id else None
+        from_whom = f" from the {adhoc.recipient.strip()}" if adhoc.recipient.strip() else ""
         chase(
             adhoc.response_due_on,
             "adhoc_request",
             adhoc.id,
-            f"Ad-hoc request '{adhoc.subject}': response from the {adhoc.recipient}",
+            f"Ad-hoc request '{adhoc.subject}': response{from_whom}",
+            f"ad-hoc request '{adhoc.subject}'",
             absolute_url(url_for("adhoc_requests.show", request_id=adhoc.id)),
             [author, people.force_lead],
             source_type=SourceType.ADHOC,
@@ -328,6 +369,8 @@ def _source_deadlines(today, schedule, people, add) -> None:
             item.id,
             f"Panel {item.kind.label.lower()} of {format_long(item.panel_meeting_on)}: "
             "PCC response",
+            item.agenda_item.strip()
+            or f"Panel {item.kind.label.lower()} of {format_long(item.panel_meeting_on)}",
             absolute_url(url_for("panel_items.show", item_id=item.id)),
             [people.opcc_lead],
             source_type=SourceType.PANEL,
@@ -342,6 +385,7 @@ def _source_deadlines(today, schedule, people, add) -> None:
             "hmicfrs_s55",
             report.id,
             f"HMICFRS '{report.title}': PCC comments (s.55)",
+            f"s.55 comments on {report.code}",
             link,
             [people.opcc_lead],
             source_type=SourceType.HMICFRS,
@@ -351,6 +395,7 @@ def _source_deadlines(today, schedule, people, add) -> None:
             "hmicfrs_cc",
             report.id,
             f"HMICFRS '{report.title}': chief constable's comments",
+            f"chief constable's comments on {report.code}",
             link,
             [people.opcc_lead],
             source_type=SourceType.HMICFRS,
@@ -406,35 +451,6 @@ def _insert_new(reminders: list[Reminder]) -> list[tuple[int, Reminder]]:
     return inserted
 
 
-def _digest(user: User, items: list[Reminder], today: date) -> OutboxMessage:
-    """One email for one recipient, grouped by urgency, with the highest marking in the subject."""
-    marking = highest_marking(r.marking for r in items)
-    groups = [(GROUP_LABELS[g], [r for r in items if r.group == g]) for g in DIGEST_ORDER]
-    groups = [(label, rows) for label, rows in groups if rows]
-    counts = ", ".join(f"{len(rows)} {label.split(':')[0].lower()}" for label, rows in groups)
-    service = current_app.config["SERVICE_NAME"]
-    # A readable email: the first DIGEST_LIMIT items of each section, then a link to the rest.
-    shown = [(label, rows[:DIGEST_LIMIT], len(rows) - DIGEST_LIMIT) for label, rows in groups]
-    context = {
-        "user": user,
-        "groups": shown,
-        "marking": marking,
-        "today": today,
-        "settings_link": absolute_url(url_for("reminders.preferences")),
-        "list_link": absolute_url(url_for("actions.index", owner=user.id)),
-    }
-    return OutboxMessage(
-        run_on=today,
-        recipient_id=user.id,
-        to_address=user.email,
-        subject=f"{marking.label}: {service}: {counts}",
-        text_body=render_template("reminders/email/digest.txt", **context),
-        html_body=render_template("reminders/email/digest.html", **context),
-        marking=marking,
-        rules=", ".join(sorted({r.rule for r in items}))[:300],
-    )
-
-
 def run_planner(today: date, *, dry_run: bool = False) -> RunResult:
     """Plan today's reminders into the outbox (the caller commits, or rolls back a dry run).
 
@@ -442,10 +458,9 @@ def run_planner(today: date, *, dry_run: bool = False) -> RunResult:
     day's run catches up, because each reminder is keyed by the day it fell due.
     """
     result = RunResult()
-    if not is_working_day(today):
-        result.problems.append(
-            f"{format_long(today)} is not a working day: reminders wait for the next one."
-        )
+    not_working = why_not_working(today)
+    if not_working:
+        result.problems.append(f"No reminders today: {not_working}.")
         return result
     schedule = Schedule(
         before_days=Schedule.parse_days(setting(REMINDER_DAYS_BEFORE)),
@@ -460,7 +475,7 @@ def run_planner(today: date, *, dry_run: bool = False) -> RunResult:
     for item_id, reminder in inserted:
         by_recipient[reminder.recipient_id].append((item_id, reminder))
     for user_id, rows in sorted(by_recipient.items()):
-        message = _digest(people.by_id[user_id], [r for _, r in rows], today)
+        message = render_digest(people.by_id[user_id], [r for _, r in rows], today)
         db.session.add(message)
         db.session.flush()
         item_ids = [i for i, _ in rows]

@@ -37,8 +37,27 @@ DIGEST_ORDER = [
     Group.DUE_SOON,
     Group.UPDATES_REQUESTED,
 ]
+# How a section is counted in a subject line: (one item, several items).
+SUBJECT_WORDS = {
+    Group.ESCALATION: ("escalated", "escalated"),
+    Group.OVERDUE: ("overdue", "overdue"),
+    Group.DUE_TODAY: ("due today", "due today"),
+    Group.DUE_SOON: ("due soon", "due soon"),
+    Group.UPDATES_REQUESTED: ("update requested", "updates requested"),
+}
 # Escalations go to leads and cannot be turned off.
 OPTIONAL_GROUPS = [Group.DUE_SOON, Group.DUE_TODAY, Group.OVERDUE, Group.UPDATES_REQUESTED]
+
+
+def subject_phrase(group: Group, count: int, first: str | None = None) -> str:
+    """A section in a subject: "1 due soon"; with the name of its most urgent item,
+    "AA-2019-001 overdue" or "2 overdue, including AA-2019-001"."""
+    one, several = SUBJECT_WORDS[group]
+    if first is None:
+        return f"{count} {one if count == 1 else several}"
+    if count == 1:
+        return f"{first} {one}"
+    return f"{count} {several}, including {first}"
 
 
 @dataclass(frozen=True)

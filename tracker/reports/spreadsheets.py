@@ -4,8 +4,9 @@ Below EXPORT_BACKGROUND_THRESHOLD actions the list page's export downloads at on
 (`tracker.actions.views.export`); above it the person is offered a job of kind
 ACTIONS_XLSX instead. The job reads the same rows (`export_rows`, streamed a batch at
 a time) with the same visibility and OPCC-only columns as the direct export, and
-writes them with the same `tracker.exports.to_xlsx` (openpyxl in write-only mode), so
-the two files hold the same cells.
+writes them with the same writer (openpyxl in write-only mode): the readable workbook
+(`tracker.exports.to_readable_xlsx`), or the import format (`to_xlsx`) when the job was
+asked for with `format=import`, so the two files hold the same cells.
 """
 
 from __future__ import annotations
@@ -49,9 +50,11 @@ def export_context(user: Any, args: MultiDict) -> dict[str, Any]:
 def write_actions_xlsx(job: ReportJob, user: User, progress: Progress) -> JobOutput:
     """The job's spreadsheet: rows streamed from the database into the workbook."""
     with_notes = policy.can_see_opcc_notes(user)
+    args = args_of(job)
+    for_import = args.get("format") == "import"
     rows = export_rows(
         user,
-        ActionFilters.from_args(args_of(job)),
+        ActionFilters.from_args(args),
         today=today(),
         amber_days=setting(AMBER_DAYS),
     )
@@ -63,12 +66,12 @@ def write_actions_xlsx(job: ReportJob, user: User, progress: Progress) -> JobOut
     )
     try:
         records = exports.action_row_records(result, tags, with_opcc_notes=with_notes)
-        body = exports.to_xlsx(
-            action_columns(user), progress.counted(records, total=total), sheet="Actions"
-        )
+        write = exports.to_xlsx if for_import else exports.to_readable_xlsx
+        body = write(action_columns(user), progress.counted(records, total=total), sheet="Actions")
     finally:
         result.close()
-    return JobOutput(body, f"actions-{today().isoformat()}.xlsx", XLSX_TYPE, total)
+    name = "actions-for-import" if for_import else "actions"
+    return JobOutput(body, f"{name}-{today().isoformat()}.xlsx", XLSX_TYPE, total)
 
 
 RUNNERS[ACTIONS_XLSX] = write_actions_xlsx

@@ -270,6 +270,20 @@ class Progress:
             yield item
             self.advance(done, total)
 
+    def hold_in_session(self) -> None:
+        """Check, inside the session's own transaction, that this worker still holds
+        the job, and renew its lease there (on PostgreSQL the job's row stays locked
+        until that transaction ends). A job whose work is its own database writes (an
+        import) calls this just before committing them, so they are kept only while it
+        holds the job; raises LeaseLostError otherwise."""
+        result = db.session.execute(
+            update(ReportJob)
+            .where(*_holding(self.job_id, self.token))
+            .values(lease_until=utcnow() + LEASE)
+        )
+        if result.rowcount != 1:
+            raise LeaseLostError
+
     def _write(self, **values: Any) -> None:
         if self.should_stop():
             raise JobReleasedError
@@ -312,6 +326,7 @@ RUNNERS: dict[str, Runner] = {}
 
 def runner_for(kind: str) -> Runner | None:
     """The function that builds a job of `kind`: a report PDF unless registered."""
+    from tracker.imports import jobs as import_jobs  # noqa: F401  (registers its runner)
     from tracker.reports import spreadsheets  # noqa: F401  (registers its runners)
 
     if kind in RUNNERS:

@@ -14,7 +14,7 @@ meanwhile makes the job fail, as a second commit from another tab would.
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, url_for
 from sqlalchemy import select
 
 from tracker.auth.models import User
@@ -126,9 +126,11 @@ def _done(batch: ImportBatch) -> jobs.JobOutput:
     return jobs.JobOutput(b"", "", NO_FILE, batch.row_count)
 
 
-def batch_id_of(job: ReportJob) -> int | None:
-    """The import an IMPORT_COMMIT job writes."""
-    return _batch_id_of(job)
+def import_page(job: ReportJob) -> str | None:
+    """The job page links here: the import the job writes."""
+    batch_id = _batch_id_of(job)
+    return url_for("imports.show", batch_id=batch_id) if batch_id is not None else None
 
 
 jobs.RUNNERS[IMPORT_COMMIT] = commit_import
+jobs.RESULT_PAGES[IMPORT_COMMIT] = import_page

@@ -320,13 +320,22 @@ def render_report(job: ReportJob, user: User, progress: Progress) -> JobOutput:
     return JobOutput(body, file_name(kind, context), PDF_TYPE, context["item_count"])
 
 
-# Kinds of job that are not report PDFs (each module adds its own: see `runner_for`).
+# Kinds of job that are not report PDFs (each module adds its own: see `runner_for`;
+# `tracker.imports.jobs` adds the import's, and the worker imports it).
 RUNNERS: dict[str, Runner] = {}
+# The page that shows what a job did, for kinds whose result is not a file to download
+# (an import: its own page). Each such module adds its kind's.
+RESULT_PAGES: dict[str, Callable[[ReportJob], str | None]] = {}
+
+
+def result_page(job: ReportJob) -> str | None:
+    """The URL of the page showing what `job` did, when its result is not a download."""
+    page = RESULT_PAGES.get(job.kind)
+    return page(job) if page is not None else None
 
 
 def runner_for(kind: str) -> Runner | None:
     """The function that builds a job of `kind`: a report PDF unless registered."""
-    from tracker.imports import jobs as import_jobs  # noqa: F401  (registers its runner)
     from tracker.reports import spreadsheets  # noqa: F401  (registers its runners)
 
     if kind in RUNNERS:

@@ -25,7 +25,6 @@ from tracker.clock import today
 from tracker.db import db, reads_before_writing, take_write_lock, utcnow
 from tracker.exports import SOURCE_COLUMNS, source_records, to_csv, to_xlsx
 from tracker.forms import EmptyForm
-from tracker.imports import jobs as import_jobs
 from tracker.policy import can_view_lists, can_view_report_job
 from tracker.reports import jobs, spreadsheets
 from tracker.reports.kinds import KINDS, ReportKind, ReportNotFoundError, file_name
@@ -244,13 +243,12 @@ def _progress_text(job: ReportJob) -> str:
 @permission_required(can_view_lists)
 def job(job_id: int):
     job = _own_job_or_404(job_id)
-    batch_id = import_jobs.batch_id_of(job) if job.kind == import_jobs.IMPORT_COMMIT else None
     return render_template(
         "reports/job.html",
         job=job,
         job_form=EmptyForm(),
         title=job.title or "Report",
-        import_url=url_for("imports.show", batch_id=batch_id) if batch_id else None,
+        import_url=jobs.result_page(job),
         **_job_progress(job),
     )
 

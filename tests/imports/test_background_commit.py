@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import AuthActions, run_worker
+from tests.conftest import AuthActions, csrf_token_from, run_worker
 from tests.factories import make_meeting
 from tests.imports.conftest import csv_bytes
 from tests.imports.test_commit_and_undo import HEADINGS, action_count, batch_form, undo
@@ -187,10 +187,21 @@ def test_only_the_person_who_confirmed_sees_the_job(
         assert other_client.get(job_url).status_code in (403, 404), other.role
         assert other_client.get(f"{job_url}/status").status_code in (403, 404), other.role
         assert "Import of log.csv" not in other_client.get("/reports/jobs").text
-    # another importer sees the import is on its way, without a way to the job
-    batch_page = signed_in(app, colleague).get(f"/imports/{checked}").text
+    # another importer sees the import is on its way, without a way to the job, and
+    # pressing import (from a page opened earlier) leads back to the import, queueing nothing
+    colleagues = signed_in(app, colleague)
+    batch_page = colleagues.get(f"/imports/{checked}").text
     assert "being written by the job worker" in batch_page
     assert job_url not in batch_page
+    with app.app_context():
+        version = db.session.get(ImportBatch, checked).version
+    token = csrf_token_from(colleagues.get("/imports/new").text)
+    pressed = colleagues.post(
+        f"/imports/{checked}/commit", data={"csrf_token": token, "version": version}
+    )
+    assert pressed.headers["Location"].endswith(f"/imports/{checked}")
+    with app.app_context():
+        assert db.session.scalar(select(func.count(ReportJob.id))) == 1
 
 
 def test_a_retry_after_the_worker_stopped_writes_the_import_once(app, client, officer, checked):

@@ -49,11 +49,6 @@ def row_count(batch: ImportBatch) -> int:
         return 0
 
 
-def commits_in_background(batch: ImportBatch) -> bool:
-    """Whether confirming this batch queues a job rather than writing in the request."""
-    return row_count(batch) > background_threshold()
-
-
 def commit_job_for(batch: ImportBatch) -> ReportJob | None:
     """The job waiting to write, or writing, this batch (None when there is none)."""
     active = db.session.scalars(
@@ -64,12 +59,15 @@ def commit_job_for(batch: ImportBatch) -> ReportJob | None:
     return next((job for job in active if _batch_id_of(job) == batch.id), None)
 
 
-def queue_commit(batch: ImportBatch, *, by: User, expected_version: int) -> ReportJob:
-    """Queue the job that writes `batch` (and commit: it is the request's only write).
-    Raises BatchStateError when the batch is no longer waiting or changed meanwhile,
-    jobs.TooManyJobsError when `by` has as many jobs on the way as they may."""
+def queue_commit(batch: ImportBatch, *, rows: int, by: User, expected_version: int) -> ReportJob:
+    """Queue the job that writes the `rows` rows of `batch` and commit (the request's
+    only write), or return the job already waiting to write it. Raises BatchStateError
+    when the batch is no longer waiting or changed meanwhile, jobs.TooManyJobsError when
+    `by` has as many jobs on the way as they may."""
+    queued = commit_job_for(batch)
+    if queued is not None:
+        return queued
     services.ensure_pending(batch, expected_version)
-    rows = row_count(batch)
     return jobs.create_job(
         user=by,
         kind=IMPORT_COMMIT,

@@ -220,21 +220,21 @@ def commit(batch_id: int):
     """Write the batch now, or, over IMPORT_BACKGROUND_THRESHOLD rows, queue the job
     that writes it and show the job's progress."""
     batch = get_batch_or_404(batch_id)
-    if not import_jobs.commits_in_background(batch):
+    rows = import_jobs.row_count(batch)
+    if rows <= import_jobs.background_threshold():
         return _batch_post(batch_id, services.commit_batch, "Imported: {batch.summary}")
     form = BatchForm()
     if not form.validate_on_submit():
         abort(400)
-    queued = import_jobs.commit_job_for(batch)
-    if queued is not None:
-        return redirect(url_for("reports.job", job_id=queued.id), 303)
     try:
         job = import_jobs.queue_commit(
-            batch, by=current_user, expected_version=form.version_number()
+            batch, rows=rows, by=current_user, expected_version=form.version_number()
         )
     except (BatchStateError, TooManyJobsError) as problem:
         db.session.rollback()
         flash(str(problem), "error")
+        return redirect(url_for("imports.show", batch_id=batch_id))
+    if job.requested_by_id != current_user.id:  # a colleague's job is writing it already
         return redirect(url_for("imports.show", batch_id=batch_id))
     return redirect(url_for("reports.job", job_id=job.id), 303)
 

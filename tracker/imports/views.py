@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from tracker.db import db
+from tracker.db import db, reads_before_writing, take_write_lock
 from tracker.editing import save_form
 from tracker.exports import (
     ACTION_COLUMNS,
@@ -216,11 +216,14 @@ def _batch_post(batch_id: int, action, done: str):
 
 @bp.route("/<int:batch_id>/commit", methods=["POST"])
 @permission_required(can_import)
+@reads_before_writing
 def commit(batch_id: int):
     """Write the batch now, or, over IMPORT_BACKGROUND_THRESHOLD rows, queue the job
-    that writes it and show the job's progress."""
+    that writes it and show the job's progress. The file is counted before the write
+    lock is taken."""
     batch = get_batch_or_404(batch_id)
     rows = import_jobs.row_count(batch)
+    take_write_lock()
     if rows <= import_jobs.background_threshold():
         return _batch_post(batch_id, services.commit_batch, "Imported: {batch.summary}")
     form = BatchForm()

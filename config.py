@@ -266,6 +266,9 @@ class Config:
     # Action list XLSX exports of more actions than this are prepared by the worker
     # process (a job page shows progress and offers the download when ready).
     EXPORT_BACKGROUND_THRESHOLD = env_int("EXPORT_BACKGROUND_THRESHOLD", 2000)
+    # Imports of more rows than this are written by the worker process (a job page shows
+    # progress; the import page shows the result).
+    IMPORT_BACKGROUND_THRESHOLD = env_int("IMPORT_BACKGROUND_THRESHOLD", 2000)
 
     @classmethod
     def validate(cls) -> None:

@@ -59,6 +59,7 @@ class Worker:
     def run(self, *, once: bool = False) -> int:
         """Work until stopped (or the queue is empty, with `once`); returns how many
         jobs this worker finished, failed or handed back."""
+        from tracker.imports import jobs as import_jobs  # noqa: F401  (registers its runner)
         from tracker.reports import jobs
 
         while not self.stopping:

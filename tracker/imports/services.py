@@ -7,6 +7,7 @@ transaction. The batch's version guards against a second commit from another tab
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import current_app
@@ -151,8 +152,16 @@ def check_batch(batch: ImportBatch) -> Plan:
     return plan
 
 
-def commit_batch(batch: ImportBatch, *, by: User, expected_version: int) -> ImportBatch:
-    """Write every row of a checked batch, all or nothing, with audit events tagged by it."""
+def commit_batch(
+    batch: ImportBatch,
+    *,
+    by: User,
+    expected_version: int,
+    on_checked: Callable[[Plan], None] | None = None,
+) -> ImportBatch:
+    """Write every row of a checked batch, all or nothing, with audit events tagged by it.
+    `on_checked` is told the plan once every row has passed, before the first write (the
+    worker reports its progress there)."""
     _require(by)
     ensure_pending(batch, expected_version)
     plan = check_batch(batch)
@@ -160,6 +169,8 @@ def commit_batch(batch: ImportBatch, *, by: User, expected_version: int) -> Impo
         raise ImportRefusedError(
             "The file has errors, so nothing was imported. Correct them and upload it again"
         )
+    if on_checked is not None:
+        on_checked(plan)
     batch.status = ImportStatus.COMMITTED
     batch.committed_at = utcnow()
     try:

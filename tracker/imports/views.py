@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from tracker.db import db
+from tracker.db import db, reads_before_writing, take_write_lock
 from tracker.editing import save_form
 from tracker.exports import (
     ACTION_COLUMNS,
@@ -17,6 +17,7 @@ from tracker.exports import (
     to_csv,
     to_xlsx,
 )
+from tracker.imports import jobs as import_jobs
 from tracker.imports import services
 from tracker.imports.fields import TARGET_FIELDS, TARGET_LABELS
 from tracker.imports.forms import BatchForm, PasteFindingsForm, UploadForm, mapping_form
@@ -26,6 +27,7 @@ from tracker.imports.parsing import FileProblemError
 from tracker.imports.services import BatchStateError, ImportRefusedError
 from tracker.imports.undo import UndoRefusedError, undo_batch
 from tracker.policy import can_import
+from tracker.reports.jobs import TooManyJobsError
 from tracker.security import permission_required
 from tracker.sources.models import HmicfrsReport
 
@@ -178,11 +180,14 @@ def mapping(batch_id: int):
 @permission_required(can_import)
 def show(batch_id: int):
     batch = get_batch_or_404(batch_id)
-    plan = services.check_batch(batch) if batch.status == ImportStatus.PENDING else None
+    pending = batch.status == ImportStatus.PENDING
+    commit_job = import_jobs.commit_job_for(batch) if pending else None
+    plan = services.check_batch(batch) if pending and commit_job is None else None
     return render_template(
         "imports/show.html",
         batch=batch,
         plan=plan,
+        commit_job=commit_job,
         labels=TARGET_LABELS,
         errors_shown=ERRORS_SHOWN,
         rows_shown=ROWS_SHOWN,
@@ -211,8 +216,30 @@ def _batch_post(batch_id: int, action, done: str):
 
 @bp.route("/<int:batch_id>/commit", methods=["POST"])
 @permission_required(can_import)
+@reads_before_writing
 def commit(batch_id: int):
-    return _batch_post(batch_id, services.commit_batch, "Imported: {batch.summary}")
+    """Write the batch now, or, over IMPORT_BACKGROUND_THRESHOLD rows, queue the job
+    that writes it and show the job's progress. The file is counted before the write
+    lock is taken."""
+    batch = get_batch_or_404(batch_id)
+    rows = import_jobs.row_count(batch)
+    take_write_lock()
+    if rows <= import_jobs.background_threshold():
+        return _batch_post(batch_id, services.commit_batch, "Imported: {batch.summary}")
+    form = BatchForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        job = import_jobs.queue_commit(
+            batch, rows=rows, by=current_user, expected_version=form.version_number()
+        )
+    except (BatchStateError, TooManyJobsError) as problem:
+        db.session.rollback()
+        flash(str(problem), "error")
+        return redirect(url_for("imports.show", batch_id=batch_id))
+    if job.requested_by_id != current_user.id:  # a colleague's job is writing it already
+        return redirect(url_for("imports.show", batch_id=batch_id))
+    return redirect(url_for("reports.job", job_id=job.id), 303)
 
 
 @bp.route("/<int:batch_id>/discard", methods=["POST"])

@@ -270,6 +270,20 @@ class Progress:
             yield item
             self.advance(done, total)
 
+    def hold_in_session(self) -> None:
+        """Check, inside the session's own transaction, that this worker still holds
+        the job, and renew its lease there (on PostgreSQL the job's row stays locked
+        until that transaction ends). A job whose work is its own database writes (an
+        import) calls this just before committing them, so they are kept only while it
+        holds the job; raises LeaseLostError otherwise."""
+        result = db.session.execute(
+            update(ReportJob)
+            .where(*_holding(self.job_id, self.token))
+            .values(lease_until=utcnow() + LEASE)
+        )
+        if result.rowcount != 1:
+            raise LeaseLostError
+
     def _write(self, **values: Any) -> None:
         if self.should_stop():
             raise JobReleasedError
@@ -306,8 +320,18 @@ def render_report(job: ReportJob, user: User, progress: Progress) -> JobOutput:
     return JobOutput(body, file_name(kind, context), PDF_TYPE, context["item_count"])
 
 
-# Kinds of job that are not report PDFs (each module adds its own: see `runner_for`).
+# Kinds of job that are not report PDFs (each module adds its own: see `runner_for`;
+# `tracker.imports.jobs` adds the import's, and the worker imports it).
 RUNNERS: dict[str, Runner] = {}
+# The page that shows what a job did, for kinds whose result is not a file to download
+# (an import: its own page). Each such module adds its kind's.
+RESULT_PAGES: dict[str, Callable[[ReportJob], str | None]] = {}
+
+
+def result_page(job: ReportJob) -> str | None:
+    """The URL of the page showing what `job` did, when its result is not a download."""
+    page = RESULT_PAGES.get(job.kind)
+    return page(job) if page is not None else None
 
 
 def runner_for(kind: str) -> Runner | None:

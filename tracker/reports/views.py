@@ -248,6 +248,7 @@ def job(job_id: int):
         job=job,
         job_form=EmptyForm(),
         title=job.title or "Report",
+        import_url=jobs.result_page(job),
         **_job_progress(job),
     )
 

@@ -251,10 +251,10 @@ def test_the_list_shows_each_reader_the_newest_update_they_may_see(
     ("user_fixture", "expected"),
     [
         # The signed-in user, the settings, the page (rows, total and latest updates),
-        # the owner choices and the tag choices.
-        ("officer", 5),
+        # the owner choices, the tag choices and the navigation's counts.
+        ("officer", 6),
         # No owner choices for the force.
-        ("liaison", 4),
+        ("liaison", 5),
     ],
 )
 def test_the_list_page_runs_a_fixed_small_number_of_statements(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 from pypdf import PdfReader
@@ -24,7 +25,8 @@ def test_panel_clerk_downloads_the_panel_report(ui, app, clerk):
     assert download.suggested_filename.endswith(".pdf")
     reader = PdfReader(io.BytesIO(Path(download.path()).read_bytes()))
     text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
-    assert "Most-similar-group comparisons for robbery and burglary" in text
+    # A narrow column may break the line after a hyphen the text already has.
+    assert "Most-similar-group comparisons for robbery and burglary" in re.sub(r"-\s+", "-", text)
 
 
 def test_officer_checks_an_as_at_date_and_downloads_a_prepared_report(ui, app, officer, liaison):

@@ -70,7 +70,7 @@ def test_printed_report_leaves_out_navigation_and_filters(ui, app, officer):
     ui.sign_in(officer.email, DEFAULT_PASSWORD)
     ui.goto("/reports/panel")
     navigation = ui.page.locator(".govuk-service-navigation")
-    filters = ui.page.locator("form.app-no-print")
+    filters = ui.page.locator("main form.app-no-print")
     assert navigation.is_visible()
     assert filters.is_visible()
     ui.page.emulate_media(media="print")

@@ -10,14 +10,13 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from flask import url_for
-from sqlalchemy import event
 from werkzeug.datastructures import MultiDict
 
+from tests.conftest import counting_statements
 from tests.factories import london_today, make_action, make_meeting
 from tracker.actions.models import ActionStatus
 from tracker.actions.queries import ActionFilters, action_list
 from tracker.auth.models import Role
-from tracker.db import db
 
 NAV_LIST_RE = re.compile(
     r'<a class="govuk-service-navigation__link" href="(/actions/\?[^"]*)"[^>]*>\s*'
@@ -132,18 +131,8 @@ def test_navigation_counts_take_one_statement(app, login_as, officer, owned_acti
     with app.test_request_context():
         url = url_for("auth.change_password")  # a page that reads no actions itself
     client.get(url)  # warm caches (settings, templates)
-    statements: list[str] = []
-    with app.app_context():
-        engine = db.engine
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", before)
-    try:
+    with counting_statements(app) as statements:
         assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
     reading_actions = [s for s in statements if re.search(r"\bFROM actions\b", s)]
     assert len(reading_actions) == 1, reading_actions
     assert "AS mine" in reading_actions[0]

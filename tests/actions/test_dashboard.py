@@ -9,9 +9,9 @@ from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from sqlalchemy import event
 from werkzeug.datastructures import MultiDict
 
+from tests.conftest import counting_statements
 from tests.factories import (
     london_today,
     make_action,
@@ -23,7 +23,6 @@ from tests.factories import (
 from tracker.actions.models import ActionStatus, Rag, SourceType
 from tracker.actions.queries import ActionFilters, action_list
 from tracker.auth.models import Role
-from tracker.db import db
 from tracker.settings.definitions import AMBER_DAYS
 from tracker.settings.services import setting
 
@@ -133,18 +132,8 @@ def test_dashboard_reads_the_actions_in_a_fixed_number_of_statements(
 ):
     client = login_as(officer)
     client.get("/actions/dashboard")  # warm caches (settings, templates)
-    statements: list[str] = []
-    with app.app_context():
-        engine = db.engine
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", before)
-    try:
+    with counting_statements(app) as statements:
         assert client.get("/actions/dashboard").status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
     reading_actions = [s for s in statements if re.search(r"\bFROM actions\b", s)]
     # One pass for every figure, and the navigation's list sizes (one statement).
     assert len(reading_actions) == 2, "\n\n".join(reading_actions)

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.actions.test_query_counts import counting
+from tests.conftest import counting_statements as counting
 from tests.factories import london_today, make_action
 from tracker.actions import services as actions
 from tracker.actions.models import Action, ActionStatus

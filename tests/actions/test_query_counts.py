@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
 
+from tests.conftest import counting_statements as counting
 from tests.factories import london_today, make_action, make_meeting
 from tracker.actions.models import ActionStatus
-from tracker.db import db
 
 PAGES = [
     "/",
@@ -24,22 +22,6 @@ PAGES = [
     "/hmicfrs/",
     "/audit/",
 ]
-
-
-@contextmanager
-def counting(app):
-    statements: list[str] = []
-    with app.app_context():
-        engine = db.engine
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
 
 
 def add_actions(app, meeting, owners, number):

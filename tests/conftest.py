@@ -247,16 +247,25 @@ class Mailbox:
         return part.get_content()
 
 
-@pytest.fixture
-def smtp_server(app: Flask) -> Iterator[Mailbox]:
-    """A real SMTP server on 127.0.0.1; the app is configured to send through it."""
-    mailbox = Mailbox()
+@contextmanager
+def serving_mail(app: Flask, mailbox: Mailbox) -> Iterator[Mailbox]:
+    """A real SMTP server on 127.0.0.1 delivering to `mailbox`, with the app configured
+    to send through it, for the length of the block."""
     port = free_port()
     controller = Controller(mailbox, hostname="127.0.0.1", port=port)
     controller.start()
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False, MAIL_USERNAME="")
-    yield mailbox
-    controller.stop()
+    try:
+        yield mailbox
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def smtp_server(app: Flask) -> Iterator[Mailbox]:
+    """A real SMTP server on 127.0.0.1; the app is configured to send through it."""
+    with serving_mail(app, Mailbox()) as mailbox:
+        yield mailbox
 
 
 LINK_RE = re.compile(r"https?://\S+")

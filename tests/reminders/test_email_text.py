@@ -10,10 +10,9 @@ from datetime import timedelta
 from email import message_from_bytes, policy
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
-from tests.conftest import Mailbox, free_port
+from tests.conftest import Mailbox, serving_mail
 from tests.factories import (
     make_action,
     make_adhoc_request,
@@ -175,13 +174,8 @@ class RawMailbox(Mailbox):
 
 @pytest.fixture
 def raw_smtp(app):
-    mailbox = RawMailbox()
-    port = free_port()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False, MAIL_USERNAME="")
-    yield mailbox
-    controller.stop()
+    with serving_mail(app, RawMailbox()) as mailbox:
+        yield mailbox
 
 
 def test_a_long_subject_with_accents_arrives_whole_and_correctly_folded(

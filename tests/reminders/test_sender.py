@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
-from tests.conftest import Mailbox, free_port
+from tests.conftest import Mailbox, free_port, serving_mail
 from tests.reminders.conftest import TODAY
 from tracker.actions.models import Marking
 from tracker.db import db, utcnow
@@ -29,13 +28,8 @@ class RefusingMailbox(Mailbox):
 
 @pytest.fixture
 def refusing_smtp(app):
-    mailbox = RefusingMailbox()
-    port = free_port()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False, MAIL_USERNAME="")
-    yield mailbox
-    controller.stop()
+    with serving_mail(app, RefusingMailbox()) as mailbox:
+        yield mailbox
 
 
 def queue(app, *subjects: str) -> list[int]:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, ClassVar
 
-from flask import Flask, render_template_string, request
+from flask import Flask, render_template, request
 from markupsafe import escape
 from sqlalchemy import bindparam, text
 
@@ -135,8 +135,12 @@ def install(app: Flask) -> list[str]:
     def floor() -> str:
         return _floor_page(today(), setting(AMBER_DAYS))
 
+    # Compiled once, as the app's own templates are: render_template_string would
+    # compile it on every request and charge that to the layout.
+    bare_layout_template = app.jinja_env.from_string(BARE_LAYOUT)
+
     def bare_layout() -> str:
-        return render_template_string(BARE_LAYOUT)
+        return render_template(bare_layout_template)
 
     app.add_url_rule(FLOOR_PREFIX, "bench_floor", floor)
     app.add_url_rule(LAYOUT_URL, "bench_layout", bare_layout)

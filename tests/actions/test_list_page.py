@@ -251,7 +251,7 @@ def test_the_list_shows_each_reader_the_newest_update_they_may_see(
     ("user_fixture", "expected"),
     [
         # The signed-in user, the settings, the page (rows, total and latest updates),
-        # the owner choices, the tag choices and the navigation's counts.
+        # the owner choices, the tag choices and the navigation's list counts.
         ("officer", 6),
         # No owner choices for the force.
         ("liaison", 5),
@@ -320,3 +320,27 @@ def test_list_page_rows_agree_with_latest_updates_and_action_list(app, meeting, 
                 action_id: update.text for action_id, update in latest.items()
             }
             assert page.total == listed.total == len(ids)
+
+
+def test_unfiltered_list_for_the_opcc_counts_the_whole_table_without_a_where(
+    app, client, login_as, officer, meeting, liaison
+):
+    """The OPCC sees every action, so the unfiltered count needs no condition: SQLite
+    answers a bare count(*) from the table's b-tree instead of walking every row."""
+    make_action(app, meeting, liaison)
+    login_as(officer)
+    client.get("/actions/")  # warm caches
+    with counting(app) as statements:
+        assert client.get("/actions/").status_code == 200
+    listing = next(s for s in statements if "AS total" in s)
+    assert "1 = 1" not in listing
+    assert "WHERE true" not in listing
+
+
+def test_force_list_count_keeps_the_visibility_condition(app, client, login_as, liaison, meeting):
+    make_action(app, meeting, liaison)
+    login_as(liaison)
+    with counting(app) as statements:
+        assert client.get("/actions/").status_code == 200
+    listing = next(s for s in statements if "AS total" in s)
+    assert "opcc_only" in listing

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Row, Select, String, cast, func, select
+from sqlalchemy import Row, Select, String, True_, cast, func, select
 from sqlalchemy.orm import aliased, selectinload
 from sqlalchemy.sql.expression import ColumnElement
 
@@ -48,7 +48,12 @@ from tracker.sources.models import AdhocRequest, Finding, Meeting, PanelItem
 
 def visible_actions(user: Any) -> Select[tuple[Action]]:
     """Every action `user` may see (lists, exports, reports and reminders start here)."""
-    return select(Action).where(policy.action_visibility(user))
+    visibility = policy.action_visibility(user)
+    if isinstance(visibility, True_):
+        # No WHERE at all for those who see everything: SQLite counts a whole table from
+        # its b-tree in microseconds, but walks every row under "WHERE 1 = 1".
+        return select(Action)
+    return select(Action).where(visibility)
 
 
 SORTS: dict[str, tuple[str, Any]] = {

@@ -35,7 +35,8 @@ def all_settings() -> dict[str, Any]:
     """Every setting's current value, typed: one query, then cached for the app context."""
     cached = g.get("_tracker_settings")
     if cached is None:
-        stored = {s.key: s.value for s in db.session.scalars(db.select(Setting))}
+        # Two plain columns rather than Setting objects: read on every request.
+        stored = dict(db.session.execute(db.select(Setting.key, Setting.value)).all())
         cached = {
             key: d.coerce(stored[key]) if key in stored else d.default
             for key, d in DEFINITIONS.items()

@@ -60,7 +60,9 @@ db-upgrade: install
 
 run: install frontend db-upgrade
 	TRACKER_ENV=development $(BIN)/flask seed-demo --if-empty
-	@echo "Serving on http://$(HOST):$(PORT) (Ctrl+C to stop)"
+	@echo "Serving on http://$(HOST):$(PORT) with a job worker for long reports (Ctrl+C to stop)"
+	TRACKER_ENV=development $(BIN)/flask worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	TRACKER_ENV=development $(BIN)/flask run --host $(HOST) --port $(PORT)
 
 test-sqlite: install-test frontend system-deps

@@ -1,6 +1,6 @@
 # Two commands matter:
 #   make run   set everything up on a fresh machine and serve the app on http://127.0.0.1:5000
-#   make test  set up what the tests need and run the whole suite on SQLite, then PostgreSQL
+#   make test  set up what the tests need and run the whole suite on SQLite and on PostgreSQL
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
@@ -75,7 +75,9 @@ test-postgres: install-test frontend system-deps
 	if [ $$status = 3 ]; then echo "SKIPPED: no PostgreSQL server on this machine, the PostgreSQL pass did not run."; \
 	else exit $$status; fi
 
-test: test-sqlite test-postgres
+# Both passes at once, one per core (each pass alone: make test-sqlite / make test-postgres).
+test: install-test frontend system-deps
+	scripts/test-both.sh $(BIN)/pytest
 
 lint: install-test
 	$(BIN)/ruff check .

@@ -131,6 +131,10 @@ class Action(VersionedMixin, TimestampMixin, db.Model):
             "owning_organisation",
             "opcc_only",
         ),
+        # What a force reader may see (tracker.policy.action_visibility: owned by the
+        # force, not OPCC-only), in due date order: the force's list counts its rows from
+        # this index alone and reads its first page in order.
+        Index("ix_actions_visibility", "owning_organisation", "opcc_only", "due_on"),
         # One owner's actions: "My actions", the home page's own overdue and due soon.
         Index(
             "ix_actions_owner_overdue",

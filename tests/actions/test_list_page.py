@@ -251,9 +251,9 @@ def test_the_list_shows_each_reader_the_newest_update_they_may_see(
     ("user_fixture", "expected"),
     [
         # The signed-in user, the settings, the page (rows, total and latest updates),
-        # the owner choices, the tag choices and the navigation's list counts.
-        ("officer", 6),
-        # No owner choices for the force.
+        # the owner and tag choices (one statement) and the navigation's list counts.
+        ("officer", 5),
+        # The force: tag choices only, in the same one statement.
         ("liaison", 5),
     ],
 )

@@ -8,11 +8,12 @@ columns differ: the page reads what it shows as plain rows, without loading obje
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, Select, func, select
+from flask import g
+from sqlalchemy import Row, Select, func, literal, select, union_all
 from sqlalchemy.orm import aliased
 
 from tracker import policy
@@ -55,13 +56,28 @@ def list_page(
     Each row has id, reference, title, source_type, owner_name, lead_role, due_on,
     status, rag, days_overdue, latest_on and latest_text (None without an update with
     text, see `says_something`) and total (every matching action)."""
-    from tracker.db import db
+    from tracker.db import built_statement, clause_key, db
 
-    query = filtered_actions(user, filters, today=today, amber_days=amber_days)
+    def query() -> Select:
+        return filtered_actions(user, filters, today=today, amber_days=amber_days)
+
+    # Built once for each reader's visibility, filters, page and day (tracker.db).
+    shape = (
+        "actions.list_page",
+        clause_key(policy.action_visibility(user)),
+        clause_key(policy.update_visibility(user)),
+        repr(replace(filters, page=1)),
+        page_size,
+        today,
+        amber_days,
+    )
 
     def rows_of(number: int) -> list[Row]:
-        statement = _page_statement(
-            user, query, filters.sort, number, page_size, today=today, amber_days=amber_days
+        statement = built_statement(
+            (*shape, number),
+            lambda: _page_statement(
+                user, query(), filters.sort, number, page_size, today=today, amber_days=amber_days
+            ),
         )
         return list(db.session.execute(statement))
 
@@ -69,7 +85,7 @@ def list_page(
     if rows or filters.page == 1:
         total = rows[0].total if rows else 0
         return ListPage(rows=rows, page=Page(number=filters.page, size=page_size, total=total))
-    page = page_of(query, filters.page, page_size)
+    page = page_of(query(), filters.page, page_size)
     return ListPage(rows=rows_of(page.number) if page.total else [], page=page)
 
 
@@ -151,18 +167,48 @@ class FilterChoices:
 
 
 def filter_choices(user: Any) -> FilterChoices:
-    """Owner and tag choices as (id, name), in one statement each (owners: OPCC only)."""
-    from tracker.db import db
+    """Owner and tag choices as (id, name) in one statement, read once per request
+    (owners: OPCC only, in `owner_choices`' order; tags in `active_tags`' order)."""
+    from tracker.db import built_statement, db
 
-    owners = (
-        db.session.execute(owner_choices().with_only_columns(User.id, User.name)).all()
-        if policy.is_opcc(user)
-        else []
+    cached = g.get("_action_filter_choices")
+    if cached is not None and cached[0] == user.id:
+        return cached[1]
+    with_owners = policy.is_opcc(user)
+    statement = built_statement(
+        ("actions.filter_choices", with_owners), lambda: _choices_statement(with_owners)
     )
-    tags = db.session.execute(active_tags().with_only_columns(Tag.id, Tag.name)).all()
-    return FilterChoices(
-        owners=[(i, name) for i, name in owners], tags=[(i, name) for i, name in tags]
+    found: dict[int, list[tuple[int, str]]] = {0: [], 1: []}
+    for kind, choice_id, name, *_ in db.session.execute(statement):
+        found[kind].append((choice_id, name))
+    choices = FilterChoices(owners=found[0], tags=found[1])
+    g._action_filter_choices = (user.id, choices)
+    return choices
+
+
+def _choices_statement(with_owners: bool) -> Select:
+    """Tags (kind 1) and, `with_owners`, owners (kind 0) as (kind, id, name, ...): one
+    UNION whose sides carry what each is ordered by, so each keeps its own order."""
+    tags = active_tags().with_only_columns(
+        literal(1).label("kind"),
+        Tag.id,
+        Tag.name,
+        Tag.tag_list.label("first_key"),
+        Tag.name.label("second_key"),
     )
+    parts = [tags.order_by(None)]
+    if with_owners:
+        owners = owner_choices().with_only_columns(
+            literal(0).label("kind"),
+            User.id,
+            User.name,
+            User.name.label("first_key"),
+            literal("").label("second_key"),
+        )
+        parts.insert(0, owners.order_by(None))
+    both = union_all(*parts)
+    keys = both.selected_columns
+    return both.order_by(keys.kind, keys.first_key, keys.second_key)
 
 
 @dataclass(frozen=True)

@@ -490,23 +490,35 @@ def navigation_counts(
     user: Any, lists: dict[str, ActionFilters], *, today: date, amber_days: int
 ) -> dict[str, int]:
     """How many actions each of `lists` holds for `user`, in one statement (a count per
-    list, each answered from an index: owner and status, or status)."""
-    from tracker.db import db
+    list, each answered from an index: owner and status, or status), built once per
+    reader and day (on every page, tracker.db.built_statement)."""
+    from tracker.db import built_statement, clause_key, db
 
     if not lists:
         return {}
-    counts = [
-        select(func.count())
-        .select_from(
-            filtered_actions(user, filters, today=today, amber_days=amber_days)
-            .with_only_columns(Action.id)
-            .subquery()
-        )
-        .scalar_subquery()
-        .label(name)
-        for name, filters in lists.items()
-    ]
-    return dict(db.session.execute(select(*counts)).one()._mapping)
+
+    def build() -> Select:
+        counts = [
+            select(func.count())
+            .select_from(
+                filtered_actions(user, filters, today=today, amber_days=amber_days)
+                .with_only_columns(Action.id)
+                .subquery()
+            )
+            .scalar_subquery()
+            .label(name)
+            for name, filters in lists.items()
+        ]
+        return select(*counts)
+
+    key = (
+        "actions.navigation_counts",
+        clause_key(policy.action_visibility(user)),
+        repr(lists),
+        today,
+        amber_days,
+    )
+    return dict(db.session.execute(built_statement(key, build)).one()._mapping)
 
 
 OVERDUE_OWNERS_SHOWN = 15

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from flask import g
-from sqlalchemy import Row, Select, func, literal, select, union_all
+from sqlalchemy import Label, Row, Select, func, literal, select, union_all
 from sqlalchemy.orm import aliased
 
 from tracker import policy
@@ -23,7 +23,9 @@ from tracker.actions.queries import (
     ActionFilters,
     active_tags,
     filtered_actions,
+    navigation_count_columns,
     owner_choices,
+    remember_navigation_counts,
     says_something,
     sorted_actions,
 )
@@ -46,7 +48,13 @@ class ListPage:
 
 
 def list_page(
-    user: Any, filters: ActionFilters, *, today: date, amber_days: int, page_size: int
+    user: Any,
+    filters: ActionFilters,
+    *,
+    today: date,
+    amber_days: int,
+    page_size: int,
+    navigation: dict[str, ActionFilters] | None = None,
 ) -> ListPage:
     """The page of `filters.page` of the actions `user` may see matching `filters`, in
     their sort: only the columns the page shows, with the total and each row's newest
@@ -55,8 +63,13 @@ def list_page(
 
     Each row has id, reference, title, source_type, owner_name, lead_role, due_on,
     status, rag, days_overdue, latest_on and latest_text (None without an update with
-    text, see `says_something`) and total (every matching action)."""
+    text, see `says_something`) and total (every matching action).
+
+    `navigation`: the navigation's lists (`navigation_lists`), counted in the same
+    statement and remembered for the navigation (`remember_navigation_counts`)."""
     from tracker.db import built_statement, clause_key, db
+
+    navigation = navigation or {}
 
     def query() -> Select:
         return filtered_actions(user, filters, today=today, amber_days=amber_days)
@@ -67,6 +80,7 @@ def list_page(
         clause_key(policy.action_visibility(user)),
         clause_key(policy.update_visibility(user)),
         repr(replace(filters, page=1)),
+        repr(navigation),
         page_size,
         today,
         amber_days,
@@ -76,10 +90,23 @@ def list_page(
         statement = built_statement(
             (*shape, number),
             lambda: _page_statement(
-                user, query(), filters.sort, number, page_size, today=today, amber_days=amber_days
+                user,
+                query(),
+                filters.sort,
+                number,
+                page_size,
+                today=today,
+                amber_days=amber_days,
+                counted=navigation_count_columns(
+                    user, navigation, today=today, amber_days=amber_days
+                ),
             ),
         )
-        return list(db.session.execute(statement))
+        found = list(db.session.execute(statement))
+        if found and navigation:
+            counts = {name: found[0]._mapping[_counted(name)] for name in navigation}
+            remember_navigation_counts(user, navigation, counts)
+        return found
 
     rows = rows_of(filters.page)
     if rows or filters.page == 1:
@@ -108,12 +135,25 @@ _LATEST_COLUMNS = (
 )
 
 
+def _counted(name: str) -> str:
+    return f"navigation_{name}"
+
+
 def _page_statement(
-    user: Any, query: Select, sort: str, number: int, size: int, *, today: date, amber_days: int
+    user: Any,
+    query: Select,
+    sort: str,
+    number: int,
+    size: int,
+    *,
+    today: date,
+    amber_days: int,
+    counted: list[Label[int]],
 ) -> Select:
     """Page `number` of `query` in `sort`: an inner query picks the page's ids, and only
     those rows are joined to their owner and newest visible update (so a sort over many
-    rows carries ids, not every column)."""
+    rows carries ids, not every column); `counted` are selected beside each row, each
+    under `_counted(its name)`."""
     listed = (
         Page(number=number, size=size, total=0)
         .apply(sorted_actions(query, sort, today=today))
@@ -143,6 +183,7 @@ def _page_statement(
             days_overdue_of(today).label("days_overdue"),
             *_LATEST_COLUMNS,
             total.label("total"),
+            *(count.element.label(_counted(count.name)) for count in counted),
         )
         .join(listed, listed.c.id == Action.id)
         .join(User, User.id == Action.owner_id)

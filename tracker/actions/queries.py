@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Row, Select, String, True_, cast, func, select
+from flask import g
+from sqlalchemy import Label, Row, Select, String, True_, cast, func, select
 from sqlalchemy.orm import aliased, selectinload
 from sqlalchemy.sql.expression import ColumnElement
 
@@ -486,31 +487,40 @@ def navigation_lists(user: Any) -> dict[str, ActionFilters]:
     return lists
 
 
+def navigation_count_columns(
+    user: Any, lists: dict[str, ActionFilters], *, today: date, amber_days: int
+) -> list[Label[int]]:
+    """How many actions each of `lists` holds for `user`, as one scalar subquery per list
+    labelled with its name: selected alone by `navigation_counts`, or beside the rows of
+    the action list page (tracker.actions.listing.list_page), which then hands them on
+    with `remember_navigation_counts`."""
+    return [
+        select(func.count())
+        .select_from(
+            filtered_actions(user, filters, today=today, amber_days=amber_days)
+            .with_only_columns(Action.id)
+            .subquery()
+        )
+        .scalar_subquery()
+        .label(name)
+        for name, filters in lists.items()
+    ]
+
+
 def navigation_counts(
     user: Any, lists: dict[str, ActionFilters], *, today: date, amber_days: int
 ) -> dict[str, int]:
     """How many actions each of `lists` holds for `user`, in one statement (a count per
     list, each answered from an index: owner and status, or status), built once per
-    reader and day (on every page, tracker.db.built_statement)."""
+    reader and day (tracker.db.built_statement); none when the page already read them
+    (`remember_navigation_counts`)."""
     from tracker.db import built_statement, clause_key, db
 
     if not lists:
         return {}
-
-    def build() -> Select:
-        counts = [
-            select(func.count())
-            .select_from(
-                filtered_actions(user, filters, today=today, amber_days=amber_days)
-                .with_only_columns(Action.id)
-                .subquery()
-            )
-            .scalar_subquery()
-            .label(name)
-            for name, filters in lists.items()
-        ]
-        return select(*counts)
-
+    remembered = g.get("_navigation_counts")
+    if remembered is not None and remembered[0] == (user.id, repr(lists)):
+        return dict(remembered[1])
     key = (
         "actions.navigation_counts",
         clause_key(policy.action_visibility(user)),
@@ -518,7 +528,19 @@ def navigation_counts(
         today,
         amber_days,
     )
-    return dict(db.session.execute(built_statement(key, build)).one()._mapping)
+    statement = built_statement(
+        key,
+        lambda: select(*navigation_count_columns(user, lists, today=today, amber_days=amber_days)),
+    )
+    return dict(db.session.execute(statement).one()._mapping)
+
+
+def remember_navigation_counts(
+    user: Any, lists: dict[str, ActionFilters], counts: dict[str, int]
+) -> None:
+    """Keep counts of `lists` read with a page's own statement for the rest of the request,
+    so the navigation shows them without reading them again."""
+    g._navigation_counts = ((user.id, repr(lists)), dict(counts))
 
 
 OVERDUE_OWNERS_SHOWN = 15

@@ -344,3 +344,22 @@ def test_force_list_count_keeps_the_visibility_condition(app, client, login_as, 
         assert client.get("/actions/").status_code == 200
     listing = next(s for s in statements if "AS total" in s)
     assert "opcc_only" in listing
+
+
+def test_the_force_list_sends_its_visibility_as_the_partial_index_is_written(
+    app, client, login_as, meeting, liaison
+):
+    """ix_actions_force_visible can serve a query only if its WHERE holds the index's
+    terms with their values inline (a bound parameter could be anything)."""
+    from tracker.actions.models import FORCE_VISIBLE_SQL
+    from tracker.db import db
+
+    make_action(app, meeting, liaison)
+    login_as(liaison)
+    with counting(app) as statements:
+        assert client.get("/actions/").status_code == 200
+    listing = next(s for s in statements if "AS total" in s)
+    with app.app_context():
+        dialect = db.engine.dialect.name
+    for term in FORCE_VISIBLE_SQL[dialect].split(" AND "):
+        assert f"actions.{term}" in listing, term

@@ -137,3 +137,34 @@ def test_navigation_counts_take_one_statement(app, login_as, officer, owned_acti
     assert len(reading_actions) == 1, reading_actions
     assert "AS mine" in reading_actions[0]
     assert "AS awaiting_assurance" in reading_actions[0]
+
+
+@pytest.mark.parametrize("who", ["officer", "liaison"])
+@pytest.mark.parametrize(
+    "list_url",
+    ["/actions/", "/actions/?status=closed", "/actions/?q=nothingmatchesthis"],
+    ids=["all", "some", "none"],
+)
+def test_the_action_list_counts_the_navigation_lists_with_its_rows(
+    app, login_as, owned_actions, request, who, list_url
+):
+    """On the action list the counts come with the page's rows (or, when the page has
+    none, from the navigation's own statement): the same numbers either way."""
+    user = request.getfixturevalue(who)
+    client = login_as(user)
+    elsewhere = nav_lists(client.get("/").text)
+    with counting_statements(app) as statements:
+        page = client.get(list_url).text
+    assert nav_lists(page) == elsewhere
+    reading_actions = [s for s in statements if re.search(r"\bFROM actions\b", s)]
+    has_rows = "No actions." not in page
+    assert len(reading_actions) == (1 if has_rows else 2), reading_actions
+
+
+def test_the_navigation_counts_follow_changes_between_requests(app, login_as, officer):
+    """The statement is built once, the counts are read on every page."""
+    client = login_as(officer)
+    before = nav_lists(client.get("/").text)["My actions"][1]
+    make_action(app, make_meeting(app), officer, status=ActionStatus.OPEN)
+    assert nav_lists(client.get("/").text)["My actions"][1] == before + 1
+    assert nav_lists(client.get("/actions/").text)["My actions"][1] == before + 1

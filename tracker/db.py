@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import enum
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from datetime import UTC, datetime
 
-from flask import g, has_app_context, request, request_started
+from flask import current_app, g, has_app_context, request, request_started
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, Enum, Integer, MetaData, event
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+from sqlalchemy.sql.expression import ClauseElement, Executable
 from sqlalchemy.types import TypeDecorator
 
 # A naming convention lets Alembic name (and so drop) constraints, which batch
@@ -111,6 +115,50 @@ class VersionedMixin:
     @declared_attr.directive
     def __mapper_args__(cls) -> dict:  # noqa: N805 - declared_attr receives the class
         return {"version_id_col": cls.__table__.c.version}
+
+
+# Statements built once ------------------------------------------------------------------
+# Building a SQLAlchemy statement, and the key its compiled form is cached under, costs
+# more than running a small one. Pages that build the same statement on every request
+# (the navigation's counts, a list page) keep it here and run it again. A list page's
+# statement takes about 64 KB, so each worker process keeps at most about 8 MB.
+
+BUILT_STATEMENTS_KEPT = 128
+
+
+def built_statement(key: Hashable, build: Callable[[], Executable]) -> Executable:
+    """The statement `build()` returns, built once per `key` for this app and then reused
+    (the least recently used are forgotten past BUILT_STATEMENTS_KEPT).
+
+    `key` must hold everything the statement is built from, values included: use
+    `clause_key` for a clause such as a visibility rule.
+    """
+    built: OrderedDict[Hashable, Executable] = current_app.extensions.setdefault(
+        "tracker_built_statements", OrderedDict()
+    )
+    with _built_lock:
+        statement = built.get(key)
+        if statement is not None:
+            built.move_to_end(key)
+            return statement
+    statement = build()
+    with _built_lock:
+        built[key] = statement
+        while len(built) > BUILT_STATEMENTS_KEPT:
+            built.popitem(last=False)
+    return statement
+
+
+_built_lock = threading.Lock()
+
+
+def clause_key(clause: ClauseElement) -> Hashable:
+    """What `clause` says, values included, as a key for `built_statement`: two clauses
+    have the same key only if they compile to the same SQL with the same parameters."""
+    cache_key = clause._generate_cache_key()
+    if cache_key is None:  # a construct SQLAlchemy cannot key: never share it
+        return object()
+    return (cache_key.key, repr([b.effective_value for b in cache_key.bindparams]))
 
 
 def _lower(text: str | None) -> str | None:

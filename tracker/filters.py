@@ -16,13 +16,32 @@ def local_time(instant: datetime | None) -> datetime | None:
     return instant.astimezone(local_zone())
 
 
+# Month names written out here rather than by strftime("%B"), which reads the process's
+# locale and costs more: dates fill every row of a list.
+MONTHS = (
+    "",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
 def format_date(value: date | datetime | None) -> str:
     """5 June 2023."""
     if value is None:
         return ""
     if isinstance(value, datetime):
         value = local_time(value)
-    return f"{value.day} {value:%B %Y}"
+    return f"{value.day} {MONTHS[value.month]} {value.year}"
 
 
 def format_datetime(value: datetime | None) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ColumnElement, and_, false, or_, select, true
+from sqlalchemy import ColumnElement, and_, false, literal, or_, select, true
 
 from tracker.actions.models import Action, ActionStatus, ActionUpdate, ExtensionStatus, SourceType
 from tracker.actions.status import Side, transition_for
@@ -139,7 +139,10 @@ def action_visibility(user: AnyUser) -> ColumnElement[bool]:
     if is_opcc(user):
         return true()
     if is_force(user):
-        return and_(Action.opcc_only.is_(False), Action.owning_organisation == Organisation.FORCE)
+        # Sent with its values inline, as the partial index ix_actions_force_visible is
+        # written, so the database can use it (it cannot with a bound parameter).
+        force = literal(Organisation.FORCE, Action.owning_organisation.type, literal_execute=True)
+        return and_(Action.opcc_only.is_(False), Action.owning_organisation == force)
     if is_panel(user):
         published_meeting = Action.meeting_id.in_(
             select(Meeting.id).where(Meeting.published.is_(True))

@@ -8,11 +8,12 @@ columns differ: the page reads what it shows as plain rows, without loading obje
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, Select, func, select
+from flask import g
+from sqlalchemy import Label, Row, Select, func, literal, select, union_all
 from sqlalchemy.orm import aliased
 
 from tracker import policy
@@ -22,7 +23,9 @@ from tracker.actions.queries import (
     ActionFilters,
     active_tags,
     filtered_actions,
+    navigation_count_columns,
     owner_choices,
+    remember_navigation_counts,
     says_something,
     sorted_actions,
 )
@@ -45,7 +48,13 @@ class ListPage:
 
 
 def list_page(
-    user: Any, filters: ActionFilters, *, today: date, amber_days: int, page_size: int
+    user: Any,
+    filters: ActionFilters,
+    *,
+    today: date,
+    amber_days: int,
+    page_size: int,
+    navigation: dict[str, ActionFilters] | None = None,
 ) -> ListPage:
     """The page of `filters.page` of the actions `user` may see matching `filters`, in
     their sort: only the columns the page shows, with the total and each row's newest
@@ -54,22 +63,56 @@ def list_page(
 
     Each row has id, reference, title, source_type, owner_name, lead_role, due_on,
     status, rag, days_overdue, latest_on and latest_text (None without an update with
-    text, see `says_something`) and total (every matching action)."""
-    from tracker.db import db
+    text, see `says_something`) and total (every matching action).
 
-    query = filtered_actions(user, filters, today=today, amber_days=amber_days)
+    `navigation`: the navigation's lists (`navigation_lists`), counted in the same
+    statement and remembered for the navigation (`remember_navigation_counts`)."""
+    from tracker.db import built_statement, clause_key, db
+
+    navigation = navigation or {}
+
+    def query() -> Select:
+        return filtered_actions(user, filters, today=today, amber_days=amber_days)
+
+    # Built once for each reader's visibility, filters, page and day (tracker.db).
+    shape = (
+        "actions.list_page",
+        clause_key(policy.action_visibility(user)),
+        clause_key(policy.update_visibility(user)),
+        repr(replace(filters, page=1)),
+        repr(navigation),
+        page_size,
+        today,
+        amber_days,
+    )
 
     def rows_of(number: int) -> list[Row]:
-        statement = _page_statement(
-            user, query, filters.sort, number, page_size, today=today, amber_days=amber_days
+        statement = built_statement(
+            (*shape, number),
+            lambda: _page_statement(
+                user,
+                query(),
+                filters.sort,
+                number,
+                page_size,
+                today=today,
+                amber_days=amber_days,
+                counted=navigation_count_columns(
+                    user, navigation, today=today, amber_days=amber_days
+                ),
+            ),
         )
-        return list(db.session.execute(statement))
+        found = list(db.session.execute(statement))
+        if found and navigation:
+            counts = {name: found[0]._mapping[_counted(name)] for name in navigation}
+            remember_navigation_counts(user, navigation, counts)
+        return found
 
     rows = rows_of(filters.page)
     if rows or filters.page == 1:
         total = rows[0].total if rows else 0
         return ListPage(rows=rows, page=Page(number=filters.page, size=page_size, total=total))
-    page = page_of(query, filters.page, page_size)
+    page = page_of(query(), filters.page, page_size)
     return ListPage(rows=rows_of(page.number) if page.total else [], page=page)
 
 
@@ -92,12 +135,25 @@ _LATEST_COLUMNS = (
 )
 
 
+def _counted(name: str) -> str:
+    return f"navigation_{name}"
+
+
 def _page_statement(
-    user: Any, query: Select, sort: str, number: int, size: int, *, today: date, amber_days: int
+    user: Any,
+    query: Select,
+    sort: str,
+    number: int,
+    size: int,
+    *,
+    today: date,
+    amber_days: int,
+    counted: list[Label[int]],
 ) -> Select:
     """Page `number` of `query` in `sort`: an inner query picks the page's ids, and only
     those rows are joined to their owner and newest visible update (so a sort over many
-    rows carries ids, not every column)."""
+    rows carries ids, not every column); `counted` are selected beside each row, each
+    under `_counted(its name)`."""
     listed = (
         Page(number=number, size=size, total=0)
         .apply(sorted_actions(query, sort, today=today))
@@ -127,6 +183,7 @@ def _page_statement(
             days_overdue_of(today).label("days_overdue"),
             *_LATEST_COLUMNS,
             total.label("total"),
+            *(count.element.label(_counted(count.name)) for count in counted),
         )
         .join(listed, listed.c.id == Action.id)
         .join(User, User.id == Action.owner_id)
@@ -151,18 +208,48 @@ class FilterChoices:
 
 
 def filter_choices(user: Any) -> FilterChoices:
-    """Owner and tag choices as (id, name), in one statement each (owners: OPCC only)."""
-    from tracker.db import db
+    """Owner and tag choices as (id, name) in one statement, read once per request
+    (owners: OPCC only, in `owner_choices`' order; tags in `active_tags`' order)."""
+    from tracker.db import built_statement, db
 
-    owners = (
-        db.session.execute(owner_choices().with_only_columns(User.id, User.name)).all()
-        if policy.is_opcc(user)
-        else []
+    cached = g.get("_action_filter_choices")
+    if cached is not None and cached[0] == user.id:
+        return cached[1]
+    with_owners = policy.is_opcc(user)
+    statement = built_statement(
+        ("actions.filter_choices", with_owners), lambda: _choices_statement(with_owners)
     )
-    tags = db.session.execute(active_tags().with_only_columns(Tag.id, Tag.name)).all()
-    return FilterChoices(
-        owners=[(i, name) for i, name in owners], tags=[(i, name) for i, name in tags]
+    found: dict[int, list[tuple[int, str]]] = {0: [], 1: []}
+    for kind, choice_id, name, *_ in db.session.execute(statement):
+        found[kind].append((choice_id, name))
+    choices = FilterChoices(owners=found[0], tags=found[1])
+    g._action_filter_choices = (user.id, choices)
+    return choices
+
+
+def _choices_statement(with_owners: bool) -> Select:
+    """Tags (kind 1) and, `with_owners`, owners (kind 0) as (kind, id, name, ...): one
+    UNION whose sides carry what each is ordered by, so each keeps its own order."""
+    tags = active_tags().with_only_columns(
+        literal(1).label("kind"),
+        Tag.id,
+        Tag.name,
+        Tag.tag_list.label("first_key"),
+        Tag.name.label("second_key"),
     )
+    parts = [tags.order_by(None)]
+    if with_owners:
+        owners = owner_choices().with_only_columns(
+            literal(0).label("kind"),
+            User.id,
+            User.name,
+            User.name.label("first_key"),
+            literal("").label("second_key"),
+        )
+        parts.insert(0, owners.order_by(None))
+    both = union_all(*parts)
+    keys = both.selected_columns
+    return both.order_by(keys.kind, keys.first_key, keys.second_key)
 
 
 @dataclass(frozen=True)

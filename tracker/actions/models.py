@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -104,6 +105,14 @@ def _exactly_one_source() -> str:
     return " OR ".join(clauses)
 
 
+# tracker.policy.action_visibility for a force reader, as each database is sent it: the
+# predicate of the partial index ix_actions_force_visible.
+FORCE_VISIBLE_SQL = {
+    "sqlite": "owning_organisation = 'force' AND opcc_only IS 0",
+    "postgresql": "owning_organisation = 'force' AND opcc_only IS false",
+}
+
+
 class Action(VersionedMixin, TimestampMixin, db.Model):
     """Something the force or the OPCC has promised to do, with an owner and a deadline."""
 
@@ -130,6 +139,16 @@ class Action(VersionedMixin, TimestampMixin, db.Model):
             "due_on",
             "owning_organisation",
             "opcc_only",
+        ),
+        # The actions a force reader may see, in due date order: the force's list counts
+        # its rows from this index alone and reads its first page in order. Partial, so
+        # no other query is tempted by it; a query can use it only when its WHERE holds
+        # these terms as written, values inline (tracker.policy.action_visibility).
+        Index(
+            "ix_actions_force_visible",
+            "due_on",
+            sqlite_where=text(FORCE_VISIBLE_SQL["sqlite"]),
+            postgresql_where=text(FORCE_VISIBLE_SQL["postgresql"]),
         ),
         # One owner's actions: "My actions", the home page's own overdue and due soon.
         Index(

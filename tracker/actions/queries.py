@@ -13,7 +13,20 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Row, Select, String, True_, cast, func, select
+from flask import g
+from sqlalchemy import (
+    Label,
+    Row,
+    Select,
+    String,
+    True_,
+    cast,
+    func,
+    literal,
+    null,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import aliased, selectinload
 from sqlalchemy.sql.expression import ColumnElement
 
@@ -30,6 +43,7 @@ from tracker.actions.models import (
 from tracker.actions.rag import (
     UNFINISHED_STATUSES,
     days_overdue_of,
+    is_complete,
     is_overdue,
     is_unfinished,
     rag_of,
@@ -486,16 +500,14 @@ def navigation_lists(user: Any) -> dict[str, ActionFilters]:
     return lists
 
 
-def navigation_counts(
+def navigation_count_columns(
     user: Any, lists: dict[str, ActionFilters], *, today: date, amber_days: int
-) -> dict[str, int]:
-    """How many actions each of `lists` holds for `user`, in one statement (a count per
-    list, each answered from an index: owner and status, or status)."""
-    from tracker.db import db
-
-    if not lists:
-        return {}
-    counts = [
+) -> list[Label[int]]:
+    """How many actions each of `lists` holds for `user`, as one scalar subquery per list
+    labelled with its name: selected alone by `navigation_counts`, or beside the rows of
+    the action list page (tracker.actions.listing.list_page), which then hands them on
+    with `remember_navigation_counts`."""
+    return [
         select(func.count())
         .select_from(
             filtered_actions(user, filters, today=today, amber_days=amber_days)
@@ -506,7 +518,42 @@ def navigation_counts(
         .label(name)
         for name, filters in lists.items()
     ]
-    return dict(db.session.execute(select(*counts)).one()._mapping)
+
+
+def navigation_counts(
+    user: Any, lists: dict[str, ActionFilters], *, today: date, amber_days: int
+) -> dict[str, int]:
+    """How many actions each of `lists` holds for `user`, in one statement (a count per
+    list, each answered from an index: owner and status, or status), built once per
+    reader and day (tracker.db.built_statement); none when the page already read them
+    (`remember_navigation_counts`)."""
+    from tracker.db import built_statement, clause_key, db
+
+    if not lists:
+        return {}
+    remembered = g.get("_navigation_counts")
+    if remembered is not None and remembered[0] == (user.id, repr(lists)):
+        return dict(remembered[1])
+    key = (
+        "actions.navigation_counts",
+        clause_key(policy.action_visibility(user)),
+        repr(lists),
+        today,
+        amber_days,
+    )
+    statement = built_statement(
+        key,
+        lambda: select(*navigation_count_columns(user, lists, today=today, amber_days=amber_days)),
+    )
+    return dict(db.session.execute(statement).one()._mapping)
+
+
+def remember_navigation_counts(
+    user: Any, lists: dict[str, ActionFilters], counts: dict[str, int]
+) -> None:
+    """Keep counts of `lists` read with a page's own statement for the rest of the request,
+    so the navigation shows them without reading them again."""
+    g._navigation_counts = ((user.id, repr(lists)), dict(counts))
 
 
 OVERDUE_OWNERS_SHOWN = 15
@@ -515,9 +562,11 @@ OVERDUE_OWNERS_SHOWN = 15
 def dashboard_counts(user: Any, *, today: date, amber_days: int) -> dict[str, Any]:
     """Counts by status, by RAG, by source and RAG, and overdue actions by owner.
 
-    One pass over the visible actions, grouped by status, source and owner in the order
-    of ix_actions_dashboard (so nothing is sorted and no table row is read), then the
-    names of the owners shown: two statements whatever the number of actions.
+    One statement over the visible actions, in two passes along ix_actions_dashboard
+    (so nothing is sorted and no table row is read): finished actions are only counted
+    by status and source, unfinished ones also by owner with their past-due and
+    due-soon counts. Then the names of the owners shown: two statements whatever the
+    number of actions.
     """
     from tracker.db import db
 
@@ -525,18 +574,34 @@ def dashboard_counts(user: Any, *, today: date, amber_days: int) -> dict[str, An
     by_rag = dict.fromkeys((r.value for r in Rag), 0)
     by_source_rag: dict[SourceType, dict[str, int]] = {s: {} for s in SourceType}
     overdue: Counter[int] = Counter()
-    counted = (
+    visible = policy.action_visibility(user)
+    # Finished actions are "complete" whatever their dates and count for no owner, so
+    # their pass reads fewer columns and evaluates nothing per row.
+    finished = (
+        select(
+            Action.status,
+            Action.source_type,
+            null().label("owner_id"),
+            func.count().label("total"),
+            literal(0).label("past_due"),
+            literal(0).label("due_by_amber"),
+        )
+        .where(visible, is_complete())
+        .group_by(Action.status, Action.source_type)
+    )
+    unfinished = (
         select(
             Action.status,
             Action.source_type,
             Action.owner_id,
-            func.count(),
+            func.count().label("total"),
             *rag_tally_of(today, amber_days),
         )
-        .where(policy.action_visibility(user))
+        .where(visible, is_unfinished())
         .group_by(Action.status, Action.source_type, Action.owner_id)
     )
-    for status, source_type, owner_id, total, past_due, due_by_amber in db.session.execute(counted):
+    counted = db.session.execute(union_all(unfinished, finished))
+    for status, source_type, owner_id, total, past_due, due_by_amber in counted:
         by_status[status] += total
         tally = rag_tally(status, total=total, past_due=past_due, due_by_amber=due_by_amber)
         for rag_value, number in tally.items():
@@ -544,7 +609,8 @@ def dashboard_counts(user: Any, *, today: date, amber_days: int) -> dict[str, An
                 by_rag[rag_value] += number
                 row = by_source_rag[source_type]
                 row[rag_value] = row.get(rag_value, 0) + number
-        overdue[owner_id] += tally.get(Rag.RED.value, 0)  # red: overdue (rag.rag)
+        if owner_id is not None:
+            overdue[owner_id] += tally.get(Rag.RED.value, 0)  # red: overdue (rag.rag)
     return {
         "by_status": by_status,
         "by_rag": by_rag,

@@ -50,6 +50,7 @@ from tracker.actions.queries import (
     active_tags,
     dashboard_counts,
     export_rows,
+    navigation_lists,
     owner_choices,
     tag_names,
 )
@@ -182,6 +183,7 @@ def index():
         today=today(),
         amber_days=setting(AMBER_DAYS),
         page_size=PAGE_SIZE,
+        navigation=navigation_lists(current_user),  # counted with the rows
     )
     filters.page = listing.page.number
     choices = filter_choices(current_user)

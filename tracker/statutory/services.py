@@ -1,0 +1,164 @@
+"""State changes for the statutory calendar: each side records its own steps.
+
+Every function checks the permission again, applies the rules in rules.py and flushes;
+the caller (a view, the demo loader) commits.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from tracker import policy
+from tracker.auth.models import User
+from tracker.db import db
+from tracker.errors import PermissionDeniedError, RuleError
+from tracker.statutory import rules
+from tracker.statutory.models import AnnualReportReview, ChiefConstableAppointment, PreceptYear
+
+# Which fields each side records, per record type.
+PCC_FIELDS: dict[type, tuple[str, ...]] = {
+    PreceptYear: (
+        "proposal_notified_on",
+        "proposed_amount",
+        "proposed_band_d",
+        "response_on",
+        "response_text",
+        "revised_amount",
+        "revised_band_d",
+        "issued_on",
+        "final_amount",
+        "final_band_d",
+    ),
+    ChiefConstableAppointment: (
+        "candidate_name",
+        "notified_on",
+        "decision",
+        "decision_on",
+        "outcome_text",
+    ),
+    AnnualReportReview: ("sent_on", "response_on", "response_text", "published_on"),
+}
+PANEL_FIELDS: dict[type, tuple[str, ...]] = {
+    PreceptYear: (
+        "report_on",
+        "report_text",
+        "vetoed",
+        "veto_reason",
+        "panel_members",
+        "votes_for_veto",
+        "second_report_on",
+        "second_report_text",
+    ),
+    ChiefConstableAppointment: (
+        "hearing_on",
+        "report_on",
+        "report_text",
+        "recommendation",
+        "vetoed",
+        "panel_members",
+        "votes_for_veto",
+    ),
+    AnnualReportReview: ("meeting_on", "report_on", "report_text", "response_due_on"),
+}
+
+
+class StatutoryRuleError(RuleError):
+    """A statutory record the rules do not allow; the message says why."""
+
+
+def _raise_first(problems: dict[str, str]) -> None:
+    """Raise the first of a rule function's field-keyed messages, if any."""
+    for field, message in problems.items():
+        raise StatutoryRuleError(message, field=field)
+
+
+def _apply(record: Any, allowed: tuple[str, ...], values: dict[str, Any]) -> None:
+    """Set `values` on `record`, refusing any field the side may not record."""
+    unknown = set(values) - set(allowed)
+    if unknown:
+        raise ValueError(f"{type(record).__name__}: not this side's fields: {sorted(unknown)}")
+    for name, value in values.items():
+        setattr(record, name, "" if value is None and name.endswith("_text") else value)
+
+
+def _unique_year(model: type, financial_year: int, exclude_id: int | None = None) -> None:
+    """One precept year and one annual report per financial year."""
+    clash = db.session.scalar(select(model.id).where(model.financial_year == financial_year))
+    if clash is not None and clash != exclude_id:
+        raise StatutoryRuleError(
+            "There is already a record for that financial year", field="financial_year"
+        )
+
+
+def create_record(model: type, *, by: User, **values: Any) -> Any:
+    """Start a precept year, appointment or annual-report review (the PCC's side opens it)."""
+    if not policy.can_record_pcc_side(by):
+        raise PermissionDeniedError("Only OPCC staff can start a statutory record")
+    if "financial_year" in values:
+        _unique_year(model, values["financial_year"])
+    record = (
+        model(financial_year=values.pop("financial_year"))
+        if ("financial_year" in values)
+        else model()
+    )
+    _apply(record, PCC_FIELDS[model], values)
+    _check(record, pcc=values)
+    db.session.add(record)
+    db.session.flush()
+    return record
+
+
+def record_pcc_side(record: Any, *, by: User, **values: Any) -> None:
+    """Record or correct the PCC's steps on `record`."""
+    if not policy.can_record_pcc_side(by):
+        raise PermissionDeniedError("Only OPCC staff can record the PCC's steps")
+    _check(record, pcc=values)
+    _apply(record, PCC_FIELDS[type(record)], values)
+    db.session.flush()
+
+
+def record_panel_side(record: Any, *, by: User, **values: Any) -> None:
+    """Record or correct the Panel's steps on `record`."""
+    if not policy.can_record_panel_side(by):
+        raise PermissionDeniedError("Only Panel clerks can record the Panel's steps")
+    _check(record, panel=values)
+    _apply(record, PANEL_FIELDS[type(record)], values)
+    db.session.flush()
+
+
+def _check(
+    record: Any, *, pcc: dict[str, Any] | None = None, panel: dict[str, Any] | None = None
+) -> None:
+    """Apply the rules for the side being recorded, before anything changes."""
+    if isinstance(record, PreceptYear) and pcc is not None:
+        _raise_first(
+            rules.precept_pcc_errors(
+                record,
+                revised_band_d=pcc.get("revised_band_d"),
+                response_on=pcc.get("response_on"),
+            )
+        )
+    if isinstance(record, PreceptYear) and panel is not None:
+        _raise_first(
+            rules.precept_panel_errors(
+                vetoed=bool(panel.get("vetoed")),
+                veto_reason=panel.get("veto_reason"),
+                votes_for=panel.get("votes_for_veto"),
+                panel_members=panel.get("panel_members"),
+                report_on=panel.get("report_on"),
+                second_report_on=panel.get("second_report_on"),
+            )
+        )
+    if isinstance(record, ChiefConstableAppointment) and panel is not None:
+        _raise_first(
+            rules.appointment_panel_errors(
+                vetoed=bool(panel.get("vetoed")),
+                votes_for=panel.get("votes_for_veto"),
+                panel_members=panel.get("panel_members"),
+                recommendation=panel.get("recommendation"),
+                hearing_on=panel.get("hearing_on"),
+                report_on=panel.get("report_on"),
+            )
+        )

@@ -61,13 +61,17 @@ class CountField(StringField):
 
     widget = GovTextInput()
 
+    def __init__(self, *args: Any, maximum: int = COUNT_MAX, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.maximum = maximum
+
     def process_formdata(self, valuelist: list[str]) -> None:
         raw = (valuelist[0] if valuelist else "").strip()
         self.raw_data = [raw]
         self.data = None
         if not raw:
             return
-        if not raw.isdigit() or len(raw) > 4 or int(raw) > COUNT_MAX:
+        if not raw.isdigit() or len(raw) > 4 or int(raw) > self.maximum:
             raise ValueError(f"{self.label.text} must be a whole number, like 12")
         self.data = int(raw)
 
@@ -140,6 +144,7 @@ class PreceptPccForm(StatutoryForm):
 def _year_field(label: str, hint: str) -> CountField:
     return CountField(
         label,
+        maximum=9999,
         description=hint,
         validators=[
             DataRequired(message="Enter the year the financial year starts"),

@@ -18,8 +18,8 @@ from tracker.deadlines import (
 from tracker.statutory.models import ChiefConstableAppointment, PreceptYear, VetoReason
 from tracker.statutory.rules import (
     appointment_timeline,
-    precept_pcc_errors,
     precept_panel_errors,
+    precept_pcc_errors,
     precept_timeline,
     veto_majority_met,
     votes_needed_to_veto,

@@ -83,7 +83,8 @@ def test_clerk_records_a_veto_and_the_officer_the_revised_precept(
     assert accepted.status_code == 302
     with app.app_context():
         saved = db.session.get(PreceptYear, precept)
-        assert saved.vetoed and saved.veto_reason == VetoReason.TOO_HIGH
+        assert saved.vetoed
+        assert saved.veto_reason == VetoReason.TOO_HIGH
         assert saved.votes_for_veto == 11
         assert str(saved.revised_band_d) == "245.00"
 
@@ -160,7 +161,8 @@ def test_appointment_and_annual_report_pages(login_as, officer, clerk, post_form
     )
     assert created.status_code == 302
     page = client.get(created.location)
-    assert "24 March 2024" in page.text and "Sch. 8 para. 4(6)" in page.text
+    assert "24 March 2024" in page.text
+    assert "Sch. 8 para. 4(6)" in page.text
     review = post_form(
         "/statutory/annual-reports/new",
         {"financial_year": "2022", **_date("sent_on", date(2023, 6, 1))},

@@ -54,6 +54,7 @@ def test_clerk_records_a_veto_and_the_officer_the_revised_precept(
     response = post_form(
         f"/statutory/precepts/{precept}/panel",
         {
+            "version": "1",
             **_date("report_on", date(2024, 2, 6)),
             "report_text": "The Panel vetoes the proposed precept as too high.",
             "vetoed": "y",
@@ -67,13 +68,14 @@ def test_clerk_records_a_veto_and_the_officer_the_revised_precept(
     login_as(officer)
     refused = post_form(
         f"/statutory/precepts/{precept}/pcc",
-        {**_date("response_on", date(2024, 2, 14)), "revised_band_d": "260.00"},
+        {"version": "2", **_date("response_on", date(2024, 2, 14)), "revised_band_d": "260.00"},
     )
     assert refused.status_code == 200
     assert "must be lower" in refused.text
     accepted = post_form(
         f"/statutory/precepts/{precept}/pcc",
         {
+            "version": "2",
             **_date("proposal_notified_on", date(2024, 1, 31)),
             "proposed_band_d": "250.00",
             **_date("response_on", date(2024, 2, 14)),
@@ -94,6 +96,7 @@ def test_a_veto_without_two_thirds_is_shown_on_the_form(login_as, clerk, post_fo
     response = post_form(
         f"/statutory/precepts/{precept}/panel",
         {
+            "version": "1",
             **_date("report_on", date(2024, 2, 6)),
             "vetoed": "y",
             "veto_reason": "too_high",
@@ -169,3 +172,44 @@ def test_appointment_and_annual_report_pages(login_as, officer, clerk, post_form
     )
     assert review.status_code == 302
     assert "s.12(4)" in client.get(review.location).text
+
+
+def test_each_side_is_audited_and_the_history_shows_it_to_the_opcc(
+    login_as, clerk, officer, post_form, client, precept, app
+):
+    login_as(clerk)
+    post_form(
+        f"/statutory/precepts/{precept}/panel",
+        {"version": "1", **_date("report_on", date(2024, 2, 7)), "report_text": "Supported."},
+    )
+    assert "History" not in client.get(f"/statutory/precepts/{precept}").text
+    post_form("/logout", form_page="/")
+    login_as(officer)
+    page = client.get(f"/statutory/precepts/{precept}").text
+    assert "History" in page
+    assert "Date of the Panel&#39;s report" in page or "Date of the Panel's report" in page
+    with app.app_context():
+        from sqlalchemy import select
+
+        from tracker.audit.models import AuditEvent
+
+        events = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.entity_type == "precept_year")
+        ).all()
+        assert [e.action for e in events] == ["updated"]
+        assert events[0].changes["report_text"] == ["", "Supported."]
+
+
+def test_a_stale_save_is_refused_and_says_who_changed_it(login_as, clerk, post_form, precept):
+    login_as(clerk)
+    first = post_form(
+        f"/statutory/precepts/{precept}/panel",
+        {"version": "1", **_date("report_on", date(2024, 2, 7))},
+    )
+    assert first.status_code == 302
+    stale = post_form(
+        f"/statutory/precepts/{precept}/panel",
+        {"version": "1", **_date("report_on", date(2024, 2, 8))},
+    )
+    assert stale.status_code == 409
+    assert "Your changes have not been saved" in stale.text

@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovRadioInput,
@@ -16,7 +15,13 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import BooleanField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from tracker.forms import UkDateField, enum_choices, no_control_characters, strip_text
+from tracker.forms import (
+    UkDateField,
+    VersionedForm,
+    enum_choices,
+    no_control_characters,
+    strip_text,
+)
 from tracker.statutory.models import (
     NAME_MAX,
     TEXT_MAX,
@@ -104,8 +109,9 @@ def _choice(label: str, enum_cls: type) -> RadioField:
     )
 
 
-class StatutoryForm(FlaskForm):
-    """A side's form: `values()` gives the model fields it records."""
+class StatutoryForm(VersionedForm):
+    """A side's form: `values()` gives the model fields it records; the version it
+    started from refuses a stale save."""
 
     MODEL_FIELDS: tuple[str, ...] = ()
 

@@ -6,12 +6,16 @@ the caller (a view, the demo loader) commits.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
 
 from tracker import policy
+from tracker.audit.services import diff, record
+from tracker.audit.vocabulary import AuditEntity
 from tracker.auth.models import User
+from tracker.concurrency import ensure_current
 from tracker.db import db
 from tracker.errors import PermissionDeniedError, RuleError
 from tracker.statutory import rules
@@ -64,6 +68,37 @@ PANEL_FIELDS: dict[type, tuple[str, ...]] = {
 }
 
 
+ENTITY_TYPES: dict[type, AuditEntity] = {
+    PreceptYear: AuditEntity.PRECEPT_YEAR,
+    ChiefConstableAppointment: AuditEntity.APPOINTMENT,
+    AnnualReportReview: AuditEntity.ANNUAL_REPORT,
+}
+
+
+def snapshot(item: Any) -> dict[str, Any]:
+    """Every recorded field of a statutory record, amounts as text, for the audit diff."""
+    model = type(item)
+    names = ("financial_year",) if hasattr(model, "financial_year") else ()
+    values = {
+        name: getattr(item, name) for name in (*names, *PCC_FIELDS[model], *PANEL_FIELDS[model])
+    }
+    return {k: str(v) if isinstance(v, Decimal) else v for k, v in values.items()}
+
+
+def _audit(item: Any, before: dict[str, Any], *, by: User, action: str) -> None:
+    """Record what changed (nothing recorded when nothing did)."""
+    changes = diff(before, snapshot(item))
+    if changes:
+        record(
+            actor=by,
+            entity_type=ENTITY_TYPES[type(item)],
+            entity_id=item.id,
+            action=action,
+            changes=changes,
+            version=item.version,
+        )
+
+
 class StatutoryRuleError(RuleError):
     """A statutory record the rules do not allow; the message says why."""
 
@@ -107,25 +142,46 @@ def create_record(model: type, *, by: User, **values: Any) -> Any:
     _check(record, pcc=values)
     db.session.add(record)
     db.session.flush()
+    _audit(record, {}, by=by, action="created")
     return record
 
 
-def record_pcc_side(record: Any, *, by: User, **values: Any) -> None:
-    """Record or correct the PCC's steps on `record`."""
+def record_pcc_side(
+    item: Any, *, by: User, expected_version: int | None = None, **values: Any
+) -> None:
+    """Record or correct the PCC's steps on `item`; refused when someone else saved it
+    since `expected_version` (when given)."""
     if not policy.can_record_pcc_side(by):
         raise PermissionDeniedError("Only OPCC staff can record the PCC's steps")
-    _check(record, pcc=values)
-    _apply(record, PCC_FIELDS[type(record)], values)
-    db.session.flush()
+    _save_side(item, PCC_FIELDS, values, by=by, expected_version=expected_version, pcc=values)
 
 
-def record_panel_side(record: Any, *, by: User, **values: Any) -> None:
-    """Record or correct the Panel's steps on `record`."""
+def record_panel_side(
+    item: Any, *, by: User, expected_version: int | None = None, **values: Any
+) -> None:
+    """Record or correct the Panel's steps on `item`; refused when someone else saved it
+    since `expected_version` (when given)."""
     if not policy.can_record_panel_side(by):
         raise PermissionDeniedError("Only Panel clerks can record the Panel's steps")
-    _check(record, panel=values)
-    _apply(record, PANEL_FIELDS[type(record)], values)
+    _save_side(item, PANEL_FIELDS, values, by=by, expected_version=expected_version, panel=values)
+
+
+def _save_side(
+    item: Any,
+    fields: dict[type, tuple[str, ...]],
+    values: dict[str, Any],
+    *,
+    by: User,
+    expected_version: int | None,
+    **side: dict[str, Any],
+) -> None:
+    if expected_version is not None:
+        ensure_current(item, expected_version, entity_type=ENTITY_TYPES[type(item)])
+    _check(item, **side)
+    before = snapshot(item)
+    _apply(item, fields[type(item)], values)
     db.session.flush()
+    _audit(item, before, by=by, action="updated")
 
 
 def _check(

@@ -125,7 +125,9 @@ def _side(model: type, record_id: int, side: str):
     who = "the PCC's" if side == "pcc" else "the Panel's"
     return save_form(
         form,
-        lambda: save(record, by=current_user, **form.values()),
+        lambda: save(
+            record, by=current_user, expected_version=form.version_number(), **form.values()
+        ),
         render=lambda **extra: render_template(
             "statutory/form.html",
             form=form,

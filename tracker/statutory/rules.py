@@ -94,11 +94,12 @@ def precept_pcc_errors(
     *,
     revised_band_d: Decimal | None,
     response_on: date | None,
+    proposed_band_d: Decimal | None = None,
 ) -> dict[str, str]:
     """The PCC's side: after a veto as too high the revised precept is lower, after a veto
     as too low it is higher (reg. 5(3) of SI 2012/2271)."""
     errors: dict[str, str] = {}
-    proposed = precept.proposed_band_d
+    proposed = proposed_band_d if proposed_band_d is not None else precept.proposed_band_d
     if (response_on or revised_band_d is not None) and not precept.vetoed:
         field = "response_on" if response_on else "revised_band_d"
         errors[field] = "A response with a revised precept follows only a Panel veto"

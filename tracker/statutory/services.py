@@ -109,13 +109,13 @@ def _raise_first(problems: dict[str, str]) -> None:
         raise StatutoryRuleError(message, field=field)
 
 
-def _apply(record: Any, allowed: tuple[str, ...], values: dict[str, Any]) -> None:
-    """Set `values` on `record`, refusing any field the side may not record."""
+def _apply(item: Any, allowed: tuple[str, ...], values: dict[str, Any]) -> None:
+    """Set `values` on `item`, refusing any field the side may not record."""
     unknown = set(values) - set(allowed)
     if unknown:
-        raise ValueError(f"{type(record).__name__}: not this side's fields: {sorted(unknown)}")
+        raise ValueError(f"{type(item).__name__}: not this side's fields: {sorted(unknown)}")
     for name, value in values.items():
-        setattr(record, name, "" if value is None and name.endswith("_text") else value)
+        setattr(item, name, "" if value is None and name.endswith("_text") else value)
 
 
 def _unique_year(model: type, financial_year: int, exclude_id: int | None = None) -> None:
@@ -131,19 +131,16 @@ def create_record(model: type, *, by: User, **values: Any) -> Any:
     """Start a precept year, appointment or annual-report review (the PCC's side opens it)."""
     if not policy.can_record_pcc_side(by):
         raise PermissionDeniedError("Only OPCC staff can start a statutory record")
+    item = model()
     if "financial_year" in values:
         _unique_year(model, values["financial_year"])
-    record = (
-        model(financial_year=values.pop("financial_year"))
-        if ("financial_year" in values)
-        else model()
-    )
-    _apply(record, PCC_FIELDS[model], values)
-    _check(record, pcc=values)
-    db.session.add(record)
+        item.financial_year = values.pop("financial_year")
+    _check(item, pcc=values)
+    _apply(item, PCC_FIELDS[model], values)
+    db.session.add(item)
     db.session.flush()
-    _audit(record, {}, by=by, action="created")
-    return record
+    _audit(item, {}, by=by, action="created")
+    return item
 
 
 def record_pcc_side(
@@ -185,18 +182,19 @@ def _save_side(
 
 
 def _check(
-    record: Any, *, pcc: dict[str, Any] | None = None, panel: dict[str, Any] | None = None
+    item: Any, *, pcc: dict[str, Any] | None = None, panel: dict[str, Any] | None = None
 ) -> None:
     """Apply the rules for the side being recorded, before anything changes."""
-    if isinstance(record, PreceptYear) and pcc is not None:
+    if isinstance(item, PreceptYear) and pcc is not None:
         _raise_first(
             rules.precept_pcc_errors(
-                record,
+                item,
                 revised_band_d=pcc.get("revised_band_d"),
                 response_on=pcc.get("response_on"),
+                proposed_band_d=pcc.get("proposed_band_d"),
             )
         )
-    if isinstance(record, PreceptYear) and panel is not None:
+    if isinstance(item, PreceptYear) and panel is not None:
         _raise_first(
             rules.precept_panel_errors(
                 vetoed=bool(panel.get("vetoed")),
@@ -207,7 +205,7 @@ def _check(
                 second_report_on=panel.get("second_report_on"),
             )
         )
-    if isinstance(record, ChiefConstableAppointment) and panel is not None:
+    if isinstance(item, ChiefConstableAppointment) and panel is not None:
         _raise_first(
             rules.appointment_panel_errors(
                 vetoed=bool(panel.get("vetoed")),

@@ -313,8 +313,9 @@ def confirmation_report_due(notified_on: date) -> StatutoryDate:
         due,
         f"Three weeks beginning with {format_long(notified_on)}, the day the Panel received"
         " the notification: the Panel must hold its confirmation hearing and report by"
-        f" {format_long(due)}. Weekends and bank holidays count. Any post-election period"
-        " is ignored in the count (para. 4(9)); the tracker does not add it, so extend the"
-        " date yourself after a PCC election.",
+        f" {format_long(due)}. Weekends and bank holidays count. If the period ends without"
+        " a report, the confirmation process ends (para. 2(3)). Any post-election period"
+        " is ignored in the count (para. 4(9)); the tracker does not work that out, so"
+        " after a PCC election the real deadline is later than the date shown.",
         "Police Reform and Social Responsibility Act 2011, Sch. 8 para. 4(6)",
     )

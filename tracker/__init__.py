@@ -144,6 +144,7 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.sources.hmicfrs.views import bp as hmicfrs_bp
     from tracker.sources.meetings.views import bp as meetings_bp
     from tracker.sources.panel.views import bp as panel_bp
+    from tracker.statutory.views import bp as statutory_bp
 
     for blueprint in (
         main_bp,
@@ -160,6 +161,7 @@ def _register_blueprints(app: Flask) -> None:
         reports_bp,
         imports_bp,
         search_bp,
+        statutory_bp,
     ):
         app.register_blueprint(blueprint)
 

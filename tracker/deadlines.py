@@ -193,3 +193,129 @@ def days_late(due_on: date | None, today: date, *, done: bool) -> int:
     if done or due_on is None or due_on >= today:
         return 0
     return (today - due_on).days
+
+
+# Statutory calendar ------------------------------------------------------------------
+# The precept dates are fixed calendar dates in the Police and Crime Panels (Precepts and
+# Chief Constable Appointments) Regulations 2012 (SI 2012/2271). The Regulations say
+# nothing about weekends or bank holidays, so the dates are never moved; the explanation
+# says so when one falls on a non-working day.
+
+PRECEPT_REGULATIONS = (
+    "Police and Crime Panels (Precepts and Chief Constable Appointments) Regulations 2012"
+    " (SI 2012/2271)"
+)
+CONFIRMATION_PERIOD_DAYS = 21  # "three weeks beginning with the day" of notification
+
+
+@dataclass(frozen=True)
+class StatutoryDate:
+    """A statutory deadline: the date, how it was worked out, and the provision it comes
+    from. `verified` is False where the provision's text could not be checked, so the
+    screen can say so rather than present a guess as law."""
+
+    due: date
+    explanation: str
+    citation: str
+    verified: bool = True
+
+
+def _fixed(day: date, what: str) -> str:
+    """Explain a fixed date, saying plainly that a weekend or bank holiday does not move it."""
+    moved = why_not_working(day)
+    note = (
+        f" It falls on a non-working day ({moved.split(';')[0]}), but the date is fixed:"
+        " nothing in the provision moves it."
+        if moved
+        else " The date is fixed: nothing in the provision moves it."
+    )
+    return f"{what} by {format_long(day)}.{note}"
+
+
+def precept_notification_due(financial_year: int) -> StatutoryDate:
+    """The PCC notifies the Panel of the proposed precept for the financial year starting
+    in April `financial_year`, by 1 February of the year before it ends (reg. 3)."""
+    due = date(financial_year, 2, 1)
+    return StatutoryDate(
+        due,
+        _fixed(due, "The PCC must notify the Panel of the proposed precept"),
+        f"{PRECEPT_REGULATIONS}, reg. 3; Police Reform and Social Responsibility Act 2011,"
+        " Sch. 5 para. 2",
+    )
+
+
+def precept_report_due(financial_year: int) -> StatutoryDate:
+    """The Panel reviews the proposed precept and reports to the PCC by 8 February (reg. 4(1))."""
+    due = date(financial_year, 2, 8)
+    return StatutoryDate(
+        due,
+        _fixed(due, "The Panel must review the proposed precept and report to the PCC")
+        + " A veto needs at least two-thirds of the Panel's members at the time (Sch. 5"
+        " para. 4(4)). If the Panel vetoes but does not report by this date, the PCC may"
+        " issue the proposed precept (reg. 4(2)).",
+        f"{PRECEPT_REGULATIONS}, reg. 4; Police Reform and Social Responsibility Act 2011,"
+        " Sch. 5 paras. 3 and 4",
+    )
+
+
+def precept_response_due(financial_year: int) -> StatutoryDate:
+    """After a veto, the PCC responds with a revised precept by 15 February (reg. 5)."""
+    due = date(financial_year, 2, 15)
+    return StatutoryDate(
+        due,
+        _fixed(
+            due,
+            "After a veto, the PCC must respond to the Panel's report and notify the revised"
+            " precept",
+        )
+        + " The revised precept must be lower if the Panel vetoed the proposal as too high,"
+        " and higher if it vetoed it as too low (reg. 5(3)).",
+        f"{PRECEPT_REGULATIONS}, reg. 5; Police Reform and Social Responsibility Act 2011,"
+        " Sch. 5 para. 6(3)",
+    )
+
+
+def revised_precept_report_due(financial_year: int) -> StatutoryDate:
+    """After a veto, the Panel reviews the revised precept and reports by 22 February
+    (reg. 6; the date as Panels publish it, not checked against the regulation's text)."""
+    due = date(financial_year, 2, 22)
+    return StatutoryDate(
+        due,
+        _fixed(due, "After a veto, the Panel must review the revised precept and report")
+        + " The date is as Panels publish it in their procedure notes; the text of reg. 6"
+        " could not be checked, so confirm it before relying on it.",
+        f"{PRECEPT_REGULATIONS}, reg. 6 (not verified)",
+        verified=False,
+    )
+
+
+def precept_issue_due(financial_year: int) -> StatutoryDate:
+    """The PCC issues the precept to the billing authorities by 1 March (as Panels publish
+    it; the provision was not checked)."""
+    due = date(financial_year, 3, 1)
+    return StatutoryDate(
+        due,
+        _fixed(due, "The PCC issues the precept to the billing authorities")
+        + " The PCC may not issue it until the scrutiny process has ended (Sch. 5 para. 1)."
+        " The 1 March date is as Panels publish it; the provision in the Local Government"
+        " Finance Act 1992 could not be checked, so confirm it before relying on it.",
+        "Police Reform and Social Responsibility Act 2011, Sch. 5 para. 1; Local Government"
+        " Finance Act 1992, s.40 (date not verified)",
+        verified=False,
+    )
+
+
+def confirmation_report_due(notified_on: date) -> StatutoryDate:
+    """The last day for the Panel's confirmation hearing and report on a proposed Chief
+    Constable: three weeks beginning with the day the Panel is notified (Sch. 8 para. 4(6))."""
+    due = notified_on + timedelta(days=CONFIRMATION_PERIOD_DAYS - 1)
+    return StatutoryDate(
+        due,
+        f"Three weeks beginning with {format_long(notified_on)}, the day the Panel received"
+        " the notification: the Panel must hold its confirmation hearing and report by"
+        f" {format_long(due)}. Weekends and bank holidays count. If the period ends without"
+        " a report, the confirmation process ends (para. 2(3)). Any post-election period"
+        " is ignored in the count (para. 4(9)); the tracker does not work that out, so"
+        " after a PCC election the real deadline is later than the date shown.",
+        "Police Reform and Social Responsibility Act 2011, Sch. 8 para. 4(6)",
+    )

@@ -10,12 +10,15 @@ from tracker.reports.models import ReportJob
 from tracker.search.models import SearchEntry
 from tracker.settings.models import Setting, Tag
 from tracker.sources.models import AdhocRequest, Finding, HmicfrsReport, Meeting, PanelItem
+from tracker.statutory.models import AnnualReportReview, ChiefConstableAppointment, PreceptYear
 
 __all__ = [
     "Action",
     "ActionUpdate",
     "AdhocRequest",
+    "AnnualReportReview",
     "AuditEvent",
+    "ChiefConstableAppointment",
     "ExtensionRequest",
     "Finding",
     "Heartbeat",
@@ -25,6 +28,7 @@ __all__ = [
     "Meeting",
     "OutboxMessage",
     "PanelItem",
+    "PreceptYear",
     "ReminderItem",
     "ReminderOptOut",
     "ReportJob",

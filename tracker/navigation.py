@@ -41,6 +41,8 @@ def navigation_for(user: Any) -> list[dict[str, Any]]:
         NavItem("HMICFRS", "hmicfrs.index", "hmicfrs"),
         NavItem("Reports", "reports.index", "reports"),
     ]
+    if policy.can_view_statutory(user):
+        items.append(NavItem("Statutory calendar", "statutory.index", "statutory"))
     if policy.can_import(user):
         items.append(NavItem("Import", "imports.index", "imports"))
     if policy.can_view_audit(user):

@@ -307,6 +307,26 @@ def can_import(user: AnyUser) -> bool:
     return is_opcc(user)
 
 
+# Statutory calendar ----------------------------------------------------------------------
+# The precept, Chief Constable appointments and the annual report are the PCC's business
+# with the Panel: the force has no part in them and does not see them.
+
+
+def can_view_statutory(user: AnyUser) -> bool:
+    """The statutory calendar and every record in it: OPCC staff and Panel clerks."""
+    return is_opcc(user) or is_panel(user)
+
+
+def can_record_pcc_side(user: AnyUser) -> bool:
+    """Record the PCC's steps: proposals, notifications, responses, decisions (OPCC staff)."""
+    return is_opcc(user)
+
+
+def can_record_panel_side(user: AnyUser) -> bool:
+    """Record the Panel's steps: reports, vetoes and votes, hearings, recommendations."""
+    return is_panel(user)
+
+
 TEMPLATE_GLOBALS = {
     "can_import": can_import,
     "can_manage_users": can_manage_users,
@@ -328,4 +348,7 @@ TEMPLATE_GLOBALS = {
     "can_view_outbox": can_view_outbox,
     "can_view_source": can_view_source,
     "is_opcc": is_opcc,
+    "can_view_statutory": can_view_statutory,
+    "can_record_pcc_side": can_record_pcc_side,
+    "can_record_panel_side": can_record_panel_side,
 }

@@ -63,6 +63,9 @@ def test_entity_values_are_the_strings_already_stored():
         "tag",
         "outbox",
         "import_batch",
+        "precept_year",
+        "chief_constable_appointment",
+        "annual_report_review",
     }
 
 
@@ -196,6 +199,9 @@ def test_every_field_any_service_audits_is_in_the_vocabulary(app, officer, liais
     assert {entity for entity, _ in audited} >= {e.value for e in AuditEntity} - {
         "outbox",
         "import_batch",
+        "precept_year",
+        "chief_constable_appointment",
+        "annual_report_review",
     }
 
 

@@ -90,6 +90,9 @@ ROLE_RULES = {
     "can_view_lists": allowed(*SIGNED_IN),
     "can_view_outbox": allowed(ADMIN),
     "can_import": allowed(*OPCC_STAFF),
+    "can_view_statutory": allowed(*OPCC_STAFF, PANEL),
+    "can_record_pcc_side": allowed(*OPCC_STAFF),
+    "can_record_panel_side": allowed(PANEL),
 }
 
 

@@ -54,6 +54,12 @@ AUTHOR_ONLY = Expect(LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, LOGIN)
 SIGN_OUT = Expect(LOGIN, SIGNED_OUT, SIGNED_OUT, SIGNED_OUT, SIGNED_OUT, LOGIN)
 # Someone else's record that nobody else may know of (the world's report job).
 OWNER_ONLY_NOT_MINE = Expect(LOGIN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, LOGIN)
+# The statutory calendar: the OPCC and the Panel; the force is refused the list and
+# never learns a record exists. Each side records its own steps.
+STATUTORY_LIST = Expect(LOGIN, OK, OK, FORBIDDEN, OK, LOGIN)
+STATUTORY_RECORD = Expect(LOGIN, OK, OK, HIDDEN, OK, LOGIN)
+STATUTORY_PCC_SIDE = Expect(LOGIN, OK, OK, HIDDEN, FORBIDDEN, LOGIN)
+STATUTORY_PANEL_SIDE = Expect(LOGIN, FORBIDDEN, FORBIDDEN, HIDDEN, OK, LOGIN)
 
 GET, POST = "GET", "POST"
 
@@ -178,6 +184,29 @@ MATRIX: dict[tuple[str, str], Expect] = {
     ("settings.edit_tag", POST): ADMIN_ONLY,
     ("settings.retire_tag", POST): ADMIN_ONLY,
     ("settings.restore_tag", POST): ADMIN_ONLY,
+    # Statutory calendar
+    ("statutory.index", GET): STATUTORY_LIST,
+    ("statutory.new_precept", GET): OPCC_STAFF,
+    ("statutory.new_precept", POST): OPCC_STAFF,
+    ("statutory.precept", GET): STATUTORY_RECORD,
+    ("statutory.precept_pcc", GET): STATUTORY_PCC_SIDE,
+    ("statutory.precept_pcc", POST): STATUTORY_PCC_SIDE,
+    ("statutory.precept_panel", GET): STATUTORY_PANEL_SIDE,
+    ("statutory.precept_panel", POST): STATUTORY_PANEL_SIDE,
+    ("statutory.new_appointment", GET): OPCC_STAFF,
+    ("statutory.new_appointment", POST): OPCC_STAFF,
+    ("statutory.appointment", GET): STATUTORY_RECORD,
+    ("statutory.appointment_pcc", GET): STATUTORY_PCC_SIDE,
+    ("statutory.appointment_pcc", POST): STATUTORY_PCC_SIDE,
+    ("statutory.appointment_panel", GET): STATUTORY_PANEL_SIDE,
+    ("statutory.appointment_panel", POST): STATUTORY_PANEL_SIDE,
+    ("statutory.new_annual_report", GET): OPCC_STAFF,
+    ("statutory.new_annual_report", POST): OPCC_STAFF,
+    ("statutory.annual_report", GET): STATUTORY_RECORD,
+    ("statutory.annual_report_pcc", GET): STATUTORY_PCC_SIDE,
+    ("statutory.annual_report_pcc", POST): STATUTORY_PCC_SIDE,
+    ("statutory.annual_report_panel", GET): STATUTORY_PANEL_SIDE,
+    ("statutory.annual_report_panel", POST): STATUTORY_PANEL_SIDE,
     # User administration
     ("users.index", GET): ADMIN_ONLY,
     ("users.show", GET): ADMIN_ONLY,

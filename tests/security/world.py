@@ -35,6 +35,7 @@ from tracker.reminders.models import OutboxMessage, OutboxStatus
 from tracker.reports.models import ReportJob, ReportJobStatus
 from tracker.settings.models import Tag, TagList
 from tracker.sources.models import FindingKind
+from tracker.statutory.models import AnnualReportReview, ChiefConstableAppointment, PreceptYear
 
 # The identities every endpoint is tried as, in the order the matrix lists them.
 IDENTITIES = ("anonymous", "admin", "opcc_officer", "force_liaison", "panel_clerk", "deactivated")
@@ -200,6 +201,12 @@ def build_world(app: Flask) -> World:
         )
         db.session.add_all([update, internal, restricted_update, extension])
         db.session.add_all([restricted_extension, message, tag, batch, job])
+        precept = PreceptYear(financial_year=2024, proposal_notified_on=date(2024, 1, 30))
+        appointment = ChiefConstableAppointment(
+            candidate_name="Candidate Thistledown", notified_on=date(2024, 3, 4)
+        )
+        annual_report = AnnualReportReview(financial_year=2022, sent_on=date(2023, 6, 1))
+        db.session.add_all([precept, appointment, annual_report])
         record(
             actor=db.session.get(User, officer.id),
             entity_type="action",
@@ -235,6 +242,9 @@ def build_world(app: Flask) -> World:
             "tag": tag.id,
             "batch": batch.id,
             "job": job.id,
+            "precept": precept.id,
+            "appointment": appointment.id,
+            "annual_report": annual_report.id,
         }
         with app.test_request_context():
             tokens = {
@@ -307,6 +317,9 @@ def url_values(world: World) -> dict[str, Any]:
         "batch_id": world.ids["batch"],
         "job_id": world.ids["job"],
         "target": "actions",
+        "precept_id": world.ids["precept"],
+        "appointment_id": world.ids["appointment"],
+        "review_id": world.ids["annual_report"],
     }
 
 

@@ -29,6 +29,7 @@ from tracker.imports.models import ImportBatch
 from tracker.reminders.models import OutboxMessage
 from tracker.settings.models import Tag
 from tracker.sources.models import AdhocRequest, Finding, HmicfrsReport, Meeting, PanelItem
+from tracker.statutory.models import AnnualReportReview, ChiefConstableAppointment, PreceptYear
 
 ARROW = "→"
 
@@ -175,6 +176,16 @@ def _outbox(message: OutboxMessage, reader: Any) -> RecordName:
     return RecordName(f"Email to {message.to_address}", url)
 
 
+def _statutory(endpoint: str, arg: str, words: Callable[[Any], str]) -> _Namer:
+    """A namer for a statutory calendar record, linked for those who may see it."""
+
+    def name(item: Any, reader: Any) -> RecordName:
+        url = url_for(endpoint, **{arg: item.id}) if policy.can_view_statutory(reader) else None
+        return RecordName(words(item), url)
+
+    return name
+
+
 def _import(batch: ImportBatch, reader: Any) -> RecordName:
     url = url_for("imports.show", batch_id=batch.id) if policy.can_import(reader) else None
     return RecordName(f"Import of {batch.filename}", url)
@@ -191,6 +202,22 @@ _RECORDS: dict[AuditEntity, tuple[Any, _Namer]] = {
     AuditEntity.TAG: (Tag, _tag),
     AuditEntity.OUTBOX: (OutboxMessage, _outbox),
     AuditEntity.IMPORT_BATCH: (ImportBatch, _import),
+    AuditEntity.PRECEPT_YEAR: (
+        PreceptYear,
+        _statutory("statutory.precept", "precept_id", lambda r: f"Precept {r.label}"),
+    ),
+    AuditEntity.APPOINTMENT: (
+        ChiefConstableAppointment,
+        _statutory(
+            "statutory.appointment",
+            "appointment_id",
+            lambda r: f"Chief Constable appointment ({r.candidate_name})",
+        ),
+    ),
+    AuditEntity.ANNUAL_REPORT: (
+        AnnualReportReview,
+        _statutory("statutory.annual_report", "review_id", lambda r: f"Annual report {r.label}"),
+    ),
 }
 
 

@@ -31,6 +31,7 @@ from tracker.sources.models import (
     ReportType,
     RequestStatus,
 )
+from tracker.statutory.models import PcDecision, Recommendation, VetoReason
 
 
 class AuditEntity(enum.StrEnum):
@@ -47,6 +48,9 @@ class AuditEntity(enum.StrEnum):
     TAG = "tag"
     OUTBOX = "outbox"
     IMPORT_BATCH = "import_batch"
+    PRECEPT_YEAR = "precept_year"
+    APPOINTMENT = "chief_constable_appointment"
+    ANNUAL_REPORT = "annual_report_review"
 
     @property
     def label(self) -> str:
@@ -66,6 +70,9 @@ ENTITY_LABELS: dict[AuditEntity, str] = {
     AuditEntity.TAG: "Tag",
     AuditEntity.OUTBOX: "Email",
     AuditEntity.IMPORT_BATCH: "Import",
+    AuditEntity.PRECEPT_YEAR: "Precept year",
+    AuditEntity.APPOINTMENT: "Chief Constable appointment",
+    AuditEntity.ANNUAL_REPORT: "Annual report review",
 }
 
 
@@ -188,6 +195,52 @@ ACTION_EDITABLE = (
 )
 
 AUDITED_FIELDS: dict[AuditEntity, dict[str, AuditedField]] = {
+    AuditEntity.PRECEPT_YEAR: {
+        "financial_year": AuditedField("Financial year", FieldKind.NUMBER),
+        "proposal_notified_on": _date("Date the Panel was notified of the proposed precept"),
+        "proposed_amount": _text("Proposed precept (£)"),
+        "proposed_band_d": _text("Proposed Band D (£)"),
+        "report_on": _date("Date of the Panel's report"),
+        "report_text": _text("Panel's report"),
+        "vetoed": _flag("Vetoed"),
+        "veto_reason": _choice("Why vetoed", VetoReason),
+        "panel_members": AuditedField("Members of the Panel", FieldKind.NUMBER),
+        "votes_for_veto": AuditedField("Votes for the veto", FieldKind.NUMBER),
+        "response_on": _date("Date of the PCC's response"),
+        "response_text": _text("PCC's response"),
+        "revised_amount": _text("Revised precept (£)"),
+        "revised_band_d": _text("Revised Band D (£)"),
+        "second_report_on": _date("Date of the Panel's report on the revised precept"),
+        "second_report_text": _text("Panel's report on the revised precept"),
+        "issued_on": _date("Date the precept was issued"),
+        "final_amount": _text("Precept issued (£)"),
+        "final_band_d": _text("Band D issued (£)"),
+    },
+    AuditEntity.APPOINTMENT: {
+        "candidate_name": _text("Candidate"),
+        "notified_on": _date("Date the Panel was notified"),
+        "hearing_on": _date("Date of the confirmation hearing"),
+        "report_on": _date("Date of the Panel's report"),
+        "report_text": _text("Panel's report"),
+        "recommendation": _choice("Panel's recommendation", Recommendation),
+        "vetoed": _flag("Vetoed"),
+        "panel_members": AuditedField("Members of the Panel", FieldKind.NUMBER),
+        "votes_for_veto": AuditedField("Votes for the veto", FieldKind.NUMBER),
+        "decision": _choice("PCC's decision", PcDecision),
+        "decision_on": _date("Date of the PCC's decision"),
+        "outcome_text": _text("Outcome"),
+    },
+    AuditEntity.ANNUAL_REPORT: {
+        "financial_year": AuditedField("Financial year", FieldKind.NUMBER),
+        "sent_on": _date("Date sent to the Panel"),
+        "meeting_on": _date("Date of the public meeting"),
+        "report_on": _date("Date of the Panel's report"),
+        "report_text": _text("Panel's report or recommendations"),
+        "response_due_on": _date("Response due date"),
+        "response_on": _date("Date of the PCC's response"),
+        "response_text": _text("PCC's response"),
+        "published_on": _date("Date published"),
+    },
     AuditEntity.ACTION: {
         "reference": _text("Reference"),
         "title": _text("Title"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -42,6 +43,7 @@ from tracker.settings.definitions import (
 )
 from tracker.settings.services import setting
 from tracker.sources.models import AdhocRequest, HmicfrsReport, Meeting, PanelItem, RequestStatus
+from tracker.statutory.queries import open_deadlines
 
 log = logging.getLogger(__name__)
 
@@ -166,12 +168,20 @@ def plan_reminders(today: date, schedule: Schedule, people: _People) -> list[Rem
     reminders: list[Reminder] = []
 
     def add(
-        user: User | None, visible: dict[str, Any], group: Group, occurrence: date, **item: Any
+        user: User | None,
+        visible: dict[str, Any] | Callable[[User], bool],
+        group: Group,
+        occurrence: date,
+        **item: Any,
     ) -> None:
-        """`visible`: the values policy.can_view_action_values decides from."""
+        """`visible`: the values policy.can_view_action_values decides from, or (for
+        records that are not actions) the policy function that decides."""
         if user is None or user.id not in people.by_id or not people.wants(user.id, group):
             return
-        if not policy.can_view_action_values(user, **visible):
+        may_see = (
+            visible(user) if callable(visible) else policy.can_view_action_values(user, **visible)
+        )
+        if not may_see:
             return  # restricted items are never sent to those who cannot see them
         reminder = Reminder(recipient_id=user.id, group=group, occurrence=occurrence, **item)
         if _for_recipient(reminder, user):
@@ -242,6 +252,7 @@ def plan_reminders(today: date, schedule: Schedule, people: _People) -> list[Rem
 
     _meeting_update_round(today, schedule, people, add)
     _source_deadlines(today, schedule, people, add)
+    _statutory_deadlines(today, schedule, people, add)
     return reminders
 
 
@@ -400,6 +411,33 @@ def _source_deadlines(today, schedule, people, add) -> None:
             [people.opcc_lead],
             source_type=SourceType.HMICFRS,
         )
+
+
+def _statutory_deadlines(today, schedule, people, add) -> None:
+    """Statutory calendar steps still to be done: to every Panel clerk and the OPCC lead."""
+    deadlines = open_deadlines(today)
+    if not deadlines:
+        return
+    recipients = [u for u in people.by_id.values() if policy.is_panel(u)] + [people.opcc_lead]
+    for deadline in deadlines:
+        found = deadline_occurrence(deadline.due, today, schedule)
+        if not found:
+            continue
+        group, occurrence = found
+        for user in {r for r in recipients if r is not None}:
+            add(
+                user,
+                policy.can_view_statutory,
+                group,
+                occurrence,
+                rule=f"statutory_{group.value}",
+                item_type=deadline.item_type,
+                item_id=deadline.item_id,
+                line=_describe(deadline.text, "", deadline.due, today),
+                link=absolute_url(url_for(deadline.endpoint, **deadline.args)),
+                name=shorten(deadline.name),
+                due=deadline.due,
+            )
 
 
 def _insert_new(reminders: list[Reminder]) -> list[tuple[int, Reminder]]:

@@ -1,7 +1,7 @@
 """statutory calendar
 
 Revision ID: 50e86a2748d6
-Revises: c4e8a1f2d9b6
+Revises: d5f1b3a7c9e2
 Create Date: 2026-11-30 12:17:12.785654
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '50e86a2748d6'
-down_revision = 'c4e8a1f2d9b6'
+down_revision = 'd5f1b3a7c9e2'
 branch_labels = None
 depends_on = None
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import io
-import time
 import warnings
 from datetime import date
 
@@ -275,9 +274,7 @@ def test_hostile_upload_is_refused_with_a_message_and_nothing_saved(
 ):
     login_as(officer)
     content = make()
-    started = time.perf_counter()
     response = upload(content, filename)
-    assert time.perf_counter() - started < 10
     _close_spooled_upload(response)
     assert response.status_code == 422
     assert expected in response.text

@@ -1,9 +1,10 @@
-"""Hostile files are refused before they are read: a clear message, quickly, in little
-memory. Each file is made in the test; the memory peak is measured around the read only."""
+"""Hostile files are refused before they are read: a clear message, in little memory.
+Each file is made in the test; the memory peak is measured around the read only. (How
+long a refusal takes is not asserted here: speed belongs to benchmarks, and a timed
+assertion fails on a busy machine without telling anything about the code.)"""
 
 from __future__ import annotations
 
-import time
 import tracemalloc
 
 import pytest
@@ -14,7 +15,6 @@ from tracker.imports.bounds import Limits
 from tracker.imports.parsing import FileProblemError, formula_problem, read_sheet
 
 MEMORY_CEILING = 200 * 1024 * 1024
-SECONDS = 10
 
 # (case name, maker, words the message must contain)
 HOSTILE = [
@@ -40,29 +40,27 @@ HOSTILE = [
 ]
 
 
-def _read_measured(content: bytes, **options) -> tuple[str, int, float]:
-    """(the refusal message, peak bytes allocated, seconds) for reading `content`."""
+def _read_measured(content: bytes, **options) -> tuple[str, int]:
+    """(the refusal message, peak bytes allocated) for reading `content`."""
     tracemalloc.start()
-    started = time.perf_counter()
     try:
         with pytest.raises(FileProblemError) as refused:
             read_sheet(content, limits=Limits(), **options)
         _current, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    return str(refused.value), peak, time.perf_counter() - started
+    return str(refused.value), peak
 
 
 @pytest.mark.parametrize(
     ("make", "expected"), [c[1:] for c in HOSTILE], ids=[c[0] for c in HOSTILE]
 )
 @pytest.mark.parametrize("first_row_only", [True, False], ids=["upload", "check"])
-def test_hostile_file_is_refused_quickly_in_little_memory(make, expected, first_row_only):
+def test_hostile_file_is_refused_in_little_memory(make, expected, first_row_only):
     content = make()
-    message, peak, seconds = _read_measured(content, first_row_only=first_row_only)
+    message, peak = _read_measured(content, first_row_only=first_row_only)
     assert expected in message
     assert peak < MEMORY_CEILING, f"peak {peak / 1e6:.0f} MB"
-    assert seconds < SECONDS
 
 
 def test_the_generated_workbooks_are_real_spreadsheets():

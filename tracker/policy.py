@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, and_, false, literal, or_, select, true
 
-from tracker.actions.models import Action, ActionStatus, ActionUpdate, ExtensionStatus, SourceType
+from tracker.actions.models import (
+    Action,
+    ActionStatus,
+    ActionUpdate,
+    ExtensionStatus,
+    Marking,
+    SourceType,
+)
 from tracker.actions.status import Side, transition_for
 from tracker.auth.models import Organisation, Role
 from tracker.sources.models import AdhocRequest, Finding, HmicfrsReport, Meeting, PanelItem
@@ -89,8 +96,9 @@ def can_manage_settings(user: AnyUser) -> bool:
 
 
 def can_view_action(user: AnyUser, action: Action) -> bool:
-    """OPCC: everything. Force: force-owned and unrestricted. Panel: unrestricted Panel
-    items and actions from published meetings and HMICFRS reports."""
+    """OPCC: everything. Force: force-owned and unrestricted. Panel: what is published
+    to it: OFFICIAL actions from published Panel items and meetings, and any other action
+    the OPCC has published to the Panel (never OPCC-only ones)."""
     if is_opcc(user):
         return True  # decided before touching the action's source (no lazy load)
     return can_view_action_values(
@@ -99,6 +107,8 @@ def can_view_action(user: AnyUser, action: Action) -> bool:
         owning_organisation=action.owning_organisation,
         source_type=action.source_type,
         source_published=_source_published(action),
+        marking=action.marking,
+        published_to_panel=action.published_to_panel,
     )
 
 
@@ -117,10 +127,14 @@ def can_view_action_values(
     owning_organisation: Organisation,
     source_type: SourceType,
     source_published: bool,
+    marking: Marking = Marking.OFFICIAL,
+    published_to_panel: bool = False,
 ) -> bool:
     """The can_view_action rule from plain column values, for jobs that select columns
     rather than load actions (`source_published`: the meeting or Panel item is published;
-    True for other sources)."""
+    True for other sources). The Panel scrutinises the PCC, not the force: it sees an
+    action only when the OPCC has published it to the Panel, or when it is OFFICIAL and
+    arises from a published Panel item or meeting."""
     if is_opcc(user):
         return True
     if opcc_only:
@@ -128,9 +142,13 @@ def can_view_action_values(
     if is_force(user):
         return owning_organisation == Organisation.FORCE
     if is_panel(user):
-        if source_type in (SourceType.MEETING, SourceType.PANEL):
-            return source_published
-        return source_type == SourceType.HMICFRS
+        if published_to_panel:
+            return True
+        return (
+            marking == Marking.OFFICIAL
+            and source_type in (SourceType.MEETING, SourceType.PANEL)
+            and source_published
+        )
     return False
 
 
@@ -152,7 +170,13 @@ def action_visibility(user: AnyUser) -> ColumnElement[bool]:
         )
         return and_(
             Action.opcc_only.is_(False),
-            or_(published_meeting, published_panel_item, Action.source_type == SourceType.HMICFRS),
+            or_(
+                Action.published_to_panel.is_(True),
+                and_(
+                    Action.marking == Marking.OFFICIAL,
+                    or_(published_meeting, published_panel_item),
+                ),
+            ),
         )
     return false()
 
@@ -172,6 +196,12 @@ def can_see_update(user: AnyUser, update: ActionUpdate) -> bool:
     if update.opcc_only and not can_see_opcc_notes(user):
         return False
     return can_view_action(user, update.action)
+
+
+def can_publish_to_panel(user: AnyUser, action: Action) -> bool:
+    """Publish an action to the Police and Crime Panel, or withdraw it (OPCC staff; never
+    an OPCC-only action, which nobody outside the OPCC may see)."""
+    return is_opcc(user) and not action.opcc_only
 
 
 def can_view_history(user: AnyUser) -> bool:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from tests.factories import make_action, make_finding, make_meeting, make_panel_item, make_report
 from tracker import policy
-from tracker.actions.models import Action
+from tracker.actions.models import Action, Marking
 from tracker.auth.models import Role, User
 from tracker.db import db
 
@@ -19,8 +19,12 @@ def every_kind_of_action(app, officer, liaison):
     """Actions over every source, owning organisation, restriction and publication."""
     report = make_report(app)
     created = []
-    for published, opcc_only, owner in itertools.product(
-        (True, False), (True, False), (officer, liaison)
+    for published, opcc_only, owner, marking, to_panel in itertools.product(
+        (True, False),
+        (True, False),
+        (officer, liaison),
+        (Marking.OFFICIAL, Marking.OFFICIAL_SENSITIVE),
+        (False, True),
     ):
         if opcc_only and owner is liaison:
             continue  # force-owned actions cannot be restricted
@@ -29,7 +33,17 @@ def every_kind_of_action(app, officer, liaison):
             make_panel_item(app, published=published),
             make_finding(app, report),
         ]
-        created += [make_action(app, source, owner, opcc_only=opcc_only) for source in sources]
+        created += [
+            make_action(
+                app,
+                source,
+                owner,
+                opcc_only=opcc_only,
+                marking=marking,
+                published_to_panel=to_panel,
+            )
+            for source in sources
+        ]
     return created
 
 
@@ -38,12 +52,19 @@ EXPECTED = {
     Role.ADMIN: lambda a: True,
     Role.OPCC_OFFICER: lambda a: True,
     Role.FORCE_LIAISON: lambda a: a.owning_organisation.value == "force" and not a.opcc_only,
+    # The Panel sees what is published to it: OFFICIAL actions from published meetings and
+    # Panel items, and whatever the OPCC published to it; never HMICFRS actions otherwise.
     Role.PANEL_CLERK: lambda a: (
         not a.opcc_only
         and (
-            a.source_type.value == "finding"
-            or (a.meeting is not None and a.meeting.published)
-            or (a.panel_item is not None and a.panel_item.published)
+            a.published_to_panel
+            or (
+                a.marking.value == "official"
+                and (
+                    (a.meeting is not None and a.meeting.published)
+                    or (a.panel_item is not None and a.panel_item.published)
+                )
+            )
         )
     ),
 }

@@ -21,6 +21,7 @@ from tracker.actions.models import (
     ActionUpdate,
     ExtensionRequest,
     ExtensionStatus,
+    Marking,
     SourceType,
 )
 from tracker.auth.models import ROLE_ORGANISATION, Organisation, Role, User
@@ -126,6 +127,8 @@ def make_action(
     opcc_only: bool = False,
     published: bool = True,
     status: ActionStatus = ActionStatus.OPEN,
+    marking: Marking = Marking.OFFICIAL,
+    published_to_panel: bool = False,
 ) -> Action:
     """An action in memory, with its meeting or Panel item when it has one."""
     action = Action(
@@ -134,6 +137,8 @@ def make_action(
         owning_organisation=owner,
         opcc_only=opcc_only,
         status=status,
+        marking=marking,
+        published_to_panel=published_to_panel,
     )
     if source_type == SourceType.MEETING:
         action.meeting = Meeting(published=published)
@@ -143,44 +148,112 @@ def make_action(
     return action
 
 
-# (source, owner, opcc_only, published) -> identities who may see the action
+OFFICIAL, SENSITIVE = Marking.OFFICIAL, Marking.OFFICIAL_SENSITIVE
+# (source, owner, opcc_only, published, marking, published_to_panel)
+#   -> identities who may see the action
 VISIBILITY = [
-    (SourceType.MEETING, Organisation.FORCE, False, True, (*OPCC_STAFF, FORCE, PANEL)),
-    (SourceType.MEETING, Organisation.FORCE, False, False, (*OPCC_STAFF, FORCE)),
-    (SourceType.MEETING, Organisation.OPCC, False, True, (*OPCC_STAFF, PANEL)),
-    (SourceType.MEETING, Organisation.FORCE, True, True, OPCC_STAFF),
-    (SourceType.PANEL, Organisation.FORCE, False, True, (*OPCC_STAFF, FORCE, PANEL)),
-    (SourceType.PANEL, Organisation.OPCC, False, False, OPCC_STAFF),
-    (SourceType.HMICFRS, Organisation.FORCE, False, True, (*OPCC_STAFF, FORCE, PANEL)),
-    (SourceType.HMICFRS, Organisation.OPCC, True, True, OPCC_STAFF),
-    (SourceType.ADHOC, Organisation.FORCE, False, True, (*OPCC_STAFF, FORCE)),
-    (SourceType.ADHOC, Organisation.OPCC, False, True, OPCC_STAFF),
+    (
+        SourceType.MEETING,
+        Organisation.FORCE,
+        False,
+        True,
+        OFFICIAL,
+        False,
+        (*OPCC_STAFF, FORCE, PANEL),
+    ),
+    (SourceType.MEETING, Organisation.FORCE, False, False, OFFICIAL, False, (*OPCC_STAFF, FORCE)),
+    (
+        SourceType.MEETING,
+        Organisation.FORCE,
+        False,
+        False,
+        OFFICIAL,
+        True,
+        (*OPCC_STAFF, FORCE, PANEL),
+    ),
+    (SourceType.MEETING, Organisation.FORCE, False, True, SENSITIVE, False, (*OPCC_STAFF, FORCE)),
+    (
+        SourceType.MEETING,
+        Organisation.FORCE,
+        False,
+        True,
+        SENSITIVE,
+        True,
+        (*OPCC_STAFF, FORCE, PANEL),
+    ),
+    (SourceType.MEETING, Organisation.OPCC, False, True, OFFICIAL, False, (*OPCC_STAFF, PANEL)),
+    (SourceType.MEETING, Organisation.FORCE, True, True, OFFICIAL, False, OPCC_STAFF),
+    (SourceType.MEETING, Organisation.OPCC, True, True, OFFICIAL, True, OPCC_STAFF),
+    (
+        SourceType.PANEL,
+        Organisation.FORCE,
+        False,
+        True,
+        OFFICIAL,
+        False,
+        (*OPCC_STAFF, FORCE, PANEL),
+    ),
+    (SourceType.PANEL, Organisation.OPCC, False, False, OFFICIAL, False, OPCC_STAFF),
+    (SourceType.PANEL, Organisation.OPCC, False, True, SENSITIVE, False, OPCC_STAFF),
+    # The Panel scrutinises the PCC, not the force: HMICFRS actions only when published to it.
+    (SourceType.HMICFRS, Organisation.FORCE, False, True, OFFICIAL, False, (*OPCC_STAFF, FORCE)),
+    (SourceType.HMICFRS, Organisation.FORCE, False, True, SENSITIVE, False, (*OPCC_STAFF, FORCE)),
+    (
+        SourceType.HMICFRS,
+        Organisation.FORCE,
+        False,
+        True,
+        OFFICIAL,
+        True,
+        (*OPCC_STAFF, FORCE, PANEL),
+    ),
+    (SourceType.HMICFRS, Organisation.OPCC, True, True, OFFICIAL, False, OPCC_STAFF),
+    (SourceType.ADHOC, Organisation.FORCE, False, True, OFFICIAL, False, (*OPCC_STAFF, FORCE)),
+    (SourceType.ADHOC, Organisation.OPCC, False, True, OFFICIAL, False, OPCC_STAFF),
+    (SourceType.ADHOC, Organisation.OPCC, False, True, OFFICIAL, True, (*OPCC_STAFF, PANEL)),
 ]
 VISIBILITY_CASES = [
-    (*case[:4], identity, identity in case[4]) for case in VISIBILITY for identity in IDENTITIES
+    (*case[:6], identity, identity in case[6]) for case in VISIBILITY for identity in IDENTITIES
 ]
-
-
-@pytest.mark.parametrize(
-    ("source_type", "owner", "opcc_only", "published", "identity", "expected"), VISIBILITY_CASES
+VISIBILITY_PARAMS = (
+    "source_type",
+    "owner",
+    "opcc_only",
+    "published",
+    "marking",
+    "published_to_panel",
+    "identity",
+    "expected",
 )
-def test_can_view_action(source_type, owner, opcc_only, published, identity, expected):
+
+
+@pytest.mark.parametrize(VISIBILITY_PARAMS, VISIBILITY_CASES)
+def test_can_view_action(
+    source_type, owner, opcc_only, published, marking, published_to_panel, identity, expected
+):
     action = make_action(
-        source_type=source_type, owner=owner, opcc_only=opcc_only, published=published
+        source_type=source_type,
+        owner=owner,
+        opcc_only=opcc_only,
+        published=published,
+        marking=marking,
+        published_to_panel=published_to_panel,
     )
     assert policy.can_view_action(person(identity), action) is expected
 
 
-@pytest.mark.parametrize(
-    ("source_type", "owner", "opcc_only", "published", "identity", "expected"), VISIBILITY_CASES
-)
-def test_can_view_action_values(source_type, owner, opcc_only, published, identity, expected):
+@pytest.mark.parametrize(VISIBILITY_PARAMS, VISIBILITY_CASES)
+def test_can_view_action_values(
+    source_type, owner, opcc_only, published, marking, published_to_panel, identity, expected
+):
     verdict = policy.can_view_action_values(
         person(identity),
         opcc_only=opcc_only,
         owning_organisation=owner,
         source_type=source_type,
         source_published=published,
+        marking=marking,
+        published_to_panel=published_to_panel,
     )
     assert verdict is expected
 
@@ -386,6 +459,7 @@ def test_action_visibility_agrees_with_can_view_action(app, make_user):
         make_meeting(app, published=True),
         make_meeting(app, published=False),
         make_panel_item(app, published=False),
+        make_panel_item(app, published=True),
         make_finding(app, make_report(app)),
     ]
     for source in sources:
@@ -395,7 +469,20 @@ def test_action_visibility_agrees_with_can_view_action(app, make_user):
             (Organisation.OPCC, False),
             (Organisation.OPCC, True),
         ):
-            save_action(app, source, owner, owning_organisation=organisation, opcc_only=opcc_only)
+            for marking, published_to_panel in (
+                (Marking.OFFICIAL, False),
+                (Marking.OFFICIAL_SENSITIVE, False),
+                (Marking.OFFICIAL_SENSITIVE, True),
+            ):
+                save_action(
+                    app,
+                    source,
+                    owner,
+                    owning_organisation=organisation,
+                    opcc_only=opcc_only,
+                    marking=marking,
+                    published_to_panel=published_to_panel,
+                )
     _check_sql_rule(app, make_user, policy.action_visibility, Action, policy.can_view_action)
 
 
@@ -468,6 +555,14 @@ def _check_sql_rule(app, make_user, clause, model, python_rule):
             assert by_sql == by_python, user
 
 
+@pytest.mark.parametrize("identity", IDENTITIES)
+@pytest.mark.parametrize("opcc_only", [False, True])
+def test_can_publish_to_panel(identity, opcc_only):
+    action = make_action(owner=Organisation.OPCC, opcc_only=opcc_only)
+    expected = identity in OPCC_STAFF and not opcc_only
+    assert policy.can_publish_to_panel(person(identity), action) is expected
+
+
 # Completeness ---------------------------------------------------------------------------
 
 TESTED = {
@@ -479,6 +574,7 @@ TESTED = {
     "can_add_update",
     "can_edit_action",
     "can_decide_extension",
+    "can_publish_to_panel",
     "can_transition",
     "can_request_extension",
     "can_edit_update",

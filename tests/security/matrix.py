@@ -75,6 +75,7 @@ MATRIX: dict[tuple[str, str], Expect] = {
     ("actions.edit", POST): OPCC_STAFF,
     ("actions.change_status", POST): OPCC_AND_FORCE,
     ("actions.add_update", POST): OPCC_AND_FORCE,
+    ("actions.publish_to_panel", POST): OPCC_STAFF,
     ("actions.correct_update", GET): AUTHOR_ONLY,
     ("actions.correct_update", POST): AUTHOR_ONLY,
     ("actions.request_extension", POST): OPCC_AND_FORCE,

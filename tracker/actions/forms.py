@@ -223,6 +223,12 @@ class TransitionForm(VersionedForm):
     )
 
 
+class PublishToPanelForm(VersionedForm):
+    """Publish an action to the Police and Crime Panel ("yes") or withdraw it ("no")."""
+
+    publish = HiddenField()
+
+
 class ExtensionForm(FlaskForm):
     proposed_due_on = UkDateField("New due date")
     reason = TextAreaField(

@@ -187,6 +187,9 @@ class Action(VersionedMixin, TimestampMixin, db.Model):
     )
     # Only OPCC staff may see the action at all.
     opcc_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Published by the OPCC to the Police and Crime Panel, which otherwise sees only
+    # OFFICIAL actions from published Panel items and meetings (policy.can_view_action).
+    published_to_panel: Mapped[bool] = mapped_column(Boolean, default=False)
     # An internal note only OPCC staff see, even on actions the force can see.
     opcc_note: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[ActionStatus] = mapped_column(

@@ -283,6 +283,25 @@ def transition(
     return update
 
 
+def publish_to_panel(action: Action, *, by: User, publish: bool, expected_version: int) -> None:
+    """Publish `action` to the Police and Crime Panel, or withdraw it from the Panel."""
+    if not policy.can_publish_to_panel(by, action):
+        raise PermissionDeniedError("You cannot publish this action to the Panel")
+    ensure_current(action, expected_version, entity_type=AuditEntity.ACTION)
+    if action.published_to_panel == publish:
+        return
+    before = {"published_to_panel": action.published_to_panel}
+    action.published_to_panel = publish
+    db.session.flush()
+    _audit(
+        action,
+        by,
+        "published_to_panel" if publish else "withdrawn_from_panel",
+        changes=diff(before, {"published_to_panel": publish}),
+        version=action.version,
+    )
+
+
 def imported_status_note(status: ActionStatus) -> str:
     """The history note for an action an import created with a status other than open
     (the import writes the entry `transition` would, in bulk)."""

@@ -9,6 +9,7 @@ from flask import (
     Blueprint,
     Flask,
     Response,
+    abort,
     current_app,
     render_template,
     request,
@@ -26,6 +27,7 @@ from tracker.actions.forms import (
     CorrectUpdateForm,
     ExtensionDecisionForm,
     ExtensionForm,
+    PublishToPanelForm,
     TransitionForm,
     UpdateForm,
 )
@@ -322,6 +324,8 @@ def _render_show(action: Action, **forms) -> str:
         or TransitionForm(version=str(action.version)),
         "extension_form": forms.get("extension_form") or ExtensionForm(),
         "decision_form": forms.get("decision_form") or ExtensionDecisionForm(),
+        "panel_form": PublishToPanelForm(version=str(action.version)),
+        "can_publish_to_panel": policy.can_publish_to_panel(current_user, action),
         "editable_update_ids": {
             u.id
             for u in updates
@@ -372,6 +376,34 @@ def change_status(action_id: int):
         redirect_to=lambda _: url_for("actions.show", action_id=action.id),
         invalid_status=400,
         errors_on={services.ActionRuleError: "note"},
+    )
+
+
+@bp.route("/<int:action_id>/panel", methods=["POST"])
+@permission_required(can_view_lists)
+def publish_to_panel(action_id: int):
+    action = get_action_or_404(action_id)
+    if not policy.can_publish_to_panel(current_user, action):
+        abort(403)
+    form = PublishToPanelForm()
+    publish = form.publish.data == "yes"
+
+    def render(conflict: str | None = None) -> str:
+        return _render_show(action, conflict=conflict)
+
+    return save_form(
+        form,
+        lambda: services.publish_to_panel(
+            action, by=current_user, publish=publish, expected_version=form.version_number()
+        ),
+        render=render,
+        saved=lambda _: (
+            f"{action.reference} is published to the Police and Crime Panel"
+            if publish
+            else f"{action.reference} is no longer published to the Police and Crime Panel"
+        ),
+        redirect_to=lambda _: url_for("actions.show", action_id=action.id),
+        invalid_status=400,
     )
 
 

@@ -254,6 +254,7 @@ AUDITED_FIELDS: dict[AuditEntity, dict[str, AuditedField]] = {
         "marking": _choice("Marking", Marking),
         "opcc_only": _flag("OPCC only"),
         "opcc_note": _text("OPCC note"),
+        "published_to_panel": _flag("Published to the Panel"),
         "status": _choice("Status", ActionStatus),
         "closed_on": _date("Date closed"),
         "tags": _text("Tags", on_record=False),

@@ -375,6 +375,12 @@ class SampleData:
                 tags=_tags(spec.get("tags", []), title),
             )
             made["action"] = actions.create_action(source_of(), details, by=self.officer)
+            if spec.get("published_to_panel"):
+                db.session.flush()
+                action = made["action"]
+                actions.publish_to_panel(
+                    action, by=self.officer, publish=True, expected_version=action.version
+                )
 
         self._add(raised, create, title)
         self.counts["actions"] += 1

@@ -1,7 +1,7 @@
 """Actions the OPCC publishes to the Police and Crime Panel
 
 Revision ID: d21a0c5e7f01
-Revises: c4e8a1f2d9b6
+Revises: 50e86a2748d6
 Create Date: 2026-11-30 12:45:00.000000
 
 The Panel scrutinises the PCC, not the force: it now sees an action only when the OPCC
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'd21a0c5e7f01'
-down_revision = 'c4e8a1f2d9b6'
+down_revision = '50e86a2748d6'
 branch_labels = None
 depends_on = None
 

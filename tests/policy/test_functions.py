@@ -374,9 +374,7 @@ SOURCE_CASES = [
     ),
     (
         "finding in a national report, no actions",
-        lambda: Finding(
-            report=HmicfrsReport(scope=ReportScope.NATIONAL, findings=[]), actions=[]
-        ),
+        lambda: Finding(report=HmicfrsReport(scope=ReportScope.NATIONAL, findings=[]), actions=[]),
         (*OPCC_STAFF, PANEL),
     ),
 ]

@@ -199,3 +199,20 @@ def test_late_request_shows_overdue_until_accepted(app, client, login_as, liaiso
     page = client.get(f"/requests/{adhoc.id}").text
     assert "2 days overdue" in page
     assert "2 days overdue" in client.get("/requests/").text
+
+
+def test_request_list_shows_where_the_written_response_stands(
+    app, client, auth, login_as, liaison, officer
+):
+    drafted = make_adhoc_request(app, subject="Request Drafted")
+    submitted = make_adhoc_request(app, subject="Request Submitted")
+    login_as(liaison)
+    _write(client, f"/requests/{drafted.id}/written-response", "Draft", submit=False)
+    _write(client, f"/requests/{submitted.id}/written-response", "Answer", submit=True)
+    page = client.get("/requests/").text
+    assert "Version 1: draft" in page
+    assert "Version 1: awaiting opcc review" in page
+    _switch(auth, login_as, officer)
+    page = client.get("/requests/").text
+    assert "Version 1: draft" not in page
+    assert "Version 1: awaiting opcc review" in page

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from tracker import policy
 from tracker.assurance import AssuranceMethod, AssuranceVerdict, describe_conclusion
 from tracker.audit.services import diff, record
-from tracker.audit.vocabulary import AuditEntity
+from tracker.audit.vocabulary import AuditEntity, record_fields
 from tracker.auth.models import User
 from tracker.clock import today
 from tracker.db import db, utcnow
@@ -34,7 +34,6 @@ from tracker.responses.models import (
     WrittenResponse,
 )
 from tracker.sources.models import AdhocRequest, HmicfrsReport, RequestStatus
-from tracker.sources.services import source_snapshot
 
 Subject = AdhocRequest | HmicfrsReport
 
@@ -80,6 +79,18 @@ def latest_by_subject(subject_type: type, ids: list[int]) -> dict[int, WrittenRe
     for row in rows:
         latest[getattr(row, column.key)] = row  # later numbers replace earlier ones
     return latest
+
+
+def shown_states(user: Any, subject_type: type, subjects: list[Any]) -> dict[int, str]:
+    """For a list page: the latest version's state each subject shows `user` ("Awaiting
+    OPCC review", "Sent back"...), leaving out drafts for those who may not see them."""
+    latest = latest_by_subject(subject_type, [subject.id for subject in subjects])
+    shown = {}
+    for subject in subjects:
+        response = latest.get(subject.id)
+        if response is not None and policy.can_see_response(user, response, subject):
+            shown[subject.id] = f"Version {response.number}: {response.state.label.lower()}"
+    return shown
 
 
 def latest_for(subject: Subject) -> WrittenResponse | None:
@@ -163,6 +174,11 @@ def _check_based_on(subject: Subject, latest: WrittenResponse | None, token: str
         f"looking at it: it is now “{latest.state.label}”. Your changes have not been "
         "saved. Check the current version and try again."
     )
+
+
+def _snapshot(subject: Subject) -> dict[str, Any]:
+    """The request's or report's audited fields, for `diff` (as sources.services does)."""
+    return {name: getattr(subject, name) for name in record_fields(ENTITY[type(subject)])}
 
 
 def _audit(subject: Subject, by: User, action: str, summary: str, changes=None) -> None:
@@ -320,7 +336,7 @@ def accept(
         )
         return response
     _review(response, by, ResponseState.ACCEPTED, **assurance)
-    before = source_snapshot(subject)
+    before = _snapshot(subject)
     _record_on_subject(subject, response)
     db.session.flush()
     _audit(
@@ -329,7 +345,7 @@ def accept(
         "response_accepted",
         f"Version {response.number} of {kind_label(subject)} accepted, {conclusion}"
         + (f": {note}" if note else ""),
-        changes=diff(before, source_snapshot(subject)),
+        changes=diff(before, _snapshot(subject)),
     )
     return response
 

@@ -49,14 +49,9 @@ SUBJECT_WORDS = {
     Group.UPDATES_REQUESTED: ("update requested", "updates requested"),
     Group.AWAITING_REVIEW: ("awaiting your review", "awaiting your review"),
 }
-# Escalations go to leads and cannot be turned off.
-OPTIONAL_GROUPS = [
-    Group.DUE_SOON,
-    Group.DUE_TODAY,
-    Group.OVERDUE,
-    Group.UPDATES_REQUESTED,
-    Group.AWAITING_REVIEW,
-]
+# Escalations go to leads and cannot be turned off; nor can the OPCC's notice that the
+# force has submitted something for it to review (the only word it gets of it).
+OPTIONAL_GROUPS = [Group.DUE_SOON, Group.DUE_TODAY, Group.OVERDUE, Group.UPDATES_REQUESTED]
 
 
 def subject_phrase(group: Group, count: int, first: str | None = None) -> str:

@@ -216,3 +216,18 @@ def test_request_list_shows_where_the_written_response_stands(
     page = client.get("/requests/").text
     assert "Version 1: draft" not in page
     assert "Version 1: awaiting opcc review" in page
+
+
+def test_saving_after_a_colleague_submitted_gets_409_and_keeps_the_text(
+    app, client, login_as, liaison
+):
+    adhoc = make_adhoc_request(app)
+    url = f"/requests/{adhoc.id}/written-response"
+    login_as(liaison)
+    page = client.get(url).text
+    stale = {"csrf_token": csrf_token_from(page), "based_on": _based_on(page)}
+    _write(client, url, "A colleague's answer", submit=True)
+    response = client.post(url, data={**stale, "text": "My answer Sorrel", "submit_response": "1"})
+    assert response.status_code == 409
+    assert "My answer Sorrel" in response.text
+    assert _versions(app) == [(1, ResponseState.SUBMITTED, "A colleague's answer")]

@@ -74,7 +74,9 @@ def draft(model: type, subject_id: int):
         form.based_on.data = services.based_on(latest)
         if latest is not None:
             form.text.data = latest.text  # a sent-back version is the start of the next
-    if latest is not None and latest.state in (ResponseState.SUBMITTED, ResponseState.ACCEPTED):
+    # A POST goes on to the service, which refuses a stale form with 409 and keeps the text.
+    done = latest is not None and latest.state in (ResponseState.SUBMITTED, ResponseState.ACCEPTED)
+    if request.method == "GET" and done:
         flash(f"Version {latest.number} is {latest.state.label.lower()}: nothing to draft", "info")
         return redirect(_subject_page(subject))
     submitting = bool(form.submit_response.data)

@@ -86,12 +86,12 @@ def _ask_items(user: Any) -> list[NavItem]:
     """The force's "Asked for (N)": every open ask it must answer (tracker.asks)."""
     if not policy.can_view_asks(user):
         return []
-    from tracker.asks.providers import asks_for
+    from tracker.asks.providers import count_asks
     from tracker.clock import today
     from tracker.db import db
 
     try:
-        count = len(asks_for(user, today()))
+        count = count_asks(user, today())
     except SQLAlchemyError:
         log.warning("ask count not read", exc_info=True)
         db.session.rollback()

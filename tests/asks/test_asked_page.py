@@ -123,7 +123,8 @@ def test_every_provider_returns_nothing_for_others(app, officer):
     with app.test_request_context():
         user = db.session.merge(officer)
         for provider in providers.PROVIDERS:
-            assert provider(user, london_today()) == []
+            assert provider(user, london_today()) is None
+        assert providers.count_asks(user, london_today()) == 0
 
 
 def test_the_page_runs_a_fixed_number_of_queries(app, client, login_as, liaison):
@@ -141,3 +142,22 @@ def test_the_page_runs_a_fixed_number_of_queries(app, client, login_as, liaison)
             assert client.get("/asked").status_code == 200
         counts.append(len(statements))
     assert counts[0] == counts[1]
+
+
+def test_the_navigation_count_is_one_statement_and_agrees_with_the_page(
+    app, client, login_as, liaison
+):
+    from tests.conftest import counting_statements
+    from tracker.auth.models import User
+
+    meeting = make_meeting(app)
+    for n in range(3):
+        make_adhoc_request(app, subject=f"Request {n}")
+        make_report(app, cc_comments_due_on=london_today())
+        make_action(app, meeting, liaison)
+    with app.test_request_context():
+        user = db.session.get(User, liaison.id)
+        with counting_statements(app) as statements:
+            count = providers.count_asks(user, london_today())
+        assert len(statements) == 1
+        assert count == len(providers.asks_for(user, london_today())) == 9

@@ -297,3 +297,23 @@ def test_every_demo_user_can_open_every_list(app, seeded):
             "/hmicfrs/",
         ):
             assert client.get(url).status_code == 200, (demo.email, url)
+
+
+def test_demo_shows_written_responses_in_every_state(app, seeded):
+    from tracker.responses.models import ResponseState, WrittenResponse
+
+    with app.app_context():
+        states = set(db.session.scalars(select(WrittenResponse.state)))
+        on_reports = db.session.scalar(
+            select(func.count(WrittenResponse.id)).where(
+                WrittenResponse.hmicfrs_report_id.is_not(None)
+            )
+        )
+        late = [r for r in db.session.scalars(select(WrittenResponse)) if r.days_late]
+        applying = db.session.scalar(
+            select(func.count(HmicfrsReport.id)).where(HmicfrsReport.applies_to_force.is_(True))
+        )
+    assert states == set(ResponseState)
+    assert on_reports >= 1
+    assert late
+    assert applying >= 1

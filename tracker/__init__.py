@@ -69,8 +69,10 @@ def _configure_templates(app: Flask) -> None:
     from tracker.forms import error_summary
     from tracker.navigation import navigation_for
     from tracker.reminders.queries import reminders_for
+    from tracker.responses.services import written_exchange
 
     app.jinja_env.globals.update(policy.TEMPLATE_GLOBALS)
+    app.jinja_env.globals["written_exchange"] = written_exchange
     app.jinja_env.globals["navigation_for"] = navigation_for
     app.jinja_env.globals["history_for"] = history_for
     app.jinja_env.globals["reminders_for"] = reminders_for
@@ -131,6 +133,7 @@ def _load_user(session_id: str):
 
 def _register_blueprints(app: Flask) -> None:
     from tracker.actions.views import bp as actions_bp
+    from tracker.asks.views import bp as asks_bp
     from tracker.audit.views import bp as audit_bp
     from tracker.auth.admin_views import bp as users_bp
     from tracker.auth.views import bp as auth_bp
@@ -138,6 +141,7 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.main.views import bp as main_bp
     from tracker.reminders.views import bp as reminders_bp
     from tracker.reports.views import bp as reports_bp
+    from tracker.responses.views import bp as responses_bp
     from tracker.search.views import bp as search_bp
     from tracker.settings.views import bp as settings_bp
     from tracker.sources.adhoc.views import bp as adhoc_bp
@@ -162,6 +166,8 @@ def _register_blueprints(app: Flask) -> None:
         imports_bp,
         search_bp,
         statutory_bp,
+        responses_bp,
+        asks_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -7,6 +7,7 @@ from tracker.heartbeats import Heartbeat
 from tracker.imports.models import ImportBatch
 from tracker.reminders.models import OutboxMessage, ReminderItem, ReminderOptOut
 from tracker.reports.models import ReportJob
+from tracker.responses.models import WrittenResponse
 from tracker.search.models import SearchEntry
 from tracker.settings.models import Setting, Tag
 from tracker.sources.models import AdhocRequest, Finding, HmicfrsReport, Meeting, PanelItem
@@ -36,5 +37,6 @@ __all__ = [
     "Setting",
     "Tag",
     "User",
+    "WrittenResponse",
     "action_tags",
 ]

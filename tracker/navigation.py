@@ -32,6 +32,7 @@ def navigation_for(user: Any) -> list[dict[str, Any]]:
         return []
     items = [
         NavItem("Home", "main.home", "main"),
+        *_ask_items(user),
         NavItem("Actions", "actions.index", "actions"),
         *_list_items(user),
         NavItem("Dashboard", "actions.dashboard", None),
@@ -81,6 +82,23 @@ def _showing(item: NavItem) -> bool:
     }
     shown = {name: sorted(request.args.getlist(name)) for name in request.args}
     return request.endpoint == item.endpoint and shown == wanted
+
+
+def _ask_items(user: Any) -> list[NavItem]:
+    """The force's "Asked for (N)": every open ask it must answer (tracker.asks)."""
+    if not policy.can_view_asks(user):
+        return []
+    from tracker.asks.providers import count_asks
+    from tracker.clock import today
+    from tracker.db import db
+
+    try:
+        count = count_asks(user, today())
+    except SQLAlchemyError:
+        log.warning("ask count not read", exc_info=True)
+        db.session.rollback()
+        return [NavItem("Asked for", "asks.index", "asks")]
+    return [NavItem(f"Asked for ({count})", "asks.index", "asks")]
 
 
 def _list_items(user: Any) -> list[NavItem]:

@@ -22,7 +22,15 @@ from tracker.actions.models import (
 )
 from tracker.actions.status import Side, transition_for
 from tracker.auth.models import Organisation, Role
-from tracker.sources.models import AdhocRequest, Finding, HmicfrsReport, Meeting, PanelItem
+from tracker.responses.models import ResponseState, WrittenResponse
+from tracker.sources.models import (
+    AdhocRequest,
+    Finding,
+    HmicfrsReport,
+    Meeting,
+    PanelItem,
+    ReportScope,
+)
 
 if TYPE_CHECKING:
     from flask_login import AnonymousUserMixin
@@ -264,32 +272,59 @@ def can_decide_extension(user: AnyUser, action: Action) -> bool:
 
 
 # The force is the party being held to account: it sees every ad-hoc request sent to the
-# Chief Constable, every A&A meeting (past or future, published or not: it attends them)
-# and every HMICFRS report (force-specific and national: both scopes are addressed to the
-# force), with all their findings, whether or not it has actions there yet. Panel items
-# stay limited to those with an action the force may see. OPCC-only actions, updates and
-# notes on those pages are still filtered by the action and update rules above.
-_FORCE_SEES_EVERY = (Meeting, AdhocRequest, HmicfrsReport, Finding)
+# Chief Constable and every A&A meeting (past or future, published or not: it attends
+# them). Of HMICFRS reports it sees those addressed to it: force-specific reports, and
+# national reports the OPCC marks as applying to the force, plus any report where it owns
+# an action; a finding is visible with its report. Panel items stay limited to those with
+# an action the force may see. OPCC-only actions, updates and notes on those pages are
+# still filtered by the action and update rules above.
+_FORCE_SEES_EVERY = (Meeting, AdhocRequest)
+
+
+def _force_sees_report(user: AnyUser, report: HmicfrsReport) -> bool:
+    if report.addressed_to_force:
+        return True
+    return any(
+        can_view_action(user, action) for finding in report.findings for action in finding.actions
+    )
 
 
 def can_view_source(
     user: AnyUser, source: Meeting | AdhocRequest | PanelItem | HmicfrsReport | Finding
 ) -> bool:
-    """OPCC: every source. Force: every meeting, ad-hoc request, HMICFRS report and
-    finding, and Panel items with an action the force may see. Panel: published meetings
-    and Panel items, every HMICFRS report and finding (the same rule as the SQL in
-    source_visibility)."""
+    """OPCC: every source. Force: every meeting and ad-hoc request, HMICFRS reports (and
+    their findings) addressed to the force or with a force action, and Panel items with an
+    action the force may see. Panel: published meetings and Panel items, every HMICFRS
+    report and finding (the same rule as the SQL in source_visibility)."""
     if is_opcc(user):
         return True
     if is_force(user):
         if isinstance(source, _FORCE_SEES_EVERY):
             return True
+        if isinstance(source, HmicfrsReport):
+            return _force_sees_report(user, source)
+        if isinstance(source, Finding):
+            return _force_sees_report(user, source.report)
         return any(can_view_action(user, action) for action in source.actions)
     if is_panel(user):
         if isinstance(source, (Meeting, PanelItem)):
             return bool(source.published)
         return isinstance(source, (HmicfrsReport, Finding))
     return False
+
+
+def _force_report_visibility(user: AnyUser) -> ColumnElement[bool]:
+    """HmicfrsReport rows the force may see (the SQL of _force_sees_report)."""
+    with_force_action = HmicfrsReport.id.in_(
+        select(Finding.report_id)
+        .join(Action, Action.finding_id == Finding.id)
+        .where(action_visibility(user))
+    )
+    return or_(
+        HmicfrsReport.scope == ReportScope.FORCE,
+        HmicfrsReport.applies_to_force.is_(True),
+        with_force_action,
+    )
 
 
 def source_visibility(user: AnyUser, model: type) -> ColumnElement[bool]:
@@ -300,6 +335,12 @@ def source_visibility(user: AnyUser, model: type) -> ColumnElement[bool]:
     if is_force(user):
         if model in _FORCE_SEES_EVERY:
             return true()
+        if model is HmicfrsReport:
+            return _force_report_visibility(user)
+        if model is Finding:
+            return Finding.report_id.in_(
+                select(HmicfrsReport.id).where(_force_report_visibility(user))
+            )
         return model.id.in_(
             select(Action.panel_item_id).where(
                 action_visibility(user), Action.panel_item_id.is_not(None)
@@ -310,6 +351,42 @@ def source_visibility(user: AnyUser, model: type) -> ColumnElement[bool]:
             return model.published.is_(True)
         return true() if model in (HmicfrsReport, Finding) else false()
     return false()
+
+
+# Written responses ------------------------------------------------------------------------
+# The force answers in writing: the Chief Constable's response to an ad-hoc request and
+# comments on an HMICFRS report addressed to it. The OPCC reviews what is submitted. The
+# exchange is between the two: the Panel does not see it, and drafts stay with the force.
+
+
+def can_write_response(user: AnyUser, subject: AdhocRequest | HmicfrsReport) -> bool:
+    """Draft and submit the Chief Constable's response or comments (the force, on a
+    request or on a report addressed to it)."""
+    if not is_force(user):
+        return False
+    if isinstance(subject, HmicfrsReport):
+        return subject.addressed_to_force
+    return isinstance(subject, AdhocRequest)
+
+
+def can_review_response(user: AnyUser, subject: AdhocRequest | HmicfrsReport) -> bool:
+    """Send back or accept a submitted response or comments (OPCC staff)."""
+    return is_opcc(user)
+
+
+def can_see_response(
+    user: AnyUser, response: WrittenResponse, subject: AdhocRequest | HmicfrsReport
+) -> bool:
+    """One version: OPCC staff see what was submitted; the force sees every version on
+    what it may answer, drafts included; nobody else sees the exchange."""
+    if is_opcc(user):
+        return response.state != ResponseState.DRAFT
+    return can_write_response(user, subject)
+
+
+def can_view_asks(user: AnyUser) -> bool:
+    """The "What the OPCC has asked for" page: everything the force must answer."""
+    return is_force(user)
 
 
 def can_edit_source(user: AnyUser) -> bool:
@@ -377,6 +454,8 @@ TEMPLATE_GLOBALS = {
     "can_view_history": can_view_history,
     "can_view_outbox": can_view_outbox,
     "can_view_source": can_view_source,
+    "can_write_response": can_write_response,
+    "can_review_response": can_review_response,
     "is_opcc": is_opcc,
     "can_view_statutory": can_view_statutory,
     "can_record_pcc_side": can_record_pcc_side,

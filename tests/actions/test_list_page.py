@@ -253,8 +253,9 @@ def test_the_list_shows_each_reader_the_newest_update_they_may_see(
         # The signed-in user, the settings, the page (rows, total, latest updates and
         # the navigation's list counts) and the owner and tag choices (one statement).
         ("officer", 4),
-        # The force: tag choices only, in the same one statement.
-        ("liaison", 4),
+        # The force: tag choices only, in the same one statement, and the count of what
+        # the OPCC has asked for.
+        ("liaison", 5),
     ],
 )
 def test_the_list_page_runs_a_fixed_small_number_of_statements(

@@ -27,6 +27,7 @@ from tracker.actions.models import (
 from tracker.auth.models import ROLE_ORGANISATION, Organisation, Role, User
 from tracker.db import db
 from tracker.reports.models import ReportJob
+from tracker.responses.models import ResponseState, WrittenResponse
 from tracker.sources.models import (
     AdhocRequest,
     Finding,
@@ -367,15 +368,15 @@ def _with_action(source, **fields):
 
 
 def _report(**fields) -> HmicfrsReport:
-    report = HmicfrsReport()
+    report = HmicfrsReport(scope=ReportScope.NATIONAL)
     report.findings = [_with_action(Finding(), source_type=SourceType.HMICFRS, **fields)]
     return report
 
 
 SOURCE_CASES = [
-    # (description, factory, identities who may see it). The force sees every meeting,
-    # ad-hoc request and HMICFRS report (it is the party held to account), but only the
-    # Panel items where it has an action.
+    # (description, factory, identities who may see it). The force sees every meeting and
+    # ad-hoc request (it is the party held to account), HMICFRS reports addressed to it
+    # or with its actions, but only the Panel items where it has an action.
     (
         "published meeting, no actions",
         lambda: Meeting(published=True, actions=[]),
@@ -421,19 +422,37 @@ SOURCE_CASES = [
         ),
         (*OPCC_STAFF, PANEL),
     ),
-    ("report, no findings", lambda: HmicfrsReport(findings=[]), (*OPCC_STAFF, FORCE, PANEL)),
+    (
+        "force report, no findings",
+        lambda: HmicfrsReport(scope=ReportScope.FORCE, findings=[]),
+        (*OPCC_STAFF, FORCE, PANEL),
+    ),
     (
         "national report, no findings",
         lambda: HmicfrsReport(scope=ReportScope.NATIONAL, findings=[]),
-        (*OPCC_STAFF, FORCE, PANEL),
+        (*OPCC_STAFF, PANEL),
     ),
-    ("report, finding with force action", _report, (*OPCC_STAFF, FORCE, PANEL)),
     (
-        "report, finding with OPCC action",
-        lambda: _report(owner=Organisation.OPCC),
+        "national report applying to the force",
+        lambda: HmicfrsReport(scope=ReportScope.NATIONAL, applies_to_force=True, findings=[]),
         (*OPCC_STAFF, FORCE, PANEL),
     ),
-    ("finding, no actions", lambda: Finding(actions=[]), (*OPCC_STAFF, FORCE, PANEL)),
+    ("national report, finding with force action", _report, (*OPCC_STAFF, FORCE, PANEL)),
+    (
+        "national report, finding with OPCC action",
+        lambda: _report(owner=Organisation.OPCC),
+        (*OPCC_STAFF, PANEL),
+    ),
+    (
+        "finding in a force report, no actions",
+        lambda: Finding(report=HmicfrsReport(scope=ReportScope.FORCE), actions=[]),
+        (*OPCC_STAFF, FORCE, PANEL),
+    ),
+    (
+        "finding in a national report, no actions",
+        lambda: Finding(report=HmicfrsReport(scope=ReportScope.NATIONAL, findings=[]), actions=[]),
+        (*OPCC_STAFF, PANEL),
+    ),
 ]
 
 
@@ -445,6 +464,56 @@ SOURCE_CASES = [
 )
 def test_can_view_source(identity, factory, identities):
     assert policy.can_view_source(person(identity), factory()) is (identity in identities)
+
+
+# Written responses ------------------------------------------------------------------------
+
+RESPONSE_SUBJECTS = [
+    ("request", lambda: AdhocRequest(), (FORCE,)),
+    ("force report", lambda: HmicfrsReport(scope=ReportScope.FORCE), (FORCE,)),
+    (
+        "national report applying to the force",
+        lambda: HmicfrsReport(scope=ReportScope.NATIONAL, applies_to_force=True),
+        (FORCE,),
+    ),
+    ("national report", lambda: HmicfrsReport(scope=ReportScope.NATIONAL), ()),
+]
+
+
+@pytest.mark.parametrize("identity", IDENTITIES)
+@pytest.mark.parametrize(
+    ("factory", "writers"),
+    [case[1:] for case in RESPONSE_SUBJECTS],
+    ids=[case[0] for case in RESPONSE_SUBJECTS],
+)
+def test_can_write_response(identity, factory, writers):
+    assert policy.can_write_response(person(identity), factory()) is (identity in writers)
+
+
+@pytest.mark.parametrize("identity", IDENTITIES)
+def test_can_review_response(identity):
+    for subject in (AdhocRequest(), HmicfrsReport(scope=ReportScope.FORCE)):
+        assert policy.can_review_response(person(identity), subject) is (identity in OPCC_STAFF)
+
+
+@pytest.mark.parametrize("identity", IDENTITIES)
+@pytest.mark.parametrize("state", list(ResponseState))
+def test_can_see_response(identity, state):
+    """Drafts stay with the force; the Panel never sees the exchange."""
+    response = WrittenResponse(state=state)
+    expected = identity == FORCE or (identity in OPCC_STAFF and state != ResponseState.DRAFT)
+    assert policy.can_see_response(person(identity), response, AdhocRequest()) is expected
+
+
+def test_force_sees_no_response_on_a_report_not_addressed_to_it():
+    response = WrittenResponse(state=ResponseState.ACCEPTED)
+    national = HmicfrsReport(scope=ReportScope.NATIONAL)
+    assert not policy.can_see_response(person(FORCE), response, national)
+
+
+@pytest.mark.parametrize("identity", IDENTITIES)
+def test_can_view_asks(identity):
+    assert policy.can_view_asks(person(identity)) is (identity == FORCE)
 
 
 # SQL rules: the clause selects exactly the rows the Python rule allows ---------------------
@@ -523,11 +592,14 @@ def test_can_view_source_agrees_with_source_visibility(app, make_user):
     make_panel_item(app, published=True)
     make_report(app)
     make_report(app, scope=ReportScope.NATIONAL)
+    make_finding(app, make_report(app, scope=ReportScope.NATIONAL, applies_to_force=True))
+    make_finding(app, make_report(app, scope=ReportScope.NATIONAL))
     for source in (
         make_meeting(app, published=False),
         make_adhoc_request(app),
         make_panel_item(app, published=True),
         make_finding(app, make_report(app)),
+        make_finding(app, make_report(app, scope=ReportScope.NATIONAL)),
     ):
         for organisation in Organisation.FORCE, Organisation.OPCC:
             save_action(app, source, owner, owning_organisation=organisation)
@@ -584,6 +656,10 @@ TESTED = {
     "source_visibility",
     "action_visibility",
     "update_visibility",
+    "can_view_asks",
+    "can_write_response",
+    "can_review_response",
+    "can_see_response",
 }
 
 

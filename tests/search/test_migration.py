@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect, select
+from sqlalchemy import column, inspect, select, table
 
 from tracker import create_app
 from tracker.db import db
@@ -38,8 +38,26 @@ def test_upgrade_indexes_existing_records(empty_database_url):
                     **stamps,
                 },
             )
+            # The report table as it was then (later revisions add columns with defaults).
+            old_reports = table(
+                "hmicfrs_reports",
+                *(
+                    column(name)
+                    for name in (
+                        "id",
+                        "code",
+                        "title",
+                        "report_type",
+                        "scope",
+                        "published_on",
+                        "pcc_comments_due_on",
+                        "comments_url",
+                        *stamps,
+                    )
+                ),
+            )
             connection.execute(
-                HmicfrsReport.__table__.insert(),
+                old_reports.insert(),
                 {
                     "id": 3,
                     "code": "PEEL23",

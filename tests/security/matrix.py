@@ -49,6 +49,13 @@ ADMIN_ONLY = Expect(LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, LOGIN)
 OPCC_AND_FORCE = Expect(LOGIN, OK, OK, OK, FORBIDDEN, LOGIN)
 # A record the Panel never sees (ad-hoc requests): hidden from the clerk.
 NOT_PANEL = Expect(LOGIN, OK, OK, OK, HIDDEN, LOGIN)
+# Writing the Chief Constable's response: the force only (the Panel never sees requests).
+FORCE_WRITES_REQUEST = Expect(LOGIN, FORBIDDEN, FORBIDDEN, OK, HIDDEN, LOGIN)
+# Reviewing it: OPCC staff.
+OPCC_REVIEWS_REQUEST = Expect(LOGIN, OK, OK, FORBIDDEN, HIDDEN, LOGIN)
+# The same on an HMICFRS report, which the Panel may see but not answer or review.
+FORCE_WRITES_REPORT = Expect(LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, LOGIN)
+FORCE_ONLY = FORCE_WRITES_REPORT
 # Correcting an update: only its author (the world's update is the force liaison's).
 AUTHOR_ONLY = Expect(LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, LOGIN)
 SIGN_OUT = Expect(LOGIN, SIGNED_OUT, SIGNED_OUT, SIGNED_OUT, SIGNED_OUT, LOGIN)
@@ -89,6 +96,20 @@ MATRIX: dict[tuple[str, str], Expect] = {
     ("adhoc_requests.edit", POST): OPCC_STAFF,
     ("adhoc_requests.record_response", GET): OPCC_STAFF,
     ("adhoc_requests.record_response", POST): OPCC_STAFF,
+    # Written responses (the world's request and report have none submitted: the review
+    # page and its buttons send OPCC staff back to the record)
+    ("responses.request_draft", GET): FORCE_WRITES_REQUEST,
+    ("responses.request_draft", POST): FORCE_WRITES_REQUEST,
+    ("responses.request_review", GET): OPCC_REVIEWS_REQUEST,
+    ("responses.request_accept", POST): OPCC_REVIEWS_REQUEST,
+    ("responses.request_send_back", POST): OPCC_REVIEWS_REQUEST,
+    ("responses.report_draft", GET): FORCE_WRITES_REPORT,
+    ("responses.report_draft", POST): FORCE_WRITES_REPORT,
+    ("responses.report_review", GET): OPCC_STAFF,
+    ("responses.report_accept", POST): OPCC_STAFF,
+    ("responses.report_send_back", POST): OPCC_STAFF,
+    # What the OPCC has asked for: the force's page
+    ("asks.index", GET): FORCE_ONLY,
     # Audit trail
     ("audit.index", GET): OPCC_STAFF,
     ("audit.integrity", GET): ADMIN_ONLY,

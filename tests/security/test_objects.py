@@ -158,8 +158,8 @@ def test_force_liaison_never_sees_opcc_only_updates_or_notes(world):
 
 def test_force_liaison_opens_sources_without_force_actions_and_sees_nothing_restricted(app, world):
     """The force sees every meeting (future and unpublished too), ad-hoc request and
-    HMICFRS report, even where its only action is OPCC-only, and never that action, its
-    note or its updates."""
+    HMICFRS report addressed to it (national ones the OPCC marked as applying), even where
+    its only action is OPCC-only, and never that action, its note or its updates."""
     from datetime import timedelta
 
     from tests.factories import (
@@ -182,10 +182,18 @@ def test_force_liaison_opens_sources_without_force_actions_and_sees_nothing_rest
         held_on=london_today() + timedelta(days=20),
     )
     adhoc = make_adhoc_request(app, subject="Request Silverbirch")
-    report = make_report(app, title="National report Cobblestone", scope=ReportScope.NATIONAL)
+    report = make_report(
+        app,
+        title="National report Cobblestone",
+        scope=ReportScope.NATIONAL,
+        applies_to_force=True,
+    )
     finding = make_finding(app, report, text="Finding Dunnock")
     empty_meeting = make_meeting(app, title="Next meeting Kestrel", held_on=london_today())
-    empty_report = make_report(app, title="National report Mistletoe", scope=ReportScope.NATIONAL)
+    empty_report = make_report(
+        app, title="National report Mistletoe", scope=ReportScope.NATIONAL, applies_to_force=True
+    )
+    elsewhere = make_report(app, title="National report Hawthorn", scope=ReportScope.NATIONAL)
     secrets = (RESTRICTED_TITLE, RESTRICTED_NOTE, INTERNAL_UPDATE_TEXT)
     for source in (meeting, adhoc, finding):
         action = make_action(
@@ -212,6 +220,9 @@ def test_force_liaison_opens_sources_without_force_actions_and_sees_nothing_rest
         assert shown in response.text, url
         assert [secret for secret in secrets if secret in response.text] == [], url
         assert "History" not in response.text, url
+    # A national report the OPCC has not marked as applying is not addressed to the force.
+    assert _read(world, "force_liaison", f"/hmicfrs/{elsewhere.id}").status_code == 404
+    assert elsewhere.title not in _read(world, "force_liaison", "/hmicfrs/").text
     # The control: OPCC staff see the restricted action on the same pages.
     for url in (f"/meetings/{meeting.id}", f"/requests/{adhoc.id}", f"/hmicfrs/{report.id}"):
         assert RESTRICTED_TITLE in _read(world, "opcc_officer", url).text, url

@@ -284,16 +284,32 @@ def test_force_liaison_sees_every_finding_and_only_their_actions(
     assert "Add a finding" not in page
 
 
-@pytest.mark.parametrize("scope", list(ReportScope))
-def test_force_liaison_sees_a_report_without_their_actions(app, client, login_as, liaison, scope):
-    """Force-specific and national reports are both addressed to the force: it must see
-    that the Chief Constable's comments are due before any action is raised."""
-    report = make_report(app, scope=scope, cc_comments_due_on=date(2022, 7, 20))
+@pytest.mark.parametrize(
+    ("scope", "applies_to_force"), [(ReportScope.FORCE, False), (ReportScope.NATIONAL, True)]
+)
+def test_force_liaison_sees_a_report_without_their_actions(
+    app, client, login_as, liaison, scope, applies_to_force
+):
+    """Force-specific reports, and national ones the OPCC marks as applying, are addressed
+    to the force: it must see that the Chief Constable's comments are due before any
+    action is raised."""
+    report = make_report(
+        app, scope=scope, applies_to_force=applies_to_force, cc_comments_due_on=date(2022, 7, 20)
+    )
     login_as(liaison)
     assert report.title in client.get("/hmicfrs/").text
     response = client.get(f"/hmicfrs/{report.id}")
     assert response.status_code == 200
     assert "20 July 2022" in response.text
+
+
+def test_force_liaison_does_not_see_a_national_report_not_applying_to_it(
+    app, client, login_as, liaison
+):
+    report = make_report(app, scope=ReportScope.NATIONAL, title="National report Wolfsbane")
+    login_as(liaison)
+    assert report.title not in client.get("/hmicfrs/").text
+    assert client.get(f"/hmicfrs/{report.id}").status_code == 404
 
 
 def test_panel_clerk_sees_reports_and_all_findings(app, client, login_as, clerk):

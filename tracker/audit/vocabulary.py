@@ -305,6 +305,9 @@ AUDITED_FIELDS: dict[AuditEntity, dict[str, AuditedField]] = {
         "comments_url": _text("Comments link"),
         "sent_to_hmicfrs_on": _date("Date sent to HMICFRS"),
         "sent_to_home_secretary_on": _date("Date sent to the Home Secretary"),
+        "applies_to_force": _flag("Applies to the force"),
+        "cc_comments": _text("Chief Constable's comments"),
+        "cc_comments_received_on": _date("Date the Chief Constable's comments were accepted"),
     },
     AuditEntity.FINDING: {
         "report_id": AuditedField("Report", FieldKind.RECORD, target=AuditEntity.HMICFRS_REPORT),

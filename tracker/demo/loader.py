@@ -25,11 +25,13 @@ from sqlalchemy import func, select
 from tracker.actions import services as actions
 from tracker.actions.models import Action, ActionStatus, Marking, Rag
 from tracker.actions.status import Side, transition_for
+from tracker.assurance import AssuranceMethod, AssuranceVerdict
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import Organisation, User
 from tracker.db import db
 from tracker.deadlines import is_working_day
 from tracker.demo.clock import DemoClock
+from tracker.responses import services as responses
 from tracker.settings.models import Tag
 from tracker.sources import services as sources
 from tracker.sources.models import (
@@ -172,6 +174,7 @@ class SampleData:
                     "title": spec["title"],
                     "report_type": ReportType(spec["report_type"]),
                     "scope": ReportScope(spec["scope"]),
+                    "applies_to_force": spec.get("applies_to_force", False),
                     "published_on": day,
                     "cc_comments_due_on": day + timedelta(days=CC_COMMENTS_DAYS),
                     "comments_published_on": None,
@@ -212,6 +215,7 @@ class SampleData:
                     "sent_to_home_secretary_on": day,
                 },
             )
+        self._written_responses(made, "report", published, spec.get("written_responses", []))
         for finding in spec.get("findings", []):
             self.counts["findings"] += 1
             for action in finding.get("actions", []):
@@ -277,6 +281,7 @@ class SampleData:
                     "response_received_on": day,
                 },
             )
+        self._written_responses(made, "request", sent, spec.get("written_responses", []))
         for action in spec.get("actions", []):
             self._action(partial(made.get, "request"), action, sent)
 
@@ -340,6 +345,39 @@ class SampleData:
             )
 
         self._add(self._after(earlier, offset, key), edit, f"A change to a {key}")
+
+    def _written_responses(
+        self, made: dict[str, Any], key: str, earlier: date, steps: list[dict[str, Any]]
+    ) -> None:
+        """The force drafts and submits, the OPCC sends back or accepts, each on its day."""
+
+        def step_for(spec: dict[str, Any]) -> Callable[[date], None]:
+            def run(day: date) -> None:
+                subject = made[key]
+                token = responses.based_on(responses.latest_for(subject))
+                force, opcc = self.cast.liaison, self.officer
+                if spec["step"] == "draft":
+                    responses.save_draft(subject, spec["text"], by=force, based_on_token=token)
+                elif spec["step"] == "submit":
+                    responses.submit(subject, spec["text"], by=force, based_on_token=token)
+                elif spec["step"] == "send_back":
+                    responses.send_back(subject, spec["reason"], by=opcc, based_on_token=token)
+                else:
+                    responses.accept(
+                        subject,
+                        method=AssuranceMethod(spec["method"]),
+                        verdict=AssuranceVerdict(spec["verdict"]),
+                        note=spec.get("note", ""),
+                        by=opcc,
+                        based_on_token=token,
+                    )
+
+            return run
+
+        for spec in steps:
+            day = self._after(earlier, spec["at"], f"A written response to a {key}")
+            self._add(day, step_for(spec), f"A written response to a {key}")
+            self.counts["written response steps"] += 1
 
     def _after(self, earlier: date, offset: str, what: str) -> date:
         later = self.day(offset)

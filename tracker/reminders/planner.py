@@ -33,6 +33,8 @@ from tracker.reminders.rules import (
     deadline_occurrence,
     escalation_occurrence,
 )
+from tracker.responses.models import ResponseState, WrittenResponse
+from tracker.responses.services import lateness, latest_by_subject
 from tracker.settings.definitions import (
     ESCALATION_AFTER_DAYS,
     FORCE_LEAD_EMAIL,
@@ -354,21 +356,7 @@ def _source_deadlines(today, schedule, people, add) -> None:
                 due=due,
             )
 
-    for adhoc in db.session.scalars(
-        select(AdhocRequest).where(AdhocRequest.status == RequestStatus.AWAITING)
-    ):
-        author = people.by_id.get(adhoc.author_id) if adhoc.author_id else None
-        from_whom = f" from the {adhoc.recipient.strip()}" if adhoc.recipient.strip() else ""
-        chase(
-            adhoc.response_due_on,
-            "adhoc_request",
-            adhoc.id,
-            f"Ad-hoc request '{adhoc.subject}': response{from_whom}",
-            f"ad-hoc request '{adhoc.subject}'",
-            absolute_url(url_for("adhoc_requests.show", request_id=adhoc.id)),
-            [author, people.force_lead],
-            source_type=SourceType.ADHOC,
-        )
+    _request_deadlines(people, chase, add)
     for item in db.session.scalars(
         select(PanelItem).where(
             PanelItem.pcc_response_on.is_(None), PanelItem.response_due_on.is_not(None)
@@ -387,9 +375,79 @@ def _source_deadlines(today, schedule, people, add) -> None:
             source_type=SourceType.PANEL,
             source_published=item.published,
         )
-    for report in db.session.scalars(
+    _report_deadlines(people, chase, add)
+
+
+def _awaiting_review(
+    add, response: WrittenResponse, item_type: str, item_id: int, text: str, name: str, link, user
+) -> None:
+    """A response the force submitted is the OPCC's turn: the force's chasing stops
+    and the OPCC is told once per submission that it awaits review."""
+    if user is None or response.submitted_on is None:
+        return
+    line = (
+        f"{text}: version {response.number} submitted {format_long(response.submitted_on)}"
+        f" ({lateness(response)}), awaiting your review"
+    )
+    add(
+        user,
+        # Only OPCC staff are told (awaiting_opcc); they may see every source.
+        {
+            "opcc_only": False,
+            "owning_organisation": Organisation.FORCE,
+            "source_type": SourceType.ADHOC,
+            "source_published": True,
+        },
+        Group.AWAITING_REVIEW,
+        response.submitted_on,
+        rule=f"{item_type}_review",
+        item_type=item_type,
+        item_id=item_id,
+        line=line,
+        link=link,
+        name=shorten(name),
+        due=response.due_on,
+        awaiting_opcc=True,
+    )
+
+
+def _request_deadlines(people, chase, add) -> None:
+    """Responses to ad-hoc requests: chased from the force and the author until submitted."""
+    requests = db.session.scalars(
+        select(AdhocRequest).where(AdhocRequest.status == RequestStatus.AWAITING)
+    ).all()
+    responses = latest_by_subject(AdhocRequest, [adhoc.id for adhoc in requests])
+    for adhoc in requests:
+        author = people.by_id.get(adhoc.author_id) if adhoc.author_id else None
+        from_whom = f" from the {adhoc.recipient.strip()}" if adhoc.recipient.strip() else ""
+        text = f"Ad-hoc request '{adhoc.subject}': response{from_whom}"
+        name = f"ad-hoc request '{adhoc.subject}'"
+        link = absolute_url(url_for("adhoc_requests.show", request_id=adhoc.id))
+        response = responses.get(adhoc.id)
+        if response is not None and response.state == ResponseState.SUBMITTED:
+            reviewer = author or people.opcc_lead
+            _awaiting_review(add, response, "adhoc_request", adhoc.id, text, name, link, reviewer)
+            continue
+        chase(
+            adhoc.response_due_on,
+            "adhoc_request",
+            adhoc.id,
+            text,
+            name,
+            link,
+            [author, people.force_lead],
+            source_type=SourceType.ADHOC,
+        )
+
+
+def _report_deadlines(people, chase, add) -> None:
+    """s.55 comments (the OPCC) and the chief constable's comments (the OPCC, and the force
+    when the report is addressed to it, until submitted)."""
+    reports = db.session.scalars(
         select(HmicfrsReport).where(HmicfrsReport.comments_published_on.is_(None))
-    ):
+    ).all()
+    comments = latest_by_subject(HmicfrsReport, [report.id for report in reports])
+    for report in reports:
         link = absolute_url(url_for("hmicfrs.show", report_id=report.id))
         chase(
             report.pcc_comments_due_on,
@@ -401,14 +459,26 @@ def _source_deadlines(today, schedule, people, add) -> None:
             [people.opcc_lead],
             source_type=SourceType.HMICFRS,
         )
+        if report.cc_comments_received_on is not None:
+            continue  # accepted: nothing more to chase
+        text = f"HMICFRS '{report.title}': chief constable's comments"
+        name = f"chief constable's comments on {report.code}"
+        response = comments.get(report.id)
+        if response is not None and response.state == ResponseState.SUBMITTED:
+            _awaiting_review(
+                add, response, "hmicfrs_cc", report.id, text, name, link, people.opcc_lead
+            )
+            continue
+        # The force writes the comments in the tracker when the report is addressed to it.
+        force = people.force_lead if report.addressed_to_force else None
         chase(
             report.cc_comments_due_on,
             "hmicfrs_cc",
             report.id,
-            f"HMICFRS '{report.title}': chief constable's comments",
-            f"chief constable's comments on {report.code}",
+            text,
+            name,
             link,
-            [people.opcc_lead],
+            [people.opcc_lead, force],
             source_type=SourceType.HMICFRS,
         )
 

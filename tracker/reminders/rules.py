@@ -20,6 +20,7 @@ class Group(StrEnum):
     DUE_TODAY = "due_today"
     DUE_SOON = "due_soon"
     UPDATES_REQUESTED = "updates_requested"
+    AWAITING_REVIEW = "awaiting_review"
     ESCALATION = "escalation"
 
 
@@ -29,12 +30,14 @@ GROUP_LABELS = {
     Group.DUE_TODAY: "Due today",
     Group.DUE_SOON: "Due soon",
     Group.UPDATES_REQUESTED: "Updates requested before a meeting",
+    Group.AWAITING_REVIEW: "Submitted by the force, awaiting your review",
 }
 DIGEST_ORDER = [
     Group.ESCALATION,
     Group.OVERDUE,
     Group.DUE_TODAY,
     Group.DUE_SOON,
+    Group.AWAITING_REVIEW,
     Group.UPDATES_REQUESTED,
 ]
 # How a section is counted in a subject line: (one item, several items).
@@ -44,8 +47,10 @@ SUBJECT_WORDS = {
     Group.DUE_TODAY: ("due today", "due today"),
     Group.DUE_SOON: ("due soon", "due soon"),
     Group.UPDATES_REQUESTED: ("update requested", "updates requested"),
+    Group.AWAITING_REVIEW: ("awaiting your review", "awaiting your review"),
 }
-# Escalations go to leads and cannot be turned off.
+# Escalations go to leads and cannot be turned off; nor can the OPCC's notice that the
+# force has submitted something for it to review (the only word it gets of it).
 OPTIONAL_GROUPS = [Group.DUE_SOON, Group.DUE_TODAY, Group.OVERDUE, Group.UPDATES_REQUESTED]
 
 

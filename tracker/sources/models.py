@@ -154,6 +154,12 @@ class HmicfrsReport(VersionedMixin, TimestampMixin, db.Model):
     comments_url: Mapped[str] = mapped_column(String(URL_MAX), default="")
     sent_to_hmicfrs_on: Mapped[date | None] = mapped_column(Date)
     sent_to_home_secretary_on: Mapped[date | None] = mapped_column(Date)
+    # A national report the OPCC has marked as applying to this force: the force sees it
+    # and is asked for the Chief Constable's comments, as for a force-specific report.
+    applies_to_force: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The Chief Constable's comments once the OPCC accepted them (tracker.responses).
+    cc_comments: Mapped[str] = mapped_column(Text, default="")
+    cc_comments_received_on: Mapped[date | None] = mapped_column(Date)
 
     findings: Mapped[list[Finding]] = relationship(
         back_populates="report", order_by="Finding.id", cascade="all, delete-orphan"
@@ -164,16 +170,21 @@ class HmicfrsReport(VersionedMixin, TimestampMixin, db.Model):
         """HMICFRS reports are public documents once published."""
         return True
 
+    @property
+    def addressed_to_force(self) -> bool:
+        """Force-specific, or national and marked by the OPCC as applying to the force."""
+        return self.scope == ReportScope.FORCE or bool(self.applies_to_force)
+
     def pcc_comments_days_overdue(self, today: date) -> int:
         """Days the PCC's s.55 comments are late (0 once published)."""
         done = self.comments_published_on is not None
         return days_late(self.pcc_comments_due_on, today, done=done)
 
     def cc_comments_days_overdue(self, today: date) -> int:
-        """Days the Chief Constable's comments are late. There is no date for receiving
-        them: they are settled when the PCC's comments, which include them, are published
-        (the rule the reminders chase by)."""
-        done = self.comments_published_on is not None
+        """Days the Chief Constable's comments are late: settled once the OPCC accepts
+        them (cc_comments_received_on) or the PCC's comments, which include them, are
+        published (the rule the reminders chase by)."""
+        done = self.comments_published_on is not None or self.cc_comments_received_on is not None
         return days_late(self.cc_comments_due_on, today, done=done)
 
     def __repr__(self) -> str:

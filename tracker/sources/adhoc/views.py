@@ -14,6 +14,7 @@ from tracker.db import db
 from tracker.editing import save_form
 from tracker.loaders import get_source_or_404
 from tracker.policy import can_edit_source, can_view_lists
+from tracker.responses.services import shown_states
 from tracker.security import permission_required
 from tracker.sources import services
 from tracker.sources.adhoc.forms import AdhocRequestForm, ResponseForm
@@ -52,6 +53,7 @@ def index():
         "sources/adhoc/index.html",
         requests=requests,
         counts=counts,
+        written=shown_states(current_user, AdhocRequest, requests),
         today=day,
         status=status,
         statuses=list(RequestStatus),

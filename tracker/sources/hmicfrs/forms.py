@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
@@ -12,7 +13,15 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from sqlalchemy import func, select
-from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField, URLField
+from wtforms import (
+    BooleanField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    URLField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, Optional, Regexp, ValidationError
 
@@ -84,6 +93,11 @@ class ReportForm(VersionedForm):
         widget=GovRadioInput(),
         validators=[DataRequired(message="Choose whether the report is force-specific")],
     )
+    applies_to_force = BooleanField(
+        "A national report that applies to the force (the force can see it and is asked "
+        "for the Chief Constable's comments)",
+        widget=GovCheckboxInput(),
+    )
     published_on = UkDateField("Publication date")
     cc_comments_due_on = UkDateField(
         "Chief constable's comments due (set by the PCC)",
@@ -133,6 +147,7 @@ class ReportForm(VersionedForm):
             "title": self.title.data,
             "report_type": ReportType(self.report_type.data),
             "scope": ReportScope(self.scope.data),
+            "applies_to_force": bool(self.applies_to_force.data),
             "published_on": self.published_on.data,
             "cc_comments_due_on": self.cc_comments_due_on.data,
             "comments_published_on": self.comments_published_on.data,

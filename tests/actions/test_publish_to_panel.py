@@ -75,7 +75,9 @@ def test_a_sensitive_force_action_is_hidden_from_the_clerk_until_published(
 
     login_as(clerk)
     seen = clerk_sees(client, action)
-    assert seen["page"] and seen["list"] and seen["export"]
+    assert seen["page"]
+    assert seen["list"]
+    assert seen["export"]
     auth.logout()
 
     login_as(officer)

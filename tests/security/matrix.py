@@ -133,6 +133,8 @@ MATRIX: dict[tuple[str, str], Expect] = {
     ("main.home", GET): SIGNED_IN,
     ("main.help", GET): SIGNED_IN,
     ("main.healthz", GET): PUBLIC_PAGE,
+    ("main.accessibility", GET): PUBLIC_PAGE,
+    ("main.privacy", GET): PUBLIC_PAGE,
     # A monitor's bearer token also opens it (tests/main/test_health.py).
     ("main.healthz_detail", GET): ADMIN_ONLY,
     # A&A meetings

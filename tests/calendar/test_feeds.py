@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar
+from pythonjsonlogger.json import JsonFormatter
 from sqlalchemy import select
 
 from tests.factories import (
@@ -26,6 +28,7 @@ from tracker.calendar.ics import render_calendar
 from tracker.calendar.models import CalendarFeed
 from tracker.calendar.queries import Entry
 from tracker.db import db
+from tracker.request_log import REDACTED
 from tracker.sources.models import RequestStatus
 
 LONDON = ZoneInfo("Europe/London")
@@ -38,7 +41,7 @@ def feed_path(app, user: User) -> str:
 
         feed = services.reset_feed(db.session.get(User, user.id))
         db.session.commit()
-        return url_for("calendar.feed", secret=services.feed_secret(feed))
+        return url_for("calendar.feed", token=services.feed_secret(feed))
 
 
 def events_of(response) -> dict[str, object]:
@@ -198,6 +201,19 @@ def test_feed_opens_without_a_session_and_keeps_its_address_private(app, client,
     assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
     assert response.headers["Cache-Control"].startswith("private")
     assert response.headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_the_secret_never_reaches_the_log(app, client, liaison, caplog):
+    path = feed_path(app, liaison)
+    secret = path.rsplit("/", 1)[1].removesuffix(".ics")
+
+    with caplog.at_level(logging.DEBUG):
+        assert client.get(path).status_code == 200
+
+    formatter = JsonFormatter("%(levelname)s %(name)s %(message)s")
+    logged = "\n".join(formatter.format(record) for record in caplog.records)
+    assert f"/calendar/feed/{REDACTED}.ics" in logged
+    assert secret not in logged
 
 
 def test_only_a_hash_of_the_secret_is_stored(app, liaison):

@@ -319,7 +319,7 @@ def url_values(world: World) -> dict[str, Any]:
 ENDPOINT_VALUES: dict[str, dict[str, Any]] = {
     "auth.accept_invite": {"token": "invite"},
     "auth.reset_password": {"token": "reset"},
-    "calendar.feed": {"secret": "calendar"},
+    "calendar.feed": {"token": "calendar"},
 }
 
 
@@ -331,8 +331,7 @@ def values_for(world: World, endpoint: str, arguments: set[str]) -> tuple[dict[s
     for name in arguments:
         special = ENDPOINT_VALUES.get(endpoint, {})
         if name in special:
-            secret = name in ("token", "secret")
-            values[name] = world.tokens[special[name]] if secret else special[name]
+            values[name] = world.tokens[special[name]] if name == "token" else special[name]
         elif name in known:
             values[name] = known[name]
         else:

@@ -28,7 +28,7 @@ def account():
     feed = services.feed_for(current_user)
     feed_url = None
     if feed is not None:
-        feed_url = absolute_url(url_for("calendar.feed", secret=services.feed_secret(feed)))
+        feed_url = absolute_url(url_for("calendar.feed", token=services.feed_secret(feed)))
     response = current_app.make_response(
         render_template(
             "calendar/account.html",
@@ -56,11 +56,12 @@ def reset():
     return redirect(url_for("calendar.account"))
 
 
-@bp.route("/calendar/feed/<secret>.ics")
+@bp.route("/calendar/feed/<token>.ics")
 @public
-def feed(secret: str):
-    """A user's deadlines, opened by the secret in the address (no session needed)."""
-    user = services.user_for_secret(secret)
+def feed(token: str):
+    """A user's deadlines, opened by the secret in the address (no session needed). The
+    URL part is named `token` so the request log redacts it like a password link's."""
+    user = services.user_for_secret(token)
     if user is None:
         abort(404)
     body = render_calendar(

@@ -12,6 +12,7 @@ from icalendar import Calendar
 from pythonjsonlogger.json import JsonFormatter
 from sqlalchemy import select
 
+from tests.conftest import counting_statements
 from tests.factories import (
     london_today,
     make_action,
@@ -286,6 +287,27 @@ def test_feed_follows_the_users_current_role(app, client, make_user):
         db.session.commit()
 
     assert not any("Internal OPCC work" in t for t in summaries(client.get(path)))
+
+
+def test_feed_reads_in_the_same_number_of_statements_however_many_deadlines(app, client, officer):
+    def statements_for_feed() -> int:
+        path = feed_path(app, officer)
+        with counting_statements(app) as statements:
+            assert client.get(path).status_code == 200
+        return len(statements)
+
+    meeting = make_meeting(app, held_on=london_today())
+    make_action(app, meeting, officer)
+    make_adhoc_request(app)
+    make_report(app, cc_comments_due_on=date(2026, 12, 1))
+    few = statements_for_feed()
+    for _ in range(4):
+        make_action(app, make_meeting(app, held_on=london_today()), officer)
+        make_adhoc_request(app)
+        make_report(app, cc_comments_due_on=date(2026, 12, 1))
+        make_panel_item(app, response_due_on=date(2027, 1, 5))
+
+    assert statements_for_feed() == few
 
 
 # The public timetable ----------------------------------------------------------------

@@ -233,6 +233,9 @@ class Config:
     ALLOW_HTTP_BASE_URL = env_bool("ALLOW_HTTP_BASE_URL", False)
 
     TRACKER_TIMEZONE = os.environ.get("TRACKER_TIMEZONE", "Europe/London")
+    # The domain in calendar event UIDs ("action-12@<domain>"). Not the web address, so
+    # moving the service to another host does not duplicate events in users' calendars.
+    CALENDAR_UID_DOMAIN = os.environ.get("CALENDAR_UID_DOMAIN", "opcc-tracker.invalid")
     # Local time (TRACKER_TIMEZONE) of the daily reminder run in `flask scheduler`.
     REMINDER_TIME = os.environ.get("REMINDER_TIME", "07:00")
     OPCC_NAME = os.environ.get(

@@ -45,6 +45,10 @@ def test_every_endpoint_needs_sign_in_unless_marked_public(app):
         "auth.forgot_password",
         "auth.reset_password",
         "auth.accept_invite",
+        "main.accessibility",
+        "main.privacy",
+        "calendar.feed",
+        "calendar.timetable",
     }
 
 

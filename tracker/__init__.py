@@ -137,6 +137,7 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.audit.views import bp as audit_bp
     from tracker.auth.admin_views import bp as users_bp
     from tracker.auth.views import bp as auth_bp
+    from tracker.calendar.views import bp as calendar_bp
     from tracker.imports.views import bp as imports_bp
     from tracker.main.views import bp as main_bp
     from tracker.reminders.views import bp as reminders_bp
@@ -168,6 +169,7 @@ def _register_blueprints(app: Flask) -> None:
         statutory_bp,
         responses_bp,
         asks_bp,
+        calendar_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -3,6 +3,7 @@
 from tracker.actions.models import Action, ActionUpdate, ExtensionRequest, action_tags
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import LoginAttempt, User
+from tracker.calendar.models import CalendarFeed
 from tracker.heartbeats import Heartbeat
 from tracker.imports.models import ImportBatch
 from tracker.reminders.models import OutboxMessage, ReminderItem, ReminderOptOut
@@ -19,6 +20,7 @@ __all__ = [
     "AdhocRequest",
     "AnnualReportReview",
     "AuditEvent",
+    "CalendarFeed",
     "ChiefConstableAppointment",
     "ExtensionRequest",
     "Finding",

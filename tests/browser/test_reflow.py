@@ -38,6 +38,8 @@ DEMO_ACCOUNTS = {
 # Endpoints that answer with a file or JSON rather than a page.
 NOT_PAGES = {
     "actions.export",
+    "calendar.feed",
+    "calendar.timetable",
     "imports.template",
     "main.healthz",
     "main.healthz_detail",

@@ -151,10 +151,18 @@ MATRIX: dict[tuple[str, str], Expect] = {
     ("imports.commit", POST): OPCC_STAFF,
     ("imports.discard", POST): OPCC_STAFF,
     ("imports.undo", POST): OPCC_STAFF,
+    # Calendar feeds: the private feed opens by the secret in its address (the world's
+    # is the force liaison's), whoever asks; tests/calendar covers unknown secrets.
+    ("calendar.account", GET): SIGNED_IN,
+    ("calendar.reset", POST): SIGNED_IN,
+    ("calendar.feed", GET): PUBLIC_PAGE,
+    ("calendar.timetable", GET): PUBLIC_PAGE,
     # Home and health
     ("main.home", GET): SIGNED_IN,
     ("main.help", GET): SIGNED_IN,
     ("main.healthz", GET): PUBLIC_PAGE,
+    ("main.accessibility", GET): PUBLIC_PAGE,
+    ("main.privacy", GET): PUBLIC_PAGE,
     # A monitor's bearer token also opens it (tests/main/test_health.py).
     ("main.healthz_detail", GET): ADMIN_ONLY,
     # A&A meetings

@@ -29,6 +29,7 @@ from tracker.audit.services import record
 from tracker.auth.models import ROLE_ORGANISATION, Role, User
 from tracker.auth.passwords import hash_password
 from tracker.auth.services import make_password_token
+from tracker.calendar.services import feed_secret, reset_feed
 from tracker.db import db
 from tracker.imports.models import ImportBatch
 from tracker.reminders.models import OutboxMessage, OutboxStatus
@@ -252,7 +253,11 @@ def build_world(app: Flask) -> World:
                 "reset": make_password_token(
                     db.session.get(User, user_ids["panel_clerk"]), "reset"
                 ),
+                "calendar": feed_secret(
+                    reset_feed(db.session.get(User, user_ids["force_liaison"]))
+                ),
             }
+            db.session.commit()
     world = World(users=users, subject=subject, ids=ids, tokens=tokens)
     sign_in_everyone(app, world)
     return world
@@ -327,6 +332,7 @@ def url_values(world: World) -> dict[str, Any]:
 ENDPOINT_VALUES: dict[str, dict[str, Any]] = {
     "auth.accept_invite": {"token": "invite"},
     "auth.reset_password": {"token": "reset"},
+    "calendar.feed": {"token": "calendar"},
 }
 
 

@@ -1,4 +1,5 @@
-"""Home page per role, the help page and the JSON health check."""
+"""Home page per role, the help page, the accessibility statement, the privacy notice
+and the JSON health check."""
 
 from __future__ import annotations
 
@@ -13,8 +14,19 @@ from tracker.clock import today
 from tracker.extensions import login_manager
 from tracker.main.guide import build_guide
 from tracker.main.health import database_check, service_health
+from tracker.main.statements import (
+    ACCESSIBILITY_LAST_TESTED_ON,
+    ACCESSIBILITY_STATEMENT_PREPARED_ON,
+    PRIVACY_NOTICE_UPDATED_ON,
+)
 from tracker.security import public
-from tracker.settings.definitions import ADHOC_RESPONSE_PERIOD, ADHOC_RESPONSE_UNIT, AMBER_DAYS
+from tracker.settings.definitions import (
+    ACCESSIBILITY_CONTACT_EMAIL,
+    ADHOC_RESPONSE_PERIOD,
+    ADHOC_RESPONSE_UNIT,
+    AMBER_DAYS,
+    DATA_PROTECTION_EMAIL,
+)
 from tracker.settings.services import setting
 
 bp = Blueprint("main", __name__)
@@ -37,6 +49,30 @@ def help_page():
         adhoc_unit=setting(ADHOC_RESPONSE_UNIT),
     )
     return render_template("main/help.html", guide=guide)
+
+
+@bp.route("/accessibility")
+@public
+def accessibility():
+    """The accessibility statement, in the form the 2018 regulations ask for."""
+    return render_template(
+        "main/accessibility.html",
+        contact_email=setting(ACCESSIBILITY_CONTACT_EMAIL),
+        prepared_on=ACCESSIBILITY_STATEMENT_PREPARED_ON,
+        last_tested_on=ACCESSIBILITY_LAST_TESTED_ON,
+    )
+
+
+@bp.route("/privacy")
+@public
+def privacy():
+    """The privacy notice: the personal data the tracker holds and people's rights."""
+    return render_template(
+        "main/privacy.html",
+        contact_email=setting(DATA_PROTECTION_EMAIL),
+        updated_on=PRIVACY_NOTICE_UPDATED_ON,
+        report_retention_days=current_app.config["REPORT_RETENTION_DAYS"],
+    )
 
 
 @bp.route("/healthz")

@@ -118,6 +118,22 @@ FORCE_LEAD_EMAIL = SettingDefinition[str](
     "",
     kind="email",
 )
+ACCESSIBILITY_CONTACT_EMAIL = SettingDefinition[str](
+    "accessibility_contact_email",
+    "Accessibility contact",
+    "Shown in the accessibility statement: where people report an accessibility problem "
+    "or ask for information in another format.",
+    "",
+    kind="email",
+)
+DATA_PROTECTION_EMAIL = SettingDefinition[str](
+    "data_protection_email",
+    "Data protection officer",
+    "Shown in the privacy notice: where people ask about the personal data the tracker "
+    "holds or use their data protection rights.",
+    "",
+    kind="email",
+)
 
 DEFINITIONS: dict[str, SettingDefinition[Any]] = {
     d.key: d
@@ -132,5 +148,7 @@ DEFINITIONS: dict[str, SettingDefinition[Any]] = {
         MEETING_UPDATE_DAYS_BEFORE,
         OPCC_LEAD_EMAIL,
         FORCE_LEAD_EMAIL,
+        ACCESSIBILITY_CONTACT_EMAIL,
+        DATA_PROTECTION_EMAIL,
     )
 }

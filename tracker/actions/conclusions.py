@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 
-from tracker.actions.models import ActionStatus, ActionUpdate
+from tracker.actions.models import NO_CONCLUSION, ActionStatus, ActionUpdate, assurance_line
 from tracker.db import db
 
-NO_CONCLUSION = "No conclusion recorded (closed before conclusions were recorded)"
+__all__ = ["NO_CONCLUSION", "assurance_lines", "assurance_text", "current_conclusion"]
 _CHUNK = 500
 
 
@@ -54,17 +55,18 @@ def closing_updates(
 
 
 def assurance_text(closing: ActionUpdate | None, *, with_note: bool = True) -> str:
-    """A closed action's conclusion in one line: "Partly assured (dip sample): note",
-    or NO_CONCLUSION when its close recorded none."""
-    if closing is None or not closing.conclusion:
+    """A close's conclusion in one line: "Partly assured (dip sample): note", or
+    NO_CONCLUSION when it recorded none."""
+    if closing is None:
         return NO_CONCLUSION
-    if with_note and closing.text:
-        return f"{closing.conclusion}: {closing.text}"
-    return closing.conclusion
+    return assurance_line(
+        closing.assurance_method, closing.assurance_verdict, closing.text, with_note=with_note
+    )
 
 
-def assurance_of(
-    status: ActionStatus, closing: ActionUpdate | None, *, with_note: bool = True
-) -> str:
-    """The assurance line for an action with `status` ("" unless it is closed)."""
-    return assurance_text(closing, with_note=with_note) if status == ActionStatus.CLOSED else ""
+def assurance_lines(actions: Iterable[Any], *, before: datetime | None = None) -> dict[int, str]:
+    """{action id: assurance line} for those of `actions` that are closed (as each
+    stands: a stored action, or one rebuilt as at a past day with `before` its cutoff)."""
+    closed = [a.id for a in actions if a.status == ActionStatus.CLOSED]
+    closing = closing_updates(closed, before=before) if closed else {}
+    return {action_id: assurance_text(closing.get(action_id)) for action_id in closed}

@@ -277,6 +277,25 @@ class ActionUpdate(db.Model):
         return f"<ActionUpdate {self.id} on action {self.action_id}>"
 
 
+# What a close without a conclusion says (imported, or made before conclusions were kept).
+NO_CONCLUSION = "No conclusion recorded (closed before conclusions were recorded)"
+
+
+def assurance_line(
+    method: AssuranceMethod | str | None,
+    verdict: AssuranceVerdict | str | None,
+    note: str | None,
+    *,
+    with_note: bool = True,
+) -> str:
+    """A close's conclusion in one line: "Partly assured (dip sample): note", or
+    NO_CONCLUSION when it recorded none. Pages, reports and exports all use it."""
+    if not method or not verdict:
+        return NO_CONCLUSION
+    words = describe_conclusion(method, verdict)
+    return f"{words}: {note}" if with_note and note else words
+
+
 class ExtensionStatus(LabelledEnum):
     PENDING = ("pending", "Awaiting decision")
     APPROVED = ("approved", "Approved")

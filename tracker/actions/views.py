@@ -21,7 +21,7 @@ from sqlalchemy.orm import selectinload
 from tracker import exports, policy
 from tracker.actions import services
 from tracker.actions.charts import rag_chart
-from tracker.actions.conclusions import NO_CONCLUSION, current_conclusion
+from tracker.actions.conclusions import NO_CONCLUSION, assurance_lines, current_conclusion
 from tracker.actions.forms import (
     ActionForm,
     CorrectUpdateForm,
@@ -130,7 +130,12 @@ def export(file_format: str):
             amber_days=setting(AMBER_DAYS),
             load=(*WITH_SOURCES, selectinload(Action.tags)),
         )
-        records = action_records(listing.rows, listing.latest, with_opcc_notes=with_notes)
+        records = action_records(
+            listing.rows,
+            listing.latest,
+            with_opcc_notes=with_notes,
+            assurance=assurance_lines(row.Action for row in listing.rows),
+        )
         write = to_xlsx if for_import else to_readable_xlsx
         response = Response(
             write(columns, records, sheet="Actions"),

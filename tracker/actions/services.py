@@ -331,7 +331,7 @@ def _check_conclusion(
 
 def conclusion_summary(update: ActionUpdate) -> str:
     """The history line for an assurance conclusion:
-    "Closed: Partly assured (dip sample). Note: ..." or "Sent back: Not assured (...)"."""
+    "Closed: Partly assured (dip sample). Note: ..." or "Sent back to the owner: ..."."""
     outcome = "Closed" if update.to_status == ActionStatus.CLOSED else "Sent back to the owner"
     summary = f"{outcome}: {update.conclusion}."
     return f"{summary} Note: {update.text}" if update.text else summary

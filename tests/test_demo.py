@@ -22,6 +22,7 @@ from tracker.actions.models import (
     SourceType,
 )
 from tracker.actions.queries import rag_of
+from tracker.assurance import AssuranceVerdict
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import Organisation
 from tracker.db import db
@@ -145,6 +146,19 @@ def test_seed_demo_shows_every_status_source_and_restriction(app, seeded):
     assert pending >= 2
     assert meetings_published == items_published == {True, False}
     assert scopes == set(ReportScope)
+
+
+def test_demo_conclusions_show_every_verdict_and_every_close_has_one(app, seeded):
+    with app.app_context():
+        concluded = db.session.scalars(
+            select(ActionUpdate).where(ActionUpdate.assurance_verdict.is_not(None))
+        ).all()
+        closes = db.session.scalars(
+            select(ActionUpdate).where(ActionUpdate.to_status == ActionStatus.CLOSED)
+        ).all()
+    assert {u.assurance_verdict for u in concluded} == set(AssuranceVerdict)
+    assert closes
+    assert all(u.assurance_verdict is not None for u in closes)
 
 
 def test_no_demo_action_is_force_owned_and_opcc_only(app, seeded):

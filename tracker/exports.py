@@ -23,7 +23,14 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from tracker.actions.models import Action, ActionStatus, Marking, Rag, SourceType
+from tracker.actions.models import (
+    Action,
+    ActionStatus,
+    Marking,
+    Rag,
+    SourceType,
+    assurance_line,
+)
 from tracker.audit.vocabulary import AuditEntity, audited_fields
 from tracker.auth.models import Organisation
 from tracker.db import LabelledEnum
@@ -50,6 +57,7 @@ ACTION_COLUMNS = [
     "opcc_only",
     "tags",
     "closed_on",
+    "assurance",
     "latest_update",
 ]
 OPCC_ONLY_COLUMNS = ["opcc_note"]
@@ -94,8 +102,15 @@ def _source_label(action: Action) -> str:
     return source_label(heading, getattr(source, "text", ""))
 
 
-def action_records(rows: Iterable[Any], latest: dict[int, Any], *, with_opcc_notes: bool):
-    """One dict per action row (rows carry .Action, .rag and .days_overdue)."""
+def action_records(
+    rows: Iterable[Any],
+    latest: dict[int, Any],
+    *,
+    with_opcc_notes: bool,
+    assurance: dict[int, str] | None = None,
+):
+    """One dict per action row (rows carry .Action, .rag and .days_overdue); `assurance`
+    holds the closed actions' conclusions (`tracker.actions.conclusions.assurance_lines`)."""
     for row in rows:
         action = row.Action
         record = {
@@ -118,6 +133,7 @@ def action_records(rows: Iterable[Any], latest: dict[int, Any], *, with_opcc_not
             "opcc_only": action.opcc_only,
             "tags": "; ".join(t.name for t in action.tags),
             "closed_on": action.closed_on,
+            "assurance": (assurance or {}).get(action.id, ""),
             "latest_update": latest[action.id].text if action.id in latest else "",
         }
         if with_opcc_notes:
@@ -157,6 +173,11 @@ def action_row_records(
             "opcc_only": row.opcc_only,
             "tags": "; ".join(tags[tag_id] for tag_id in tag_ids),
             "closed_on": row.closed_on,
+            "assurance": (
+                assurance_line(row.assurance_method, row.assurance_verdict, row.assurance_note)
+                if row.status == ActionStatus.CLOSED
+                else ""
+            ),
             "latest_update": row.latest_update or "",
         }
         if with_opcc_notes:
@@ -210,6 +231,7 @@ _HEADINGS = {
     "rag": "RAG",
     "days_overdue": "Days overdue",
     "latest_update": "Latest update",
+    "assurance": "Assurance conclusion",
 }
 # Columns holding a code, said with its label ("in_progress" -> "In progress").
 _CHOICES: dict[str, type[LabelledEnum]] = {
@@ -234,11 +256,12 @@ _WIDTHS = {
     "opcc_only": 11,
     "tags": 28,
     "latest_update": 60,
+    "assurance": 45,
     "opcc_note": 45,
 }
 DEFAULT_WIDTH = 18
 DATE_FORMAT = "d mmm yyyy"  # shows as "5 Jun 2023", sorts and filters as a date
-_WRAPPED = {"title", "description", "latest_update", "opcc_note"}
+_WRAPPED = {"title", "description", "assurance", "latest_update", "opcc_note"}
 
 
 def readable_heading(column: str) -> str:

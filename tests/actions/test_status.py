@@ -11,6 +11,7 @@ from tests.factories import make_action
 from tracker.actions import services
 from tracker.actions.models import Action, ActionStatus, ActionUpdate
 from tracker.actions.status import TRANSITIONS, Side
+from tracker.assurance import AssuranceMethod, AssuranceVerdict
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import User
 from tracker.db import db
@@ -25,8 +26,16 @@ def _attempt(
     with app.app_context():
         action = db.session.get(Action, action_id)
         user = db.session.get(User, user_id)
+        # Closing needs the OPCC's assurance conclusion (tests/actions/test_assurance.py).
+        conclusion = (
+            {"method": AssuranceMethod.EVIDENCE_REVIEWED, "verdict": AssuranceVerdict.ASSURED}
+            if target == ActionStatus.CLOSED
+            else {}
+        )
         try:
-            services.transition(action, target, by=user, note=note, today=date(2026, 11, 23))
+            services.transition(
+                action, target, by=user, note=note, today=date(2026, 11, 23), **conclusion
+            )
         except (services.ActionRuleError, PermissionDeniedError) as refusal:
             db.session.rollback()
             return refusal

@@ -144,7 +144,13 @@ def test_force_updates_and_submits_then_opcc_closes(
     login_as(officer)
     closed = post_form(
         f"/actions/{force_action.id}/status",
-        {"target": "closed", "note": "Assured", "version": "2"},
+        {
+            "target": "closed",
+            "method": "evidence_reviewed",
+            "verdict": "assured",
+            "note": "Assured",
+            "version": "2",
+        },
         form_page=page,
     )
     assert closed.status_code == 302

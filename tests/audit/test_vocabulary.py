@@ -17,6 +17,7 @@ from tests.factories import (
 )
 from tracker.actions import services as actions
 from tracker.actions.models import ActionStatus, Marking, Rag
+from tracker.assurance import AssuranceMethod, AssuranceVerdict
 from tracker.audit.models import AuditEvent
 from tracker.audit.vocabulary import AuditEntity, FieldKind, audited_fields, field_for
 from tracker.auth import services as auth
@@ -37,6 +38,7 @@ from tracker.sources.models import (
 )
 
 TRACKER = Path(__file__).resolve().parents[2] / "tracker"
+EVIDENCE, ASSURED = AssuranceMethod.EVIDENCE_REVIEWED, AssuranceVerdict.ASSURED
 
 
 def test_no_entity_type_is_named_by_a_bare_string():
@@ -135,7 +137,7 @@ def _drive_every_service(app, officer, liaison, admin) -> None:
         )
         actions.decide_extension(extension, by=o, approve=True, note="")
         actions.transition(action, ActionStatus.IMPLEMENTED, by=f, note="Done", today=today)
-        actions.transition(action, ActionStatus.CLOSED, by=o, note="Assured", today=today)
+        actions.assure(action, by=o, method=EVIDENCE, verdict=ASSURED, note="", today=today)
         actions.transition(action, ActionStatus.REOPENED, by=o, note="Again", today=today)
 
         for model, record_id, fields in (
@@ -216,7 +218,12 @@ def test_status_changes_record_the_closed_date_they_set(app, officer, liaison, a
                 .order_by(AuditEvent.chain_seq)
             )
         ]
-    assert changes[-2] == {"status": ["implemented", "closed"], "closed_on": [None, "2024-04-02"]}
+    assert changes[-2] == {
+        "status": ["implemented", "closed"],
+        "closed_on": [None, "2024-04-02"],
+        "assurance_verdict": [None, "assured"],
+        "assurance_method": [None, "evidence_reviewed"],
+    }
     assert changes[-1] == {"status": ["closed", "reopened"], "closed_on": ["2024-04-02", None]}
     assert "closed_on" not in changes[0]  # open -> in progress leaves the closed date alone
 

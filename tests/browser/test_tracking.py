@@ -59,8 +59,17 @@ def test_meeting_with_two_actions_force_update_and_opcc_closure(ui, officer, lia
     ui.sign_in(officer.email, DEFAULT_PASSWORD)
     assert "Awaiting your assurance (1)" in ui.text()
     ui.click("AA-2023-001", role="link")
+    ui.click("Assure and close")  # nothing chosen: the conclusion is required
+    assert "There is a problem" in ui.text()
+    assert "Choose the assurance verdict" in ui.text()
+    ui.page.get_by_label("Dip sample").check()
+    ui.page.get_by_label("Partly assured: close the action").check()
+    ui.fill("Assurance note", "Two of twelve providers not yet reviewed")
     ui.click("Assure and close")
     assert "is now closed" in ui.text()
+    conclusion = ui.page.locator("#assurance-conclusion").inner_text()
+    assert "Partly assured" in conclusion
+    assert "Two of twelve providers not yet reviewed" in conclusion
     timeline = ui.page.locator("#updates ~ .moj-timeline").first.inner_text()
     assert "Implemented → Closed" in timeline
     assert "Governance review under way" in timeline

@@ -16,10 +16,13 @@ from tests.factories import make_finding, make_meeting, make_panel_item, make_re
 from tests.reports.helpers import install_clock, pdf_text, visible_text
 from tracker.actions import services
 from tracker.actions.models import Action, ActionStatus, ActionUpdate, Marking
+from tracker.assurance import AssuranceMethod, AssuranceVerdict
 from tracker.auth.models import Organisation, User
 from tracker.db import db
 from tracker.reports import as_at
 from tracker.sources.models import Finding, Meeting, MeetingKind, PanelItem
+
+EVIDENCE, ASSURED = AssuranceMethod.EVIDENCE_REVIEWED, AssuranceVerdict.ASSURED
 
 
 @dataclass
@@ -146,8 +149,8 @@ def history(app, monkeypatch, officer, liaison) -> History:
                 note="Evidence attached",
                 today=date(2024, 4, 2),
             )
-            services.transition(
-                action, ActionStatus.CLOSED, by=o, note="Assured", today=date(2024, 4, 2)
+            services.assure(
+                action, by=o, method=EVIDENCE, verdict=ASSURED, note="", today=date(2024, 4, 2)
             )
         db.session.commit()
         refs = {kind: action.reference for kind, action in actions.items()}
@@ -431,8 +434,8 @@ def test_as_at_shows_the_audited_closed_date(app, monkeypatch, officer, liaison,
         )
         db.session.commit()
         clock.set(2024, 4, 2)
-        services.transition(
-            action, ActionStatus.CLOSED, by=o, note="Assured", today=date(2024, 4, 1)
+        services.assure(
+            action, by=o, method=EVIDENCE, verdict=ASSURED, note="", today=date(2024, 4, 1)
         )
         db.session.commit()
         if reopened_later:

@@ -21,8 +21,10 @@ from tests.factories import (
     make_report,
 )
 from tracker import exports
+from tracker.actions.conclusions import assurance_lines
 from tracker.actions.models import Action, ActionStatus, ActionUpdate, Marking
 from tracker.actions.queries import WITH_SOURCES, ActionFilters, action_list
+from tracker.assurance import AssuranceMethod, AssuranceVerdict
 from tracker.auth.models import User
 from tracker.db import db
 from tracker.exports import ACTION_COLUMNS, OPCC_ONLY_COLUMNS, action_records, safe_cell
@@ -84,6 +86,18 @@ def make_varied_actions(app, officer, liaison) -> list[str]:
         for n, action in enumerate(actions):
             stored = db.session.get(Action, action.id)
             stored.tags = [db.session.get(Tag, tag_ids[i]) for i in range(n % 4)]
+            if n % 3 == 2 and n % 4 != 0:  # closed with a conclusion (others: none recorded)
+                db.session.add(
+                    ActionUpdate(
+                        action_id=action.id,
+                        author_id=officer.id,
+                        text=f"Dip sample of {n} records" if n % 2 else "",
+                        from_status=ActionStatus.IMPLEMENTED,
+                        to_status=ActionStatus.CLOSED,
+                        assurance_method=AssuranceMethod.DIP_SAMPLE,
+                        assurance_verdict=AssuranceVerdict.PARTLY_ASSURED,
+                    )
+                )
             if n % 3 == 1:
                 continue  # no updates at all
             db.session.add(ActionUpdate(action_id=action.id, author_id=officer.id, text="=Seen"))
@@ -122,7 +136,13 @@ def in_memory_csv(app, user_id: int, query_string: dict) -> bytes:
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(columns)
-        for record in action_records(listing.rows, listing.latest, with_opcc_notes=with_notes):
+        records = action_records(
+            listing.rows,
+            listing.latest,
+            with_opcc_notes=with_notes,
+            assurance=assurance_lines(row.Action for row in listing.rows),
+        )
+        for record in records:
             writer.writerow([safe_cell(record.get(column)) for column in columns])
         return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 

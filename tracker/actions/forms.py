@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
@@ -27,9 +29,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from tracker.actions import rules
-from tracker.actions.models import TEXT_MAX, TITLE_MAX, Marking, Rag
+from tracker.actions.models import TEXT_MAX, TITLE_MAX, ActionStatus, Marking, Rag
+from tracker.assurance import AssuranceMethod, AssuranceVerdict
 from tracker.auth.models import Organisation, User
-from tracker.db import db
+from tracker.db import LabelledEnum, db
 from tracker.forms import (
     UkDateField,
     VersionedForm,
@@ -214,13 +217,68 @@ class CorrectUpdateForm(FlaskForm):
 
 
 class TransitionForm(VersionedForm):
+    """A status change; "Assure and close" (target closed) also carries the conclusion."""
+
     target = HiddenField()
+    method = RadioField(
+        "How did the OPCC satisfy itself?",
+        choices=enum_choices(AssuranceMethod),
+        widget=GovRadioInput(),
+        validate_choice=False,
+    )
+    verdict = RadioField(
+        "Assurance verdict",
+        choices=[
+            SelectChoice(AssuranceVerdict.ASSURED.value, "Assured: close the action"),
+            SelectChoice(
+                AssuranceVerdict.PARTLY_ASSURED.value,
+                "Partly assured: close the action, noting what is outstanding",
+            ),
+            SelectChoice(
+                AssuranceVerdict.NOT_ASSURED.value,
+                "Not assured: send it back to the owner",
+            ),
+        ],
+        widget=GovRadioInput(),
+        validate_choice=False,
+    )
     note = TextAreaField(
         "Note",
         widget=GovTextArea(),
         filters=[strip_text],
         validators=[Length(max=TEXT_MAX, message="Note is too long"), no_control_characters],
     )
+
+    @property
+    def closing(self) -> bool:
+        """Whether this is the "Assure and close" form (which asks for a conclusion)."""
+        return self.target.data == ActionStatus.CLOSED.value
+
+    def chosen_method(self) -> AssuranceMethod | None:
+        return _member(AssuranceMethod, self.method.data)
+
+    def chosen_verdict(self) -> AssuranceVerdict | None:
+        return _member(AssuranceVerdict, self.verdict.data)
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if not self.closing:
+            return valid
+        problems = rules.check_conclusion(
+            self.chosen_method(), self.chosen_verdict(), self.note.data or ""
+        )
+        for name, message in problems.items():
+            if not self[name].errors:
+                self[name].errors = [*self[name].errors, message]
+        return valid and not problems
+
+
+def _member(enum_cls: type[LabelledEnum], value: str | None) -> Any:
+    """The member whose value was posted, or None (nothing chosen, or a crafted value)."""
+    try:
+        return enum_cls(value) if value else None
+    except ValueError:
+        return None
 
 
 class PublishToPanelForm(VersionedForm):

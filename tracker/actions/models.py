@@ -21,6 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.actions.rules import FORCE_OWNED_OPCC_ONLY_SQL
+from tracker.assurance import AssuranceMethod, AssuranceVerdict, describe_conclusion
 from tracker.auth.models import Organisation
 from tracker.db import (
     LabelledEnum,
@@ -234,9 +235,29 @@ class Action(VersionedMixin, TimestampMixin, db.Model):
 
 
 class ActionUpdate(db.Model):
-    """A progress update or status change. Never deleted; editable by its author briefly."""
+    """A progress update or status change. Never deleted; editable by its author briefly.
+
+    A status change made by the OPCC's assurance of an implemented action carries its
+    conclusion: the method and verdict, with the note as `text`. Closing records one
+    (except closures imported from before conclusions were recorded); a "not assured"
+    verdict sends the action back to the owner and never closes it.
+    """
 
     __tablename__ = "action_updates"
+    __table_args__ = (
+        CheckConstraint(
+            "(assurance_method IS NULL) = (assurance_verdict IS NULL)",
+            name="assurance_method_with_verdict",
+        ),
+        CheckConstraint(
+            "assurance_verdict IS NULL OR from_status = 'implemented'",
+            name="assurance_only_of_implemented",
+        ),
+        CheckConstraint(
+            "NOT (to_status = 'closed' AND assurance_verdict = 'not_assured')",
+            name="not_assured_never_closes",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     action_id: Mapped[int] = mapped_column(ForeignKey("actions.id"), index=True)
@@ -253,6 +274,12 @@ class ActionUpdate(db.Model):
     rag: Mapped[Rag | None] = mapped_column(enum_column(Rag, "update_rag"))
     # Internal OPCC comment: never shown to force or Panel users.
     opcc_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    assurance_method: Mapped[AssuranceMethod | None] = mapped_column(
+        enum_column(AssuranceMethod, "assurance_method")
+    )
+    assurance_verdict: Mapped[AssuranceVerdict | None] = mapped_column(
+        enum_column(AssuranceVerdict, "assurance_verdict")
+    )
 
     action: Mapped[Action] = relationship(back_populates="updates")
     author: Mapped[User] = relationship()
@@ -261,8 +288,34 @@ class ActionUpdate(db.Model):
     def is_status_change(self) -> bool:
         return self.to_status is not None and self.to_status != self.from_status
 
+    @property
+    def conclusion(self) -> str:
+        """The assurance conclusion in words, "Partly assured (dip sample)" ("" if none)."""
+        if self.assurance_verdict is None or self.assurance_method is None:
+            return ""
+        return describe_conclusion(self.assurance_method, self.assurance_verdict)
+
     def __repr__(self) -> str:
         return f"<ActionUpdate {self.id} on action {self.action_id}>"
+
+
+# What a close without a conclusion says (imported, or made before conclusions were kept).
+NO_CONCLUSION = "No conclusion recorded (closed before conclusions were recorded)"
+
+
+def assurance_line(
+    method: AssuranceMethod | str | None,
+    verdict: AssuranceVerdict | str | None,
+    note: str | None,
+    *,
+    with_note: bool = True,
+) -> str:
+    """A close's conclusion in one line: "Partly assured (dip sample): note", or
+    NO_CONCLUSION when it recorded none. Pages, reports and exports all use it."""
+    if not method or not verdict:
+        return NO_CONCLUSION
+    words = describe_conclusion(method, verdict)
+    return f"{words}: {note}" if with_note and note else words
 
 
 class ExtensionStatus(LabelledEnum):

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Select,
     String,
     True_,
+    and_,
     cast,
     func,
     literal,
@@ -334,9 +335,11 @@ def export_rows(user: Any, filters: ActionFilters, *, today: date, amber_days: i
     Each row carries the action's own columns under their export names, plus
     `source_heading` (meeting title, request subject or finding reference) and
     `source_text` (Panel item or finding text), `owner_email`, `owner_name`, `rag`,
-    `days_overdue`, `latest_update` (the newest update `user` may see) and `tag_ids`
+    `days_overdue`, `latest_update` (the newest update `user` may see), `tag_ids`
     (ids joined by TAG_ID_SEPARATOR, in no order: `tag_names` gives the names and their
-    order). `opcc_note` is selected only for readers allowed to see it.
+    order) and, for a closed action, its latest close's conclusion (`assurance_method`,
+    `assurance_verdict`, `assurance_note`). `opcc_note` is selected only for readers
+    allowed to see it.
     """
     owner = aliased(User, name="action_owner")
     meeting = aliased(Meeting, name="source_meeting")
@@ -350,6 +353,15 @@ def export_rows(user: Any, filters: ActionFilters, *, today: date, amber_days: i
             policy.update_visibility(user),
             says_something(),
         )
+        .order_by(ActionUpdate.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    # The latest close of a closed action, for its assurance conclusion.
+    closing = aliased(ActionUpdate, name="closing_update")
+    latest_close = (
+        select(ActionUpdate.id)
+        .where(ActionUpdate.action_id == Action.id, ActionUpdate.to_status == ActionStatus.CLOSED)
         .order_by(ActionUpdate.id.desc())
         .limit(1)
         .scalar_subquery()
@@ -382,6 +394,9 @@ def export_rows(user: Any, filters: ActionFilters, *, today: date, amber_days: i
         Action.opcc_only,
         tag_ids.label("tag_ids"),
         Action.closed_on,
+        closing.assurance_method.label("assurance_method"),
+        closing.assurance_verdict.label("assurance_verdict"),
+        closing.text.label("assurance_note"),
         latest_update.label("latest_update"),
     ]
     if policy.can_see_opcc_notes(user):
@@ -395,6 +410,11 @@ def export_rows(user: Any, filters: ActionFilters, *, today: date, amber_days: i
         .outerjoin_from(Action, adhoc_request, adhoc_request.id == Action.adhoc_request_id)
         .outerjoin_from(Action, panel_item, panel_item.id == Action.panel_item_id)
         .outerjoin_from(Action, finding, finding.id == Action.finding_id)
+        .outerjoin_from(
+            Action,
+            closing,
+            and_(Action.status == ActionStatus.CLOSED, closing.id == latest_close),
+        )
     )
 
 

@@ -26,6 +26,7 @@ from tracker.actions.models import (
     SourceType,
 )
 from tracker.actions.status import transition_for
+from tracker.assurance import AssuranceMethod, AssuranceVerdict
 from tracker.audit.services import diff, record
 from tracker.audit.vocabulary import ACTION_EDITABLE, AuditEntity
 from tracker.auth.models import Organisation, User
@@ -249,8 +250,15 @@ def transition(
     note: str,
     today: date,
     expected_version: int | None = None,
+    method: AssuranceMethod | None = None,
+    verdict: AssuranceVerdict | None = None,
 ) -> ActionUpdate:
-    """Move an action to `target` through the state machine, recording why and by whom."""
+    """Move an action to `target` through the state machine, recording why and by whom.
+
+    Closing needs the OPCC's assurance conclusion (`method` and `verdict`, see
+    `rules.check_conclusion`); a conclusion may also come with sending an implemented
+    action back ("not assured"). `assure` chooses between the two from the verdict.
+    """
     declared = transition_for(action.status, target)
     if declared is None:
         raise ActionRuleError(
@@ -261,6 +269,9 @@ def transition(
     if expected_version is not None:
         ensure_current(action, expected_version, entity_type=AuditEntity.ACTION)
     note = note.strip()
+    concluded = method is not None or verdict is not None
+    if target == ActionStatus.CLOSED or concluded:
+        _check_conclusion(action, target, method, verdict, note)
     if declared.reason_required and not note:
         raise ActionRuleError(f"Enter {declared.reason_label.lower()}")
     before = {"status": action.status, "closed_on": action.closed_on}
@@ -268,16 +279,26 @@ def transition(
     action.status = target
     action.closed_on = today if target == ActionStatus.CLOSED else None
     update = ActionUpdate(
-        action=action, author_id=by.id, text=note, from_status=previous, to_status=target
+        action=action,
+        author_id=by.id,
+        text=note,
+        from_status=previous,
+        to_status=target,
+        assurance_method=method,
+        assurance_verdict=verdict,
     )
     db.session.add(update)
     db.session.flush()
+    changes = diff(before, {"status": action.status, "closed_on": action.closed_on})
+    if verdict is not None and method is not None:
+        changes["assurance_verdict"] = [None, verdict.value]
+        changes["assurance_method"] = [None, method.value]
     _audit(
         action,
         by,
         "status_changed",
-        summary=note,
-        changes=diff(before, {"status": action.status, "closed_on": action.closed_on}),
+        summary=conclusion_summary(update) if concluded else note,
+        changes=changes,
         version=action.version,
     )
     return update
@@ -299,6 +320,67 @@ def publish_to_panel(action: Action, *, by: User, publish: bool, expected_versio
         "published_to_panel" if publish else "withdrawn_from_panel",
         changes=diff(before, {"published_to_panel": publish}),
         version=action.version,
+    )
+
+
+def _check_conclusion(
+    action: Action,
+    target: ActionStatus,
+    method: AssuranceMethod | None,
+    verdict: AssuranceVerdict | None,
+    note: str,
+) -> None:
+    """Refuse a close without a whole conclusion, a conclusion on any move other than
+    assuring an implemented action, and a verdict that does not fit the move."""
+    if action.status != ActionStatus.IMPLEMENTED:
+        raise ActionRuleError("Only an implemented action can be assured")
+    problems = rules.check_conclusion(method, verdict, note)
+    if problems:
+        field, message = next(iter(problems.items()))
+        raise ActionRuleError(message, field=field)
+    closes = verdict is not None and verdict.closes
+    if closes != (target == ActionStatus.CLOSED):
+        raise ActionRuleError(
+            "An action that is not assured goes back to its owner; it cannot be closed"
+            if target == ActionStatus.CLOSED
+            else "Only a not assured verdict sends an action back",
+            field="verdict",
+        )
+
+
+def conclusion_summary(update: ActionUpdate) -> str:
+    """The history line for an assurance conclusion:
+    "Closed: Partly assured (dip sample). Note: ..." or "Sent back to the owner: ..."."""
+    outcome = "Closed" if update.to_status == ActionStatus.CLOSED else "Sent back to the owner"
+    summary = f"{outcome}: {update.conclusion}."
+    return f"{summary} Note: {update.text}" if update.text else summary
+
+
+def assure(
+    action: Action,
+    *,
+    by: User,
+    method: AssuranceMethod | None,
+    verdict: AssuranceVerdict | None,
+    note: str,
+    today: date,
+    expected_version: int | None = None,
+) -> ActionUpdate:
+    """The OPCC's assurance of an implemented action, in one step: assured or partly
+    assured closes it; not assured sends it back to the owner (in progress), the note
+    being the reason. Either way the conclusion is kept on the status change."""
+    target = (
+        ActionStatus.IN_PROGRESS if verdict == AssuranceVerdict.NOT_ASSURED else ActionStatus.CLOSED
+    )
+    return transition(
+        action,
+        target,
+        by=by,
+        note=note,
+        today=today,
+        expected_version=expected_version,
+        method=method,
+        verdict=verdict,
     )
 
 

@@ -22,6 +22,7 @@ from sqlalchemy.orm import selectinload
 from tracker import exports, policy
 from tracker.actions import services
 from tracker.actions.charts import rag_chart
+from tracker.actions.conclusions import NO_CONCLUSION, assurance_lines, current_conclusion
 from tracker.actions.forms import (
     ActionForm,
     CorrectUpdateForm,
@@ -63,7 +64,7 @@ from tracker.auth.models import Organisation, User
 from tracker.clock import today
 from tracker.db import db
 from tracker.editing import save_form
-from tracker.errors import RuleError
+from tracker.errors import PermissionDeniedError, RuleError
 from tracker.exports import (
     ACTION_COLUMNS,
     OPCC_ONLY_COLUMNS,
@@ -132,7 +133,12 @@ def export(file_format: str):
             amber_days=setting(AMBER_DAYS),
             load=(*WITH_SOURCES, selectinload(Action.tags)),
         )
-        records = action_records(listing.rows, listing.latest, with_opcc_notes=with_notes)
+        records = action_records(
+            listing.rows,
+            listing.latest,
+            with_opcc_notes=with_notes,
+            assurance=assurance_lines(row.Action for row in listing.rows),
+        )
         write = to_xlsx if for_import else to_readable_xlsx
         response = Response(
             write(columns, records, sheet="Actions"),
@@ -316,6 +322,8 @@ def _render_show(action: Action, **forms) -> str:
         "action": action,
         "updates": list(reversed(updates)),
         "transitions": transitions,
+        "conclusion": current_conclusion(updates),
+        "no_conclusion": NO_CONCLUSION,
         "history": history_for(AuditEntity.ACTION, action.id),
         "today": today(),
         "amber_days": setting(AMBER_DAYS),
@@ -355,22 +363,38 @@ def change_status(action_id: int):
     if form.target.data not in targets:
         form.validate()
         return _render_show(action, transition_form=form), 400
+    if form.closing and not policy.can_transition(current_user, action, ActionStatus.CLOSED):
+        # Refused before the conclusion is checked: it is not theirs to give.
+        raise PermissionDeniedError("You cannot make this action closed")
 
     def render(conflict: str | None = None) -> str:
         if conflict:  # the page as it is now, with a fresh form at the current version
             return _render_show(action, conflict=conflict)
         return _render_show(action, transition_form=form)
 
-    return save_form(
-        form,
-        lambda: services.transition(
+    def save():
+        if form.closing:  # assured closes it; not assured sends it back
+            return services.assure(
+                action,
+                by=current_user,
+                method=form.chosen_method(),
+                verdict=form.chosen_verdict(),
+                note=form.note.data or "",
+                today=today(),
+                expected_version=form.version_number(),
+            )
+        return services.transition(
             action,
             targets[form.target.data],
             by=current_user,
             note=form.note.data or "",
             today=today(),
             expected_version=form.version_number(),
-        ),
+        )
+
+    return save_form(
+        form,
+        save,
         render=render,
         saved=lambda _: f"{action.reference} is now {action.status.label.lower()}",
         redirect_to=lambda _: url_for("actions.show", action_id=action.id),

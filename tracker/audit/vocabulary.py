@@ -17,6 +17,7 @@ from datetime import date
 from typing import Any
 
 from tracker.actions.models import ActionStatus, Marking, Rag
+from tracker.assurance import AssuranceMethod, AssuranceVerdict
 from tracker.auth.models import Organisation, Role
 from tracker.db import LabelledEnum
 from tracker.reminders.models import OutboxStatus
@@ -260,6 +261,9 @@ AUDITED_FIELDS: dict[AuditEntity, dict[str, AuditedField]] = {
         "tags": _text("Tags", on_record=False),
         "rag": _choice("RAG", Rag, on_record=False),
         "update_text": _text("Update", on_record=False),
+        # The OPCC's assurance conclusion given with a status change (kept on the update).
+        "assurance_verdict": _choice("Assurance verdict", AssuranceVerdict, on_record=False),
+        "assurance_method": _choice("Assurance method", AssuranceMethod, on_record=False),
     },
     AuditEntity.MEETING: {
         "kind": _choice("Type of meeting", MeetingKind),

@@ -436,7 +436,17 @@ class SampleData:
             # The owner's side moves the action unless only the OPCC may make this move.
             side = owner_side if declared and owner_side in declared.sides else Side.OPCC
             by = self.cast.user(step.get("by", side))
-            actions.transition(action, target, by=by, note=step.get("note", ""), today=day)
+            if "verdict" in step:  # the OPCC's assurance: closes it or sends it back
+                actions.assure(
+                    action,
+                    by=by,
+                    method=AssuranceMethod(step["method"]),
+                    verdict=AssuranceVerdict(step["verdict"]),
+                    note=step.get("note", ""),
+                    today=day,
+                )
+            else:
+                actions.transition(action, target, by=by, note=step.get("note", ""), today=day)
         elif "update" in step:
             actions.add_update(
                 action,

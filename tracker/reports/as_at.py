@@ -13,6 +13,8 @@ read-only copy:
 - updates posted after the end of the day are left out, and an update corrected
   after it shows the wording it had then (each correction is audited as
   "update_corrected" with {"update_text": [old, new]}).
+- an action closed then shows the assurance conclusion of its latest close by then
+  (conclusions are kept on the status change and never edited; `assurance_as_at`).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from sqlalchemy.orm import selectinload
 
 from tracker import policy
 from tracker.actions import rag
+from tracker.actions.conclusions import assurance_lines
 from tracker.actions.models import Action, ActionStatus, ActionUpdate
 from tracker.audit.models import AuditEvent
 from tracker.audit.vocabulary import AuditedField, AuditEntity, audited_fields
@@ -314,3 +317,9 @@ def updates_as_at(
 def latest_as_at(user: Any, action_ids: Sequence[int], moment: AsAt) -> dict[int, UpdateAsAt]:
     """The newest visible update each action had at `moment`."""
     return {i: ups[-1] for i, ups in updates_as_at(user, action_ids, moment).items() if ups}
+
+
+def assurance_as_at(actions: Sequence[ActionAsAt], moment: AsAt) -> dict[int, str]:
+    """{action id: assurance line} for the actions closed at `moment`: the conclusion
+    of each one's latest close made by then (a later close, or a reopening, is not seen)."""
+    return assurance_lines(actions, before=moment.cutoff)

@@ -11,6 +11,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from tracker import policy
+from tracker.actions.conclusions import assurance_lines
 from tracker.actions.models import COMPLETE_STATUSES, Action, ActionUpdate, Marking
 from tracker.actions.queries import (
     SORTS,
@@ -25,6 +26,7 @@ from tracker.db import db
 from tracker.reports.as_at import (
     AsAt,
     actions_as_at,
+    assurance_as_at,
     latest_as_at,
     updates_as_at,
     visible_as_at,
@@ -33,6 +35,11 @@ from tracker.settings.definitions import AMBER_DAYS
 from tracker.settings.services import setting
 from tracker.sources.models import Finding, HmicfrsReport, Meeting, PanelItem
 from tracker.sources.queries import visible_sources
+
+
+def _assurance(actions: list[Any], as_at: AsAt | None) -> dict[int, str]:
+    """The closed actions' assurance lines, now or as at a past day."""
+    return assurance_as_at(actions, as_at) if as_at else assurance_lines(actions)
 
 
 @dataclass
@@ -52,6 +59,8 @@ class PanelReport:
     counts: Counter
     marking: Marking
     meeting_dates: list[date]
+    # {action id: assurance line} for the closed actions (see actions.conclusions).
+    assurance: dict[int, str] = field(default_factory=dict)
 
     @property
     def item_count(self) -> int:
@@ -137,6 +146,7 @@ def panel_follow_up(
         counts=counts,
         marking=highest_marking([a.marking for a, _ in action_rows]),
         meeting_dates=meeting_dates,
+        assurance=_assurance([a for a, _ in action_rows], as_at),
     )
 
 
@@ -148,6 +158,7 @@ class MattersArising:
     previous: Meeting | None
     rows: list[tuple[Action, str, list[ActionUpdate]]]  # (action, rag, updates since)
     marking: Marking
+    assurance: dict[int, str] = field(default_factory=dict)  # closed actions' conclusions
 
     @property
     def item_count(self) -> int:
@@ -199,6 +210,7 @@ def matters_arising(
         previous=previous,
         rows=[(action, rag_value, updates[action.id]) for action, rag_value in found],
         marking=highest_marking([action.marking for action, _ in found]),
+        assurance=_assurance([action for action, _ in found], as_at),
     )
 
 
@@ -238,6 +250,7 @@ class HmicfrsProgress:
     reports: list[ReportProgress]
     marking: Marking
     item_count: int = 0
+    assurance: dict[int, str] = field(default_factory=dict)  # closed actions' conclusions
 
 
 def hmicfrs_progress(
@@ -295,6 +308,7 @@ def hmicfrs_progress(
         reports=[ReportProgress(r, roots[r.id]) for r in reports],
         marking=highest_marking([a.marking for a, _ in action_rows]),
         item_count=len(action_rows),
+        assurance=_assurance([a for a, _ in action_rows], as_at),
     )
 
 
@@ -308,6 +322,7 @@ class ActionLog:
     rows: list[tuple[Action, str, int]]  # (action, rag, days overdue)
     latest: dict[int, Any]
     marking: Marking
+    assurance: dict[int, str] = field(default_factory=dict)  # closed actions' conclusions
 
     @property
     def item_count(self) -> int:
@@ -341,6 +356,7 @@ def action_log(
         rows=rows,
         latest=listing.latest,
         marking=highest_marking(a.marking for a, _, _ in rows),
+        assurance=_assurance([a for a, _, _ in rows], None),
     )
 
 
@@ -363,6 +379,7 @@ def _action_log_as_at(user: Any, filters: ActionFilters, as_at: AsAt, amber_days
         rows=rows,
         latest=latest_as_at(user, [a.id for a, _, _ in rows], as_at),
         marking=highest_marking(a.marking for a, _, _ in rows),
+        assurance=_assurance([a for a, _, _ in rows], as_at),
     )
 
 

@@ -1,6 +1,7 @@
 """Every model, imported in one place so Alembic and `create_all` see the whole schema."""
 
 from tracker.actions.models import Action, ActionUpdate, ExtensionRequest, action_tags
+from tracker.attachments.models import Attachment, AttachmentContent
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import LoginAttempt, User
 from tracker.heartbeats import Heartbeat
@@ -15,6 +16,8 @@ __all__ = [
     "Action",
     "ActionUpdate",
     "AdhocRequest",
+    "Attachment",
+    "AttachmentContent",
     "AuditEvent",
     "ExtensionRequest",
     "Finding",

@@ -28,6 +28,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from tracker.actions import rules
 from tracker.actions.models import TEXT_MAX, TITLE_MAX, Marking, Rag
+from tracker.attachments.forms import EvidenceFilesField
 from tracker.auth.models import Organisation, User
 from tracker.db import db
 from tracker.forms import (
@@ -109,6 +110,8 @@ class ActionForm(VersionedForm):
         filters=[strip_text],
         validators=[Length(max=TEXT_MAX, message="Note is too long"), no_control_characters],
     )
+    # Offered with "Submit as implemented": documents that evidence the implementation.
+    evidence = EvidenceFilesField("Attach evidence (optional)")
     tags = SelectMultipleField(
         "Tags", widget=GovCheckboxesInput(), coerce=int, validate_choice=True
     )
@@ -196,6 +199,7 @@ class UpdateForm(FlaskForm):
     opcc_only = BooleanField(
         "Internal OPCC comment (the force will not see it)", widget=GovCheckboxInput()
     )
+    files = EvidenceFilesField("Attach files (optional)")
     submit = SubmitField("Post update", widget=GovSubmitInput())
 
 
@@ -221,6 +225,8 @@ class TransitionForm(VersionedForm):
         filters=[strip_text],
         validators=[Length(max=TEXT_MAX, message="Note is too long"), no_control_characters],
     )
+    # Offered with "Submit as implemented": documents that evidence the implementation.
+    evidence = EvidenceFilesField("Attach evidence (optional)")
 
 
 class ExtensionForm(FlaskForm):

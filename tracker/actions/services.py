@@ -6,7 +6,7 @@ audit events and flushes; the caller (view, CLI, import, job) commits once.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from tracker import policy
 from tracker.actions import rules
+from tracker.actions.evidence import ACTION_UPDATE
 from tracker.actions.models import (
     Action,
     ActionStatus,
@@ -26,6 +27,8 @@ from tracker.actions.models import (
     SourceType,
 )
 from tracker.actions.status import transition_for
+from tracker.attachments.rules import PreparedFile
+from tracker.attachments.services import attach_files
 from tracker.audit.services import diff, record
 from tracker.audit.vocabulary import ACTION_EDITABLE, AuditEntity
 from tracker.auth.models import Organisation, User
@@ -249,8 +252,10 @@ def transition(
     note: str,
     today: date,
     expected_version: int | None = None,
+    files: Sequence[PreparedFile] = (),
 ) -> ActionUpdate:
-    """Move an action to `target` through the state machine, recording why and by whom."""
+    """Move an action to `target` through the state machine, recording why and by whom
+    (with `files` attached to the status change, say the evidence of implementation)."""
     declared = transition_for(action.status, target)
     if declared is None:
         raise ActionRuleError(
@@ -280,6 +285,7 @@ def transition(
         changes=diff(before, {"status": action.status, "closed_on": action.closed_on}),
         version=action.version,
     )
+    attach_files(ACTION_UPDATE.name, update.id, files, by=by)
     return update
 
 
@@ -290,9 +296,16 @@ def imported_status_note(status: ActionStatus) -> str:
 
 
 def add_update(
-    action: Action, *, by: User, text: str, rag: Rag | None = None, opcc_only: bool = False
+    action: Action,
+    *,
+    by: User,
+    text: str,
+    rag: Rag | None = None,
+    opcc_only: bool = False,
+    files: Sequence[PreparedFile] = (),
 ) -> ActionUpdate:
-    """Post a progress update (an OPCC-internal one when `opcc_only`)."""
+    """Post a progress update (an OPCC-internal one when `opcc_only`), with `files`
+    attached to it."""
     if not policy.can_add_update(by, action):
         raise PermissionDeniedError("You cannot update this action")
     if opcc_only and not policy.can_see_opcc_notes(by):
@@ -311,6 +324,7 @@ def add_update(
         summary=text.strip()[:500],
         changes={"rag": [None, rag.value]} if rag else None,
     )
+    attach_files(ACTION_UPDATE.name, update.id, files, by=by)
     return update
 
 

@@ -87,7 +87,7 @@ def test_a_nameless_file_is_refused():
         ("Q3 performance report.pdf", files.PDF, "Q3 performance report.pdf"),
         ("Scan.PDF", files.PDF, "Scan.pdf"),
         ("photo.jpeg", files.JPEG, "photo.jpeg"),
-        ("Rapport d'activité \u2013 été.pdf", files.PDF, "Rapport d'activité _ été.pdf"),
+        ("Rapport d'activité \u2013 été.pdf", files.PDF, "Rapport d'activité - été.pdf"),
         ("evidence.exe", files.PDF, "evidence.pdf"),
         ("minutes.docx", files.TEXT, "minutes.txt"),
         ("figures.csv", files.CSV, "figures.csv"),

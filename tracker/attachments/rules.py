@@ -122,6 +122,8 @@ def _name_character(ch: str) -> str:
         return ch
     if ch.isspace():
         return " "
+    if unicodedata.category(ch) == "Pd":  # dashes of every kind
+        return "-"
     if unicodedata.category(ch)[0] == "C":  # control and format characters
         return ""
     return "_"

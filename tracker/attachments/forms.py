@@ -34,7 +34,7 @@ def chosen_files(data: Any) -> list[FileStorage]:
 class EvidenceFilesField(MultipleFileField):
     """Any number of evidence files. Validation reads each file (bounded by the upload
     limit), applies `rules.file_problem` and keeps the accepted ones, prepared, in
-    `prepared`; one bad file fails the field with every problem listed."""
+    `prepared`; one bad file fails the field, with every refused file named."""
 
     def __init__(
         self, label: str = "Attach files (optional)", *, multiple: bool = True, **kwargs: Any
@@ -57,6 +57,5 @@ class EvidenceFilesField(MultipleFileField):
                 self.prepared.append(prepare_file(name, content))
         if problems:
             self.prepared = []
-            # Every problem is listed: all but the last here, the last by the raise.
-            self.errors.extend(problems[:-1])
-            raise ValidationError(problems[-1])
+            # One message naming every refused file, so one pass fixes them all.
+            raise ValidationError(". ".join(problems))

@@ -64,6 +64,7 @@ def _configure_templates(app: Flask) -> None:
         ]
     )
     from tracker import filters, policy
+    from tracker.attachments.rules import ACCEPT_ATTRIBUTE
     from tracker.audit.queries import history_for
     from tracker.audit.vocabulary import AuditEntity
     from tracker.forms import error_summary
@@ -78,6 +79,7 @@ def _configure_templates(app: Flask) -> None:
     app.jinja_env.globals["reminders_for"] = reminders_for
     app.jinja_env.globals["AuditEntity"] = AuditEntity
     app.jinja_env.globals["error_summary"] = error_summary
+    app.jinja_env.globals["attachment_accept"] = ACCEPT_ATTRIBUTE
     filters.init_app(app)
 
     @app.context_processor
@@ -134,6 +136,7 @@ def _load_user(session_id: str):
 def _register_blueprints(app: Flask) -> None:
     from tracker.actions.views import bp as actions_bp
     from tracker.asks.views import bp as asks_bp
+    from tracker.attachments.views import bp as attachments_bp
     from tracker.audit.views import bp as audit_bp
     from tracker.auth.admin_views import bp as users_bp
     from tracker.auth.views import bp as auth_bp
@@ -170,6 +173,7 @@ def _register_blueprints(app: Flask) -> None:
         responses_bp,
         asks_bp,
         calendar_bp,
+        attachments_bp,
     ):
         app.register_blueprint(blueprint)
 

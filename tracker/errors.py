@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
+from tracker.attachments.rules import human_size
 from tracker.db import db
 from tracker.request_log import loggable_path
 from tracker.security import is_public_endpoint, sign_in_to_continue
@@ -54,9 +55,20 @@ ERROR_TITLES = {
 
 def _render_error(code: int, description: str | None = None):
     title = ERROR_TITLES.get(code, "Sorry, there is a problem")
+    if code == 413 and description is None:
+        description = too_large_description()
     return render_template(
         "errors/error.html", code=code, title=title, description=description
     ), code
+
+
+def too_large_description() -> str:
+    """What to do about a request over the upload limit (MAX_UPLOAD_MB), in words."""
+    limit = human_size(int(current_app.config.get("MAX_CONTENT_LENGTH") or 0))
+    return (
+        f"The files you chose add up to more than {limit}, the most that can be sent at "
+        "once. Nothing was saved. Go back, then attach smaller files, or fewer at a time."
+    )
 
 
 def init_app(app: Flask) -> None:

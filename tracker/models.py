@@ -1,6 +1,7 @@
 """Every model, imported in one place so Alembic and `create_all` see the whole schema."""
 
 from tracker.actions.models import Action, ActionUpdate, ExtensionRequest, action_tags
+from tracker.attachments.models import Attachment, AttachmentContent
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import LoginAttempt, User
 from tracker.calendar.models import CalendarFeed
@@ -19,6 +20,8 @@ __all__ = [
     "ActionUpdate",
     "AdhocRequest",
     "AnnualReportReview",
+    "Attachment",
+    "AttachmentContent",
     "AuditEvent",
     "CalendarFeed",
     "ChiefConstableAppointment",

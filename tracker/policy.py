@@ -21,6 +21,7 @@ from tracker.actions.models import (
     SourceType,
 )
 from tracker.actions.status import Side, transition_for
+from tracker.attachments.definitions import owner_kind
 from tracker.auth.models import Organisation, Role
 from tracker.responses.models import ResponseState, WrittenResponse
 from tracker.sources.models import (
@@ -35,6 +36,7 @@ from tracker.sources.models import (
 if TYPE_CHECKING:
     from flask_login import AnonymousUserMixin
 
+    from tracker.attachments.models import Attachment
     from tracker.auth.models import User
     from tracker.reports.models import ReportJob
 
@@ -434,6 +436,28 @@ def can_record_panel_side(user: AnyUser) -> bool:
     return is_panel(user)
 
 
+# Attachments ---------------------------------------------------------------------------
+# A file is visible exactly when its owner record is: each owner kind registers its own
+# checks in tracker.attachments.definitions (action updates: tracker.actions.evidence).
+
+
+def can_view_attachment(user: AnyUser, attachment: Attachment) -> bool:
+    """Open or download a file: the user may see the record it is attached to."""
+    kind = owner_kind(attachment.owner_kind)
+    return is_signed_in(user) and kind is not None and kind.can_view(user, attachment.owner_id)
+
+
+def can_replace_attachment(user: AnyUser, attachment: Attachment) -> bool:
+    """Replace a file with a newer one: not already replaced, the user may add files to
+    its record, and it is their own upload (OPCC staff may replace anyone's)."""
+    kind = owner_kind(attachment.owner_kind)
+    if attachment.superseded_by_id is not None or kind is None:
+        return False
+    if not can_view_attachment(user, attachment) or not kind.can_attach(user, attachment.owner_id):
+        return False
+    return is_opcc(user) or attachment.uploaded_by_id == user.id  # type: ignore[union-attr]
+
+
 TEMPLATE_GLOBALS = {
     "can_import": can_import,
     "can_manage_users": can_manage_users,
@@ -456,6 +480,7 @@ TEMPLATE_GLOBALS = {
     "can_view_source": can_view_source,
     "can_write_response": can_write_response,
     "can_review_response": can_review_response,
+    "can_replace_attachment": can_replace_attachment,
     "is_opcc": is_opcc,
     "can_view_statutory": can_view_statutory,
     "can_record_pcc_side": can_record_pcc_side,

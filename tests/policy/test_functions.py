@@ -635,6 +635,109 @@ def test_can_publish_to_panel(identity, opcc_only):
     assert policy.can_publish_to_panel(person(identity), action) is expected
 
 
+# Attachments -----------------------------------------------------------------------------
+# The policy defers to the owner kind's own checks; a stand-in kind pins them down here,
+# and the action update kind is checked against can_see_update on saved records.
+
+
+@pytest.fixture
+def stand_in_kind():
+    """Register a kind whose checks answer from `answers`; removed afterwards."""
+    from tracker.attachments.definitions import OWNER_KINDS, OwnerKind, register_owner_kind
+
+    answers = {"view": True, "attach": True}
+    register_owner_kind(
+        OwnerKind(
+            name="stand_in",
+            label="Stand-in",
+            can_view=lambda user, owner_id: answers["view"],
+            can_attach=lambda user, owner_id: answers["attach"],
+            link=lambda owner_id: "/",
+            audit_target=lambda owner_id: ("action", owner_id),
+        )
+    )
+    yield answers
+    OWNER_KINDS.pop("stand_in")
+
+
+def _file(*, kind: str = "stand_in", uploaded_by: int = 2, superseded: bool = False):
+    from tracker.attachments.models import Attachment
+
+    return Attachment(
+        owner_kind=kind,
+        owner_id=1,
+        uploaded_by_id=uploaded_by,
+        superseded_by_id=9 if superseded else None,
+    )
+
+
+@pytest.mark.parametrize("identity", IDENTITIES)
+@pytest.mark.parametrize("owner_visible", [False, True])
+def test_can_view_attachment_follows_its_owner(stand_in_kind, identity, owner_visible):
+    stand_in_kind["view"] = owner_visible
+    expected = owner_visible and identity in SIGNED_IN
+    assert policy.can_view_attachment(person(identity), _file()) is expected
+
+
+@pytest.mark.parametrize("identity", IDENTITIES)
+def test_no_one_sees_a_file_of_an_unregistered_kind(identity):
+    assert policy.can_view_attachment(person(identity), _file(kind="nowhere")) is False
+    assert policy.can_replace_attachment(person(identity), _file(kind="nowhere")) is False
+
+
+@pytest.mark.parametrize("identity", IDENTITIES)
+@pytest.mark.parametrize("own", [False, True])
+@pytest.mark.parametrize("may_attach", [False, True])
+@pytest.mark.parametrize("superseded", [False, True])
+def test_can_replace_attachment(stand_in_kind, identity, own, may_attach, superseded):
+    stand_in_kind["attach"] = may_attach
+    attachment = _file(uploaded_by=1 if own else 2, superseded=superseded)
+    expected = (
+        identity in SIGNED_IN and may_attach and not superseded and (own or identity in OPCC_STAFF)
+    )
+    assert policy.can_replace_attachment(person(identity, user_id=1), attachment) is expected
+
+
+def test_files_on_action_updates_are_seen_exactly_where_the_update_is(app, make_user):
+    from tests.factories import make_action as save_action
+    from tests.factories import make_meeting
+    from tracker.actions.evidence import ACTION_UPDATE
+    from tracker.attachments.models import Attachment
+
+    owner = make_user(role=Role.FORCE_LIAISON, email="owner@example.org")
+    officer = make_user(role=Role.OPCC_OFFICER, email="officer@example.org")
+    users = [make_user(role=role) for role in Role]
+    actions = [
+        save_action(app, make_meeting(app, published=True), owner),
+        save_action(app, make_meeting(app, published=True), officer, opcc_only=True),
+    ]
+    with app.app_context():
+        for action in actions:
+            for update_opcc_only in False, True:
+                update = ActionUpdate(
+                    action_id=action.id, author_id=officer.id, opcc_only=update_opcc_only
+                )
+                db.session.add(update)
+                db.session.flush()
+                db.session.add(
+                    Attachment(
+                        owner_kind=ACTION_UPDATE.name,
+                        owner_id=update.id,
+                        filename="x.pdf",
+                        content_type="application/pdf",
+                        size=1,
+                        sha256="0" * 64,
+                        uploaded_by_id=officer.id,
+                    )
+                )
+        db.session.commit()
+        for user in [*users, AnonymousUserMixin()]:
+            for attachment in db.session.scalars(select(Attachment)):
+                update = db.session.get(ActionUpdate, attachment.owner_id)
+                expected = policy.can_see_update(user, update) and policy.is_signed_in(user)
+                assert policy.can_view_attachment(user, attachment) is expected
+
+
 # Completeness ---------------------------------------------------------------------------
 
 TESTED = {
@@ -660,6 +763,8 @@ TESTED = {
     "can_write_response",
     "can_review_response",
     "can_see_response",
+    "can_view_attachment",
+    "can_replace_attachment",
 }
 
 

@@ -87,6 +87,11 @@ MATRIX: dict[tuple[str, str], Expect] = {
     ("actions.correct_update", POST): AUTHOR_ONLY,
     ("actions.request_extension", POST): OPCC_AND_FORCE,
     ("actions.decide_extension", POST): OPCC_STAFF,
+    # The world's file is on the force liaison's update to an action every role sees.
+    ("attachments.download", GET): SIGNED_IN,
+    # Replacing: its uploader (the force liaison) or OPCC staff; the Panel may only read.
+    ("attachments.replace", GET): OPCC_AND_FORCE,
+    ("attachments.replace", POST): OPCC_AND_FORCE,
     # Ad-hoc requests
     ("adhoc_requests.index", GET): SIGNED_IN,
     ("adhoc_requests.show", GET): NOT_PANEL,

@@ -7,6 +7,7 @@ import pytest
 from tests.security.conftest import changed_tables, snapshot
 from tests.security.readers import text_of
 from tests.security.world import (
+    INTERNAL_FILE_NAME,
     INTERNAL_UPDATE_TEXT,
     NORMAL_TITLE,
     PUBLISHED_PANEL_ACTION,
@@ -154,6 +155,22 @@ def test_force_liaison_never_sees_opcc_only_updates_or_notes(world):
     assert INTERNAL_UPDATE_TEXT not in editing.text
     # The control: OPCC staff see the internal update on the same page.
     assert INTERNAL_UPDATE_TEXT in _read(world, "opcc_officer", f"/actions/{normal}").text
+
+
+@pytest.mark.parametrize("which", ["internal_attachment", "restricted_attachment"])
+def test_force_liaison_never_reaches_a_file_on_an_opcc_only_update_or_action(world, which):
+    attachment_id = world.ids[which]
+    for path in (f"/attachments/{attachment_id}", f"/attachments/{attachment_id}/replace"):
+        response = _read(world, "force_liaison", path)
+        assert response.status_code == 404, path
+        assert b"%PDF" not in response.data
+    page = _read(world, "force_liaison", f"/actions/{world.ids['normal']}").text
+    assert INTERNAL_FILE_NAME not in page
+    # The control: OPCC staff download both, and see the internal one on the action page.
+    assert _read(world, "opcc_officer", f"/attachments/{attachment_id}").status_code == 200
+    assert (
+        INTERNAL_FILE_NAME in _read(world, "opcc_officer", f"/actions/{world.ids['normal']}").text
+    )
 
 
 def test_force_liaison_opens_sources_without_force_actions_and_sees_nothing_restricted(app, world):

@@ -25,6 +25,7 @@ from tests.factories import (
     make_report,
 )
 from tracker.actions.models import ActionUpdate, ExtensionRequest, Marking
+from tracker.attachments.models import Attachment, AttachmentContent
 from tracker.audit.services import record
 from tracker.auth.models import ROLE_ORGANISATION, Role, User
 from tracker.auth.passwords import hash_password
@@ -60,6 +61,8 @@ PUBLISHED_PANEL_ACTION = "Published Panel action Hollowmere"
 INTERNAL_UPDATE_TEXT = "OPCC-only update Cardamom"
 UNPUBLISHED_MEETING_TITLE = "Unpublished meeting Vellichor"
 UNPUBLISHED_MEETING_ACTION = "Unpublished meeting action Petrichor"
+INTERNAL_FILE_NAME = "Internal briefing Tansy.pdf"
+RESTRICTED_FILE_NAME = "Restricted evidence Yarrow.pdf"
 
 
 @dataclass
@@ -94,6 +97,22 @@ def _detached(app: Flask, model: type, record_id: int) -> Any:
         obj = db.session.get(model, record_id)
         db.session.expunge(obj)
         return obj
+
+
+def _attachment(update: ActionUpdate, filename: str, uploaded_by_id: int) -> Attachment:
+    content = b"%PDF-1.7\n" + filename.encode() + b"\n%%EOF\n"
+    attachment = Attachment(
+        owner_kind="action_update",
+        owner_id=update.id,
+        filename=filename,
+        content_type="application/pdf",
+        size=len(content),
+        sha256="0" * 64,
+        uploaded_by_id=uploaded_by_id,
+        content=AttachmentContent(data=content),
+    )
+    db.session.add(attachment)
+    return attachment
 
 
 def build_world(app: Flask) -> World:
@@ -208,6 +227,10 @@ def build_world(app: Flask) -> World:
         )
         annual_report = AnnualReportReview(financial_year=2022, sent_on=date(2023, 6, 1))
         db.session.add_all([precept, appointment, annual_report])
+        db.session.flush()
+        attachment = _attachment(update, "Progress evidence Emberly.pdf", liaison.id)
+        internal_attachment = _attachment(internal, INTERNAL_FILE_NAME, officer.id)
+        restricted_attachment = _attachment(restricted_update, RESTRICTED_FILE_NAME, officer.id)
         record(
             actor=db.session.get(User, officer.id),
             entity_type="action",
@@ -246,6 +269,9 @@ def build_world(app: Flask) -> World:
             "precept": precept.id,
             "appointment": appointment.id,
             "annual_report": annual_report.id,
+            "attachment": attachment.id,
+            "internal_attachment": internal_attachment.id,
+            "restricted_attachment": restricted_attachment.id,
         }
         with app.test_request_context():
             tokens = {
@@ -321,6 +347,7 @@ def url_values(world: World) -> dict[str, Any]:
         "user_id": world.subject.id,
         "batch_id": world.ids["batch"],
         "job_id": world.ids["job"],
+        "attachment_id": world.ids["attachment"],
         "target": "actions",
         "precept_id": world.ids["precept"],
         "appointment_id": world.ids["appointment"],

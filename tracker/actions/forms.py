@@ -31,6 +31,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 from tracker.actions import rules
 from tracker.actions.models import TEXT_MAX, TITLE_MAX, ActionStatus, Marking, Rag
 from tracker.assurance import AssuranceMethod, AssuranceVerdict
+from tracker.attachments.forms import EvidenceFilesField
 from tracker.auth.models import Organisation, User
 from tracker.db import LabelledEnum, db
 from tracker.forms import (
@@ -112,6 +113,8 @@ class ActionForm(VersionedForm):
         filters=[strip_text],
         validators=[Length(max=TEXT_MAX, message="Note is too long"), no_control_characters],
     )
+    # Offered with "Submit as implemented": documents that evidence the implementation.
+    evidence = EvidenceFilesField("Attach evidence (optional)")
     tags = SelectMultipleField(
         "Tags", widget=GovCheckboxesInput(), coerce=int, validate_choice=True
     )
@@ -199,6 +202,7 @@ class UpdateForm(FlaskForm):
     opcc_only = BooleanField(
         "Internal OPCC comment (the force will not see it)", widget=GovCheckboxInput()
     )
+    files = EvidenceFilesField("Attach files (optional)")
     submit = SubmitField("Post update", widget=GovSubmitInput())
 
 
@@ -248,6 +252,8 @@ class TransitionForm(VersionedForm):
         filters=[strip_text],
         validators=[Length(max=TEXT_MAX, message="Note is too long"), no_control_characters],
     )
+    # Offered with "Submit as implemented": documents that evidence the implementation.
+    evidence = EvidenceFilesField("Attach evidence (optional)")
 
     @property
     def closing(self) -> bool:

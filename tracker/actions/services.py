@@ -6,7 +6,7 @@ audit events and flushes; the caller (view, CLI, import, job) commits once.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from tracker import policy
 from tracker.actions import rules
+from tracker.actions.evidence import ACTION_UPDATE
 from tracker.actions.models import (
     Action,
     ActionStatus,
@@ -27,6 +28,8 @@ from tracker.actions.models import (
 )
 from tracker.actions.status import transition_for
 from tracker.assurance import AssuranceMethod, AssuranceVerdict
+from tracker.attachments.rules import PreparedFile
+from tracker.attachments.services import attach_files
 from tracker.audit.services import diff, record
 from tracker.audit.vocabulary import ACTION_EDITABLE, AuditEntity
 from tracker.auth.models import Organisation, User
@@ -252,8 +255,10 @@ def transition(
     expected_version: int | None = None,
     method: AssuranceMethod | None = None,
     verdict: AssuranceVerdict | None = None,
+    files: Sequence[PreparedFile] = (),
 ) -> ActionUpdate:
-    """Move an action to `target` through the state machine, recording why and by whom.
+    """Move an action to `target` through the state machine, recording why and by whom
+    (with `files` attached to the status change, say the evidence of implementation).
 
     Closing needs the OPCC's assurance conclusion (`method` and `verdict`, see
     `rules.check_conclusion`); a conclusion may also come with sending an implemented
@@ -301,6 +306,7 @@ def transition(
         changes=changes,
         version=action.version,
     )
+    attach_files(ACTION_UPDATE.name, update.id, files, by=by)
     return update
 
 
@@ -391,9 +397,16 @@ def imported_status_note(status: ActionStatus) -> str:
 
 
 def add_update(
-    action: Action, *, by: User, text: str, rag: Rag | None = None, opcc_only: bool = False
+    action: Action,
+    *,
+    by: User,
+    text: str,
+    rag: Rag | None = None,
+    opcc_only: bool = False,
+    files: Sequence[PreparedFile] = (),
 ) -> ActionUpdate:
-    """Post a progress update (an OPCC-internal one when `opcc_only`)."""
+    """Post a progress update (an OPCC-internal one when `opcc_only`), with `files`
+    attached to it."""
     if not policy.can_add_update(by, action):
         raise PermissionDeniedError("You cannot update this action")
     if opcc_only and not policy.can_see_opcc_notes(by):
@@ -412,6 +425,7 @@ def add_update(
         summary=text.strip()[:500],
         changes={"rag": [None, rag.value]} if rag else None,
     )
+    attach_files(ACTION_UPDATE.name, update.id, files, by=by)
     return update
 
 

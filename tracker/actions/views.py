@@ -23,6 +23,7 @@ from tracker import exports, policy
 from tracker.actions import services
 from tracker.actions.charts import rag_chart
 from tracker.actions.conclusions import NO_CONCLUSION, assurance_lines, current_conclusion
+from tracker.actions.evidence import ACTION_UPDATE
 from tracker.actions.forms import (
     ActionForm,
     CorrectUpdateForm,
@@ -58,6 +59,8 @@ from tracker.actions.queries import (
     tag_names,
 )
 from tracker.actions.status import TRANSITIONS, targets_from
+from tracker.attachments.forms import upload_limit
+from tracker.attachments.queries import attachments_by_owner
 from tracker.audit.queries import history_for
 from tracker.audit.vocabulary import AuditEntity
 from tracker.auth.models import Organisation, User
@@ -339,6 +342,8 @@ def _render_show(action: Action, **forms) -> str:
             for u in updates
             if policy.can_edit_update(current_user, u) and services.update_is_editable(u)
         },
+        "attachments": attachments_by_owner(ACTION_UPDATE.name, [u.id for u in updates]),
+        "upload_limit": upload_limit(),
         "conflict": forms.get("conflict"),
         "failed_target": request.form.get("target") if "transition_form" in forms else None,
     }
@@ -390,6 +395,7 @@ def change_status(action_id: int):
             note=form.note.data or "",
             today=today(),
             expected_version=form.version_number(),
+            files=form.evidence.prepared,
         )
 
     return save_form(
@@ -445,6 +451,7 @@ def add_update(action_id: int):
             text=form.text.data,
             rag=rag,
             opcc_only=bool(form.opcc_only.data),
+            files=form.files.prepared,
         )
 
     return save_form(

@@ -8,6 +8,7 @@ from wtforms import HiddenField, RadioField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from tracker.assurance import NOTE_MAX, AssuranceMethod, AssuranceVerdict
+from tracker.attachments.forms import EvidenceFilesField
 from tracker.forms import enum_choices, no_control_characters, strip_text
 from tracker.responses.models import REASON_MAX, TEXT_MAX
 
@@ -29,6 +30,7 @@ class DraftForm(ExchangeForm):
             no_control_characters,
         ],
     )
+    files = EvidenceFilesField("Attach documents (optional)")
     save_draft = SubmitField("Save draft", widget=GovSubmitInput())
     submit_response = SubmitField("Submit to the OPCC", widget=GovSubmitInput())
 

@@ -12,6 +12,7 @@ any change refuses to act when that is no longer the latest state.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -20,12 +21,16 @@ from sqlalchemy import select
 
 from tracker import policy
 from tracker.assurance import AssuranceMethod, AssuranceVerdict, describe_conclusion
+from tracker.attachments.queries import attachments_by_owner
+from tracker.attachments.rules import PreparedFile
+from tracker.attachments.services import attach_files
 from tracker.audit.services import diff, record
 from tracker.audit.vocabulary import AuditEntity, record_fields
 from tracker.auth.models import User
 from tracker.clock import today
 from tracker.db import db, utcnow
 from tracker.errors import ConflictError, PermissionDeniedError, RuleError
+from tracker.responses.evidence import WRITTEN_RESPONSE
 from tracker.responses.models import (
     KIND_LABELS,
     REASON_MAX,
@@ -124,6 +129,8 @@ class Exchange:
     latest: WrittenResponse | None
     can_write: bool
     can_review: bool
+    # version id -> its files, oldest first (only for the versions above)
+    files: dict[int, list[Any]]
 
     @property
     def awaiting_review(self) -> bool:
@@ -145,6 +152,7 @@ def exchange_for(user: Any, subject: Subject) -> Exchange:
     visible = [v for v in every if policy.can_see_response(user, v, subject)]
     return Exchange(
         subject=subject,
+        files=attachments_by_owner(WRITTEN_RESPONSE.name, [v.id for v in visible]),
         versions=list(reversed(visible)),
         latest=every[-1] if every else None,
         can_write=policy.can_write_response(user, subject),
@@ -202,8 +210,16 @@ def _check_text(text: str) -> str:
     return text
 
 
-def save_draft(subject: Subject, text: str, *, by: User, based_on_token: str) -> WrittenResponse:
-    """Save the force's draft: the open draft changes, or the next version starts."""
+def save_draft(
+    subject: Subject,
+    text: str,
+    *,
+    by: User,
+    based_on_token: str,
+    files: Sequence[PreparedFile] = (),
+) -> WrittenResponse:
+    """Save the force's draft: the open draft changes, or the next version starts.
+    `files` are attached to this version (in the same transaction)."""
     if not policy.can_write_response(by, subject):
         raise PermissionDeniedError("Only the force can write this response")
     text = _check_text(text)
@@ -227,6 +243,7 @@ def save_draft(subject: Subject, text: str, *, by: User, based_on_token: str) ->
         )
         db.session.add(draft)
     db.session.flush()
+    attach_files(WRITTEN_RESPONSE.name, draft.id, files, by=by)
     _audit(
         subject,
         by,
@@ -244,9 +261,17 @@ def lateness(response: WrittenResponse) -> str:
     return f"{late} day{'' if late == 1 else 's'} late"
 
 
-def submit(subject: Subject, text: str, *, by: User, based_on_token: str) -> WrittenResponse:
-    """Save the draft and submit it to the OPCC, recording who, when and whether late."""
-    draft = save_draft(subject, text, by=by, based_on_token=based_on_token)
+def submit(
+    subject: Subject,
+    text: str,
+    *,
+    by: User,
+    based_on_token: str,
+    files: Sequence[PreparedFile] = (),
+) -> WrittenResponse:
+    """Save the draft (with `files`) and submit it to the OPCC, recording who, when and
+    whether late."""
+    draft = save_draft(subject, text, by=by, based_on_token=based_on_token, files=files)
     draft.state = ResponseState.SUBMITTED
     draft.submitted_by_id = by.id
     draft.submitted_at = utcnow()

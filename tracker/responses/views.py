@@ -15,6 +15,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from tracker import policy
+from tracker.attachments.forms import upload_limit
 from tracker.editing import save_form
 from tracker.loaders import get_source_or_404
 from tracker.responses import services
@@ -61,6 +62,7 @@ def _render(template: str, subject: Any, form: Any, **extra: Any) -> str:
         exchange=services.exchange_for(current_user, subject),
         due_on=services.due_on(subject),
         form=form,
+        upload_limit=upload_limit(),
         **extra,
     )
 
@@ -84,7 +86,11 @@ def draft(model: type, subject_id: int):
     return save_form(
         form,
         lambda: change(
-            subject, form.text.data, by=current_user, based_on_token=form.based_on.data or ""
+            subject,
+            form.text.data,
+            by=current_user,
+            based_on_token=form.based_on.data or "",
+            files=form.files.prepared,
         ),
         render=lambda **extra: _render("responses/draft.html", subject, form, **extra),
         saved=lambda saved: (

@@ -136,6 +136,7 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.auth.views import bp as auth_bp
     from tracker.imports.views import bp as imports_bp
     from tracker.main.views import bp as main_bp
+    from tracker.programme.views import bp as programme_bp
     from tracker.reminders.views import bp as reminders_bp
     from tracker.reports.views import bp as reports_bp
     from tracker.search.views import bp as search_bp
@@ -152,6 +153,7 @@ def _register_blueprints(app: Flask) -> None:
         audit_bp,
         actions_bp,
         meetings_bp,
+        programme_bp,
         adhoc_bp,
         panel_bp,
         hmicfrs_bp,

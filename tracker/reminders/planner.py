@@ -24,6 +24,7 @@ from tracker.auth.models import Organisation, User
 from tracker.db import db
 from tracker.deadlines import format_long, why_not_working
 from tracker.mail import absolute_url
+from tracker.programme.queries import earlier_in_series
 from tracker.reminders.digest import render_digest, shorten
 from tracker.reminders.models import OutboxMessage, ReminderItem, ReminderOptOut
 from tracker.reminders.rules import (
@@ -41,7 +42,14 @@ from tracker.settings.definitions import (
     REMINDER_DAYS_BEFORE,
 )
 from tracker.settings.services import setting
-from tracker.sources.models import AdhocRequest, HmicfrsReport, Meeting, PanelItem, RequestStatus
+from tracker.sources.models import (
+    AdhocRequest,
+    HmicfrsReport,
+    Meeting,
+    MeetingState,
+    PanelItem,
+    RequestStatus,
+)
 
 log = logging.getLogger(__name__)
 
@@ -250,7 +258,9 @@ def _meeting_update_round(today, schedule, people, add) -> None:
     days_before = setting(MEETING_UPDATE_DAYS_BEFORE)
     upcoming = db.session.scalars(
         select(Meeting).where(
-            Meeting.held_on > today, Meeting.held_on <= today + timedelta(days=days_before)
+            Meeting.held_on > today,
+            Meeting.held_on <= today + timedelta(days=days_before),
+            Meeting.state == MeetingState.PLANNED,
         )
     ).all()
     for meeting in upcoming:
@@ -272,11 +282,7 @@ def _meeting_update_round(today, schedule, people, add) -> None:
                 Meeting.published.label("source_published"),
             )
             .join(Meeting, Action.meeting_id == Meeting.id)
-            .where(
-                Meeting.kind == meeting.kind,
-                Meeting.held_on < meeting.held_on,
-                Action.status.not_in(COMPLETE_STATUSES),
-            )
+            .where(earlier_in_series(meeting), Action.status.not_in(COMPLETE_STATUSES))
         ).all()
         for row in rows:
             line = (

@@ -31,6 +31,7 @@ from tracker.auth.passwords import hash_password
 from tracker.auth.services import make_password_token
 from tracker.db import db
 from tracker.imports.models import ImportBatch
+from tracker.programme.models import BroughtAction, LineOfEnquiry, PublicQuestion
 from tracker.reminders.models import OutboxMessage, OutboxStatus
 from tracker.reports.models import ReportJob, ReportJobStatus
 from tracker.settings.models import Tag, TagList
@@ -200,6 +201,12 @@ def build_world(app: Flask) -> World:
         )
         db.session.add_all([update, internal, restricted_update, extension])
         db.session.add_all([restricted_extension, message, tag, batch, job])
+        line = LineOfEnquiry(meeting_id=meeting.id, question="Line of enquiry Quillwort")
+        public_question = PublicQuestion(
+            meeting_id=meeting.id, question="Public question Saltmarsh", published=True
+        )
+        brought = BroughtAction(meeting_id=meeting.id, action_id=normal.id)
+        db.session.add_all([line, public_question, brought])
         record(
             actor=db.session.get(User, officer.id),
             entity_type="action",
@@ -211,6 +218,9 @@ def build_world(app: Flask) -> World:
         db.session.commit()
         ids = {
             "meeting": meeting.id,
+            "meeting_kind": meeting.kind_id,
+            "line": line.id,
+            "public_question": public_question.id,
             "later_meeting": later_meeting.id,
             "hidden_meeting": hidden_meeting.id,
             "adhoc": adhoc.id,
@@ -307,6 +317,9 @@ def url_values(world: World) -> dict[str, Any]:
         "batch_id": world.ids["batch"],
         "job_id": world.ids["job"],
         "target": "actions",
+        "kind_id": world.ids["meeting_kind"],
+        "line_id": world.ids["line"],
+        "question_id": world.ids["public_question"],
     }
 
 

@@ -323,10 +323,9 @@ def bring_action(meeting_id: int):
 @bp.route("/meetings/<int:meeting_id>/brought/<int:action_id>/remove", methods=["POST"])
 @permission_required(policy.can_manage_programme)
 def remove_brought(meeting_id: int, action_id: int):
-    brought = db.session.get(BroughtAction, (meeting_id, action_id))
-    if brought is None:
-        abort(404)
-    if EmptyForm().validate_on_submit():
+    meeting = _meeting_or_404(meeting_id)
+    brought = db.session.get(BroughtAction, (meeting.id, action_id))
+    if brought is not None and EmptyForm().validate_on_submit():
         services.remove_brought_action(brought, by=current_user)
         db.session.commit()
         flash("Action taken off matters arising", "success")

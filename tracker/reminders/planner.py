@@ -260,7 +260,7 @@ def _meeting_update_round(today, schedule, people, add) -> None:
         select(Meeting).where(
             Meeting.held_on > today,
             Meeting.held_on <= today + timedelta(days=days_before),
-            Meeting.state == MeetingState.PLANNED,
+            Meeting.state != MeetingState.CANCELLED,
         )
     ).all()
     for meeting in upcoming:

@@ -24,7 +24,7 @@ from tracker.auth.models import Organisation, User
 from tracker.db import db
 from tracker.deadlines import format_long, why_not_working
 from tracker.mail import absolute_url
-from tracker.programme.queries import earlier_in_series
+from tracker.programme.queries import earlier_in_series, papers_due
 from tracker.reminders.digest import render_digest, shorten
 from tracker.reminders.models import OutboxMessage, ReminderItem, ReminderOptOut
 from tracker.reminders.rules import (
@@ -307,7 +307,8 @@ def _meeting_update_round(today, schedule, people, add) -> None:
 
 
 def _source_deadlines(today, schedule, people, add) -> None:
-    """Ad-hoc responses, Panel responses, s.55 and chief constable's comments."""
+    """Ad-hoc responses, Panel responses, s.55, chief constable's comments and the
+    chief constable's papers for A&A meetings."""
 
     def chase(
         due: date | None,
@@ -405,6 +406,30 @@ def _source_deadlines(today, schedule, people, add) -> None:
             link,
             [people.opcc_lead],
             source_type=SourceType.HMICFRS,
+        )
+
+
+    planned = db.session.scalars(
+        select(Meeting).where(
+            Meeting.state == MeetingState.PLANNED,
+            Meeting.papers_received_on.is_(None),
+            Meeting.held_on >= today,
+        )
+    ).all()
+    for row in papers_due(list(planned), today):
+        meeting = row.meeting
+        lead = people.by_id.get(meeting.opcc_lead_id) if meeting.opcc_lead_id else None
+        chase(
+            row.due_on,
+            "meeting_papers",
+            meeting.id,
+            f"A&A meeting '{meeting.title}' on {format_long(meeting.held_on)}: "
+            "chief constable's papers",
+            f"papers for '{meeting.title}'",
+            absolute_url(url_for("meetings.show", meeting_id=meeting.id)),
+            [people.force_lead, lead],
+            source_type=SourceType.MEETING,
+            source_published=meeting.published,
         )
 
 

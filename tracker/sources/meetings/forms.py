@@ -90,7 +90,7 @@ class MeetingForm(VersionedForm):
     )
     opcc_lead = SelectField("OPCC lead (optional)", widget=GovSelect(), validators=[Optional()])
     published = BooleanField(
-        "Published (Panel clerks can see this meeting)", widget=GovCheckboxInput()
+        "Minutes are published (Panel clerks can see this meeting)", widget=GovCheckboxInput()
     )
     submit = SubmitField("Save meeting", widget=GovSubmitInput())
 

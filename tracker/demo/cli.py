@@ -31,6 +31,7 @@ from tracker.demo.loader import (
     read_sample_data,
     sample_data_present,
 )
+from tracker.programme.services import seed_meeting_kinds
 from tracker.settings.services import get_setting, seed_reference_lists, set_setting
 
 
@@ -119,6 +120,7 @@ def _seed(clock: DemoClock) -> list[tuple[DemoUser, bool]]:
         clock.release()
     outcome = seed_demo_users()
     added_tags = seed_reference_lists()
+    seed_meeting_kinds()
     created = {}
     if fits:
         cast = Cast(

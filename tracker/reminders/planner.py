@@ -408,7 +408,6 @@ def _source_deadlines(today, schedule, people, add) -> None:
             source_type=SourceType.HMICFRS,
         )
 
-
     planned = db.session.scalars(
         select(Meeting).where(
             Meeting.state == MeetingState.PLANNED,

@@ -240,15 +240,28 @@ def sentence_block(rng: random.Random, low: int, high: int) -> str:
     return " ".join(rng.sample(SENTENCES, rng.randint(low, high)))
 
 
+MEETING_KINDS = ("Quarterly performance", "Thematic", "Public", "Other governance")
+
+
+def meeting_kind_rows(now: datetime) -> list[dict[str, Any]]:
+    """The meeting kinds a new installation starts with."""
+    return [
+        {"id": n, "name": name, "active": True, "created_at": now, "updated_at": now}
+        for n, name in enumerate(MEETING_KINDS, 1)
+    ]
+
+
 def meeting_rows(rng: random.Random, today: date, sources: Sources) -> Iterator[dict[str, Any]]:
-    kinds = ("performance", "thematic", "public", "other")
+    kinds = tuple(range(1, len(MEETING_KINDS) + 1))  # ids of the meeting_kinds rows
     for meeting_id in range(1, MEETINGS + 1):
         held_on = today - timedelta(days=rng.randint(0, 3 * 365))
         sources.meeting_dates.append(held_on)
         yield {
             "id": meeting_id,
-            "kind": rng.choice(kinds),
+            "kind_id": rng.choice(kinds),
             "held_on": held_on,
+            "state": "held",
+            "cancel_reason": "",
             "title": f"A&A meeting {meeting_id}: {rng.choice(SUBJECTS)}",
             "themes": ", ".join(rng.sample(SUBJECTS, 3)),
             "chair": "Police and Crime Commissioner",
@@ -567,7 +580,14 @@ def generate(
     from tracker.db import db
     from tracker.search.index import rebuild as rebuild_search_index
     from tracker.settings.models import Tag
-    from tracker.sources.models import AdhocRequest, Finding, HmicfrsReport, Meeting, PanelItem
+    from tracker.sources.models import (
+        AdhocRequest,
+        Finding,
+        HmicfrsReport,
+        Meeting,
+        MeetingKind,
+        PanelItem,
+    )
 
     rng = random.Random(seed)
     app = create_app("development", SQLALCHEMY_DATABASE_URI=database_url, LOG_LEVEL="WARNING")
@@ -594,6 +614,7 @@ def generate(
 
         step("users", User.__table__, user_rows(password_hash, now))
         step("tags", Tag.__table__, tag_rows(now))
+        step("meeting_kinds", MeetingKind.__table__, meeting_kind_rows(now))
         step("meetings", Meeting.__table__, meeting_rows(rng, today, sources))
         step("adhoc_requests", AdhocRequest.__table__, adhoc_rows(rng, today, sources))
         step("panel_items", PanelItem.__table__, panel_rows(rng, today, sources))

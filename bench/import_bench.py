@@ -97,7 +97,7 @@ def main() -> None:
     from tracker.imports import services
     from tracker.imports.parsing import read_sheet
     from tracker.imports.undo import undo_batch
-    from tracker.sources.models import Meeting, MeetingKind
+    from tracker.sources.models import Meeting, MeetingKind, MeetingState
 
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
     with app.app_context():
@@ -112,10 +112,17 @@ def main() -> None:
                     organisation=ROLE_ORGANISATION[Role(role)],
                 )
             )
+        kind = MeetingKind(name="Quarterly performance", active=True)
+        db.session.add(kind)
         for n in range(MEETINGS):
             held = date(2023, 1, 9) + timedelta(days=7 * n)
             db.session.add(
-                Meeting(kind=MeetingKind.PERFORMANCE, held_on=held, title=f"Bench meeting {n + 1}")
+                Meeting(
+                    kind=kind,
+                    held_on=held,
+                    title=f"Bench meeting {n + 1}",
+                    state=MeetingState.HELD,
+                )
             )
         db.session.commit()
 

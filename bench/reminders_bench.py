@@ -141,16 +141,29 @@ def email_of(user_id: int) -> str:
     return next(email for uid, _, email, _, _ in USERS if uid == user_id)
 
 
+MEETING_KINDS = ("Quarterly performance", "Thematic", "Public", "Other governance")
+
+
+def meeting_kind_rows(now: datetime) -> list[dict[str, Any]]:
+    """The meeting kinds a new installation starts with."""
+    return [
+        {"id": n, "name": name, "active": True, "created_at": now, "updated_at": now}
+        for n, name in enumerate(MEETING_KINDS, 1)
+    ]
+
+
 def meeting_rows(rng: random.Random, today: date) -> list[dict[str, Any]]:
     """A few meetings, all well in the past, so no meeting update round is due."""
-    kinds = ("performance", "thematic", "public", "other")
+    kinds = tuple(range(1, len(MEETING_KINDS) + 1))  # ids of the meeting_kinds rows
     rows = []
     for meeting_id in range(1, MEETING_COUNT + 1):
         held_on = today - timedelta(days=rng.randint(400, 720))
         rows.append(
             {
                 "id": meeting_id,
-                "kind": kinds[meeting_id % len(kinds)],
+                "kind_id": kinds[meeting_id % len(kinds)],
+                "state": "held",
+                "cancel_reason": "",
                 "held_on": held_on,
                 "title": f"A&A meeting {meeting_id}: {rng.choice(SUBJECTS)}",
                 "themes": ", ".join(rng.sample(SUBJECTS, 3)),
@@ -257,7 +270,7 @@ def build(
     from tracker.auth.passwords import hash_password
     from tracker.db import db
     from tracker.settings.models import Setting
-    from tracker.sources.models import Meeting
+    from tracker.sources.models import Meeting, MeetingKind
 
     rng = random.Random(seed)
     expected = Expected()
@@ -277,6 +290,7 @@ def build(
         meetings = meeting_rows(rng, today)
         step("users", User.__table__, user_rows(hash_password(BENCH_PASSWORD), now))
         step("settings", Setting.__table__, setting_rows(now))
+        step("meeting_kinds", MeetingKind.__table__, meeting_kind_rows(now))
         step("meetings", Meeting.__table__, meetings)
         step(
             "actions",

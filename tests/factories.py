@@ -23,6 +23,7 @@ from tracker.sources.models import (
     HmicfrsReport,
     Meeting,
     MeetingKind,
+    MeetingState,
     PanelItem,
     PanelItemKind,
     ReportScope,
@@ -53,12 +54,35 @@ def _save(app, record: Any) -> Any:
     return record
 
 
+def meeting_kind(app, name: str = "performance") -> MeetingKind:
+    """The meeting kind called `name` (or an old value such as "performance"), added to
+    the list when it is not there yet."""
+    from sqlalchemy import select
+
+    from tracker.sources.models import LEGACY_MEETING_KINDS
+
+    name = LEGACY_MEETING_KINDS.get(name, name)
+    with app.app_context():
+        kind = db.session.scalar(select(MeetingKind).where(MeetingKind.name == name))
+        if kind is None:
+            kind = MeetingKind(name=name, active=True)
+            db.session.add(kind)
+            db.session.commit()
+        db.session.refresh(kind)
+        db.session.expunge(kind)
+        return kind
+
+
 def make_meeting(app, **fields: Any) -> Meeting:
+    kind = fields.pop("kind", "performance")
+    if isinstance(kind, str):
+        kind = meeting_kind(app, kind)
     values = {
-        "kind": MeetingKind.PERFORMANCE,
+        "kind_id": kind.id,
         "held_on": date(2023, 6, 5),
         "title": f"Performance meeting {_next_number(app)}",
         "published": True,
+        "state": MeetingState.HELD,
     }
     values.update(fields)
     return _save(app, Meeting(**values))

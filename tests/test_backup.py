@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
+from tests.factories import meeting_kind
 from tracker.audit.models import AuditEvent
 from tracker.backup import find_pg_tool, pg_command
 from tracker.db import db
@@ -21,7 +22,7 @@ from tracker.sources.models import Meeting
 
 
 def _meeting_fields(title: str, version: str | None = None) -> dict:
-    fields = {"kind": "performance", "held_on": ["5", "6", "2023"], "title": title}
+    fields = {"kind": "1", "held_on": ["5", "6", "2023"], "title": title}
     if version is not None:
         fields["version"] = version
     return fields
@@ -45,6 +46,7 @@ def _kind(app) -> str:
 @pytest.fixture
 def recorded(app, login_as, post_form, officer):
     """A meeting recorded through HTTP by a signed-in officer."""
+    assert meeting_kind(app).id == 1
     login_as(officer)
     assert post_form("/meetings/new", _meeting_fields("Q1 performance meeting")).status_code == 302
     with app.app_context():

@@ -143,6 +143,7 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.calendar.views import bp as calendar_bp
     from tracker.imports.views import bp as imports_bp
     from tracker.main.views import bp as main_bp
+    from tracker.programme.views import bp as programme_bp
     from tracker.reminders.views import bp as reminders_bp
     from tracker.reports.views import bp as reports_bp
     from tracker.responses.views import bp as responses_bp
@@ -161,6 +162,7 @@ def _register_blueprints(app: Flask) -> None:
         audit_bp,
         actions_bp,
         meetings_bp,
+        programme_bp,
         adhoc_bp,
         panel_bp,
         hmicfrs_bp,

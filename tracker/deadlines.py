@@ -151,6 +151,36 @@ def add_working_days(start: date, days: int) -> Deadline:
     return Deadline(due, f"{explanation}, {reason}" if reason else explanation)
 
 
+def working_days_before(day: date, days: int) -> Deadline:
+    """Return the working day that is `days` working days before `day` (`day` not
+    counted); with 0, the last working day on or before `day`."""
+    _check_not_negative(days, "days")
+    weekends: set[tuple[int, int]] = set()
+    skipped: list[date] = []
+
+    def note(non_working: date) -> None:
+        if non_working.weekday() >= 5:
+            weekends.add(non_working.isocalendar()[:2])
+        else:
+            skipped.append(non_working)
+
+    due = day
+    if days == 0:
+        while not is_working_day(due):
+            note(due)
+            due -= timedelta(days=1)
+    counted = 0
+    while counted < days:
+        due -= timedelta(days=1)
+        if is_working_day(due):
+            counted += 1
+        else:
+            note(due)
+    explanation = f"{_plural(days, 'working day')} before {format_long(day)}"
+    reason = _skipping(len(weekends), sorted(skipped))
+    return Deadline(due, f"{explanation}, {reason}" if reason else explanation)
+
+
 def add_calendar_days(start: date, days: int) -> Deadline:
     """Return `start` plus `days` calendar days."""
     _check_not_negative(days, "days")

@@ -7,12 +7,21 @@ from tracker.auth.models import LoginAttempt, User
 from tracker.calendar.models import CalendarFeed
 from tracker.heartbeats import Heartbeat
 from tracker.imports.models import ImportBatch
+from tracker.programme.models import BroughtAction, LineOfEnquiry, PublicQuestion
 from tracker.reminders.models import OutboxMessage, ReminderItem, ReminderOptOut
 from tracker.reports.models import ReportJob
 from tracker.responses.models import WrittenResponse
 from tracker.search.models import SearchEntry
 from tracker.settings.models import Setting, Tag
-from tracker.sources.models import AdhocRequest, Finding, HmicfrsReport, Meeting, PanelItem
+from tracker.sources.models import (
+    AdhocRequest,
+    Finding,
+    HmicfrsReport,
+    Meeting,
+    MeetingKind,
+    MeetingSeries,
+    PanelItem,
+)
 from tracker.statutory.models import AnnualReportReview, ChiefConstableAppointment, PreceptYear
 
 __all__ = [
@@ -23,6 +32,7 @@ __all__ = [
     "Attachment",
     "AttachmentContent",
     "AuditEvent",
+    "BroughtAction",
     "CalendarFeed",
     "ChiefConstableAppointment",
     "ExtensionRequest",
@@ -30,11 +40,15 @@ __all__ = [
     "Heartbeat",
     "HmicfrsReport",
     "ImportBatch",
+    "LineOfEnquiry",
     "LoginAttempt",
     "Meeting",
+    "MeetingKind",
+    "MeetingSeries",
     "OutboxMessage",
     "PanelItem",
     "PreceptYear",
+    "PublicQuestion",
     "ReminderItem",
     "ReminderOptOut",
     "ReportJob",

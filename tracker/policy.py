@@ -23,6 +23,7 @@ from tracker.actions.models import (
 from tracker.actions.status import Side, transition_for
 from tracker.attachments.definitions import owner_kind
 from tracker.auth.models import Organisation, Role
+from tracker.programme.models import LineOfEnquiry, PublicQuestion
 from tracker.responses.models import ResponseState, WrittenResponse
 from tracker.sources.models import (
     AdhocRequest,
@@ -458,6 +459,72 @@ def can_replace_attachment(user: AnyUser, attachment: Attachment) -> bool:
     return is_opcc(user) or attachment.uploaded_by_id == user.id  # type: ignore[union-attr]
 
 
+# The A&A programme ------------------------------------------------------------------------
+
+
+def can_manage_programme(user: AnyUser) -> bool:
+    """Run the A&A programme: record a meeting as held or cancelled, record the papers as
+    received, write lines of enquiry and conclusions, record public questions and bring
+    actions to a meeting's matters arising (OPCC staff)."""
+    return is_opcc(user)
+
+
+def can_manage_meeting_kinds(user: AnyUser) -> bool:
+    """Add, rename, retire and delete meeting kinds (administrators)."""
+    return can_manage_settings(user)
+
+
+def can_view_line_of_enquiry(user: AnyUser, line: LineOfEnquiry) -> bool:
+    """A line of enquiry: its meeting is visible, and OPCC-only lines to OPCC staff only
+    (the same rule as line_of_enquiry_visibility)."""
+    if is_opcc(user):
+        return True
+    return not line.opcc_only and can_view_source(user, line.meeting)
+
+
+def line_of_enquiry_visibility(user: AnyUser) -> ColumnElement[bool]:
+    """A WHERE clause selecting the lines of enquiry `user` may see."""
+    if is_opcc(user):
+        return true()
+    visible_meetings = select(Meeting.id).where(source_visibility(user, Meeting))
+    return and_(LineOfEnquiry.opcc_only.is_(False), LineOfEnquiry.meeting_id.in_(visible_meetings))
+
+
+def can_answer_line_of_enquiry(user: AnyUser, line: LineOfEnquiry) -> bool:
+    """Write the force's answer: the force liaison (or the OPCC recording what was said at
+    the meeting), until the OPCC concludes; never on a cancelled meeting."""
+    if line.is_concluded or line.meeting.is_cancelled:
+        return False
+    if is_opcc(user):
+        return True
+    return is_force(user) and can_view_line_of_enquiry(user, line)
+
+
+def can_conclude_line_of_enquiry(user: AnyUser, line: LineOfEnquiry) -> bool:
+    """Record the OPCC's conclusion on a line of enquiry."""
+    return is_opcc(user) and not line.meeting.is_cancelled
+
+
+def can_see_question_asker(user: AnyUser) -> bool:
+    """Who asked a public question is kept within the OPCC."""
+    return is_opcc(user)
+
+
+def can_view_public_question(user: AnyUser, question: PublicQuestion) -> bool:
+    """OPCC: every public question. Others: published questions of meetings they see."""
+    if is_opcc(user):
+        return True
+    return question.published and can_view_source(user, question.meeting)
+
+
+def public_question_visibility(user: AnyUser) -> ColumnElement[bool]:
+    """A WHERE clause selecting the public questions `user` may see."""
+    if is_opcc(user):
+        return true()
+    visible_meetings = select(Meeting.id).where(source_visibility(user, Meeting))
+    return and_(PublicQuestion.published.is_(True), PublicQuestion.meeting_id.in_(visible_meetings))
+
+
 TEMPLATE_GLOBALS = {
     "can_import": can_import,
     "can_manage_users": can_manage_users,
@@ -485,4 +552,11 @@ TEMPLATE_GLOBALS = {
     "can_view_statutory": can_view_statutory,
     "can_record_pcc_side": can_record_pcc_side,
     "can_record_panel_side": can_record_panel_side,
+    "can_manage_programme": can_manage_programme,
+    "can_manage_meeting_kinds": can_manage_meeting_kinds,
+    "can_view_line_of_enquiry": can_view_line_of_enquiry,
+    "can_answer_line_of_enquiry": can_answer_line_of_enquiry,
+    "can_conclude_line_of_enquiry": can_conclude_line_of_enquiry,
+    "can_see_question_asker": can_see_question_asker,
+    "can_view_public_question": can_view_public_question,
 }

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import delete, event, func, select, text, update
 
 from tests.actions.test_views import action_fields
+from tests.factories import meeting_kind
 from tracker.audit.chain import GENESIS_HASH, AppendOnlyError, event_hash
 from tracker.audit.models import AuditEvent
 from tracker.audit.services import record
@@ -18,7 +19,7 @@ from tracker.db import db
 
 
 def _meeting_fields(title: str = "Q1 performance meeting") -> dict:
-    return {"kind": "performance", "held_on": ["5", "6", "2023"], "title": title}
+    return {"kind": "1", "held_on": ["5", "6", "2023"], "title": title}
 
 
 def _chain(app) -> list[tuple[int, int, str, str]]:
@@ -40,6 +41,7 @@ def _raw(app, sql: str, **params) -> None:
 @pytest.fixture
 def trail(app, client, login_as, post_form, officer, liaison):
     """An audit trail built through HTTP: sign-in, two meetings and an action."""
+    assert meeting_kind(app).id == 1
     login_as(officer)
     assert post_form("/meetings/new", _meeting_fields()).status_code == 302
     assert post_form("/meetings/new", _meeting_fields("Q2 meeting")).status_code == 302

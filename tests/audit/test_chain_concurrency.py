@@ -8,18 +8,21 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from tests.factories import meeting_kind
 from tracker.audit.models import AuditEvent
 from tracker.audit.services import record
 from tracker.auth.models import User
 from tracker.db import db
-from tracker.sources.models import Meeting, MeetingKind
+from tracker.sources.models import Meeting, MeetingState
 from tracker.sources.services import create_source
 
 THREADS = 6
 ROUNDS = 12
 
 
-def _writer(app, user_id: int, number: int, start: threading.Barrier, errors: list) -> None:
+def _writer(
+    app, user_id: int, kind_id: int, number: int, start: threading.Barrier, errors: list
+) -> None:
     """Alternate a meeting (business row, then event) with an event-only transaction."""
     try:
         with app.app_context():
@@ -30,8 +33,9 @@ def _writer(app, user_id: int, number: int, start: threading.Barrier, errors: li
                     record(actor=by, entity_type="user", entity_id=by.id, action="signed_in")
                 else:
                     fields = {
-                        "kind": MeetingKind.PERFORMANCE,
+                        "kind_id": kind_id,
                         "held_on": date(2023, 6, 5),
+                        "state": MeetingState.HELD,
                         "title": f"Meeting {number}-{n}",
                     }
                     create_source(Meeting, fields, by=by)
@@ -43,9 +47,10 @@ def _writer(app, user_id: int, number: int, start: threading.Barrier, errors: li
 
 def test_concurrent_writers_build_one_unbroken_chain(app, runner, officer):
     start = threading.Barrier(THREADS)
+    kind_id = meeting_kind(app).id
     errors: list[Exception] = []
     threads = [
-        threading.Thread(target=_writer, args=(app, officer.id, number, start, errors))
+        threading.Thread(target=_writer, args=(app, officer.id, kind_id, number, start, errors))
         for number in range(THREADS)
     ]
     for thread in threads:

@@ -23,6 +23,7 @@ from tracker.audit.vocabulary import AuditEntity, FieldKind, audited_fields, fie
 from tracker.auth import services as auth
 from tracker.auth.models import Organisation, Role, User
 from tracker.db import db
+from tracker.programme import services as programme
 from tracker.reminders.preferences import set_opt_outs
 from tracker.settings import services as settings
 from tracker.settings.models import TagList
@@ -33,6 +34,7 @@ from tracker.sources.models import (
     FindingKind,
     HmicfrsReport,
     Meeting,
+    MeetingState,
     PanelItem,
     RequestStatus,
 )
@@ -68,6 +70,10 @@ def test_entity_values_are_the_strings_already_stored():
         "precept_year",
         "chief_constable_appointment",
         "annual_report_review",
+        "meeting_kind",
+        "meeting_series",
+        "line_of_enquiry",
+        "public_question",
     }
 
 
@@ -185,7 +191,59 @@ def _drive_every_service(app, officer, liaison, admin) -> None:
         settings.set_setting("amber_days", 7, by=a)
         settings.rename_tag(tag, "Worcester city", by=a)
         settings.set_tag_active(tag, False, by=a)
+        _drive_programme(o, f, a)
         db.session.commit()
+
+
+def _drive_programme(o: User, f: User, a: User) -> None:
+    """Every audited change in the A&A programme."""
+    kind = programme.add_meeting_kind("Estates", by=a)
+    programme.rename_meeting_kind(kind, "Estates and fleet", by=a)
+    programme.set_meeting_kind_active(kind, False, by=a)
+    series = programme.series_named("Estates 2026/27", by=o)
+    planned = sources.create_source(
+        Meeting,
+        {
+            "kind_id": kind.id,
+            "series_id": series.id,
+            "held_on": date(2099, 6, 3),
+            "title": "Planned",
+            "state": MeetingState.PLANNED,
+            "opcc_lead_id": o.id,
+        },
+        by=o,
+    )
+    programme.record_papers_received(
+        planned, date(2099, 5, 1), by=o, expected_version=planned.version
+    )
+    programme.cancel_meeting(planned, "Snow", by=o, expected_version=planned.version)
+    other = sources.create_source(
+        Meeting,
+        {
+            "kind_id": kind.id,
+            "held_on": date(2024, 6, 3),
+            "title": "Held",
+            "state": MeetingState.PLANNED,
+        },
+        by=o,
+    )
+    programme.record_held(other, by=o, today=date(2024, 6, 3), expected_version=other.version)
+    line = programme.add_line_of_enquiry(other, "Why?", by=o)
+    programme.edit_line_question(
+        line, "Why so?", opcc_only=False, by=o, expected_version=line.version
+    )
+    programme.answer_line(line, "Because", by=f, expected_version=line.version)
+    programme.conclude_line(line, "Concluded that", by=o, expected_version=line.version)
+    question = programme.save_public_question(
+        other, {"question": "Q", "asked_by": "A", "answer": "", "published": False}, by=o
+    )
+    programme.save_public_question(
+        other,
+        {"question": "Q", "asked_by": "A", "answer": "Yes", "published": True},
+        by=o,
+        question=question,
+        expected_version=question.version,
+    )
 
 
 def test_every_field_any_service_audits_is_in_the_vocabulary(app, officer, liaison, admin):

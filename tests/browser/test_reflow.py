@@ -15,16 +15,25 @@ from flask import Flask, url_for
 from sqlalchemy import select
 
 from tests.security.matrix import GET, MATRIX, OK, PUBLIC
+from tracker import policy
 from tracker.actions.models import ActionUpdate, Marking
 from tracker.actions.queries import visible_actions
 from tracker.auth.models import ROLE_ORGANISATION, Role, User
 from tracker.auth.services import make_password_token
 from tracker.db import db
 from tracker.imports.models import ImportBatch
+from tracker.programme.models import LineOfEnquiry, PublicQuestion
 from tracker.reminders.models import OutboxMessage, OutboxStatus
 from tracker.reports.models import ReportJob, ReportJobStatus
 from tracker.settings.models import Tag, TagList
-from tracker.sources.models import AdhocRequest, Finding, HmicfrsReport, Meeting, PanelItem
+from tracker.sources.models import (
+    AdhocRequest,
+    Finding,
+    HmicfrsReport,
+    Meeting,
+    MeetingKind,
+    PanelItem,
+)
 from tracker.sources.queries import visible_sources
 
 # Demo accounts (tracker/demo/cli.py) by matrix identity.
@@ -155,6 +164,14 @@ def _url_values(app: Flask, identity: str) -> dict[str, Any]:
             "user_id": _first_id(select(User.id).where(User.id != user.id)),
             "batch_id": batch.id,
             "job_id": job.id,
+            "kind_id": _first_id(select(MeetingKind.id)),
+            # A line this user may open and that is still open to an answer.
+            "line_id": _first_id(
+                select(LineOfEnquiry.id).where(
+                    policy.line_of_enquiry_visibility(user), LineOfEnquiry.conclusion == ""
+                )
+            ),
+            "question_id": _first_id(select(PublicQuestion.id)),
         }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from tests.conftest import DEFAULT_PASSWORD
+from tests.factories import meeting_kind
 
 
 def fill_date(ui, legend: str, day: str, month: str, year: str) -> None:
@@ -22,7 +23,8 @@ def add_action(ui, title: str, owner_name: str) -> None:
     ui.click("Save action")
 
 
-def test_meeting_with_two_actions_force_update_and_opcc_closure(ui, officer, liaison):
+def test_meeting_with_two_actions_force_update_and_opcc_closure(ui, app, officer, liaison):
+    meeting_kind(app, "thematic")
     ui.sign_in(officer.email, DEFAULT_PASSWORD)
     ui.click("Meetings", role="link")
     ui.click("Record a meeting", role="link")

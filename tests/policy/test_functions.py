@@ -26,6 +26,7 @@ from tracker.actions.models import (
 )
 from tracker.auth.models import ROLE_ORGANISATION, Organisation, Role, User
 from tracker.db import db
+from tracker.programme.models import LineOfEnquiry, PublicQuestion
 from tracker.reports.models import ReportJob
 from tracker.responses.models import ResponseState, WrittenResponse
 from tracker.sources.models import (
@@ -33,6 +34,7 @@ from tracker.sources.models import (
     Finding,
     HmicfrsReport,
     Meeting,
+    MeetingState,
     PanelItem,
     ReportScope,
 )
@@ -95,6 +97,9 @@ ROLE_RULES = {
     "can_view_statutory": allowed(*OPCC_STAFF, PANEL),
     "can_record_pcc_side": allowed(*OPCC_STAFF),
     "can_record_panel_side": allowed(PANEL),
+    "can_manage_programme": allowed(*OPCC_STAFF),
+    "can_manage_meeting_kinds": allowed(ADMIN),
+    "can_see_question_asker": allowed(*OPCC_STAFF),
 }
 
 
@@ -738,6 +743,82 @@ def test_files_on_action_updates_are_seen_exactly_where_the_update_is(app, make_
                 assert policy.can_view_attachment(user, attachment) is expected
 
 
+# The A&A programme ----------------------------------------------------------------------
+
+
+def _line(*, published=True, opcc_only=False, state=MeetingState.PLANNED, conclusion=""):
+    meeting = Meeting(published=published, state=state, actions=[])
+    return LineOfEnquiry(meeting=meeting, opcc_only=opcc_only, conclusion=conclusion)
+
+
+LINE_CASES = [
+    # (name, line, who may view, who may answer, who may conclude)
+    ("published", _line(), SIGNED_IN, (*OPCC_STAFF, FORCE), OPCC_STAFF),
+    ("unpublished", _line(published=False), (*OPCC_STAFF, FORCE), (*OPCC_STAFF, FORCE), OPCC_STAFF),
+    ("OPCC only", _line(opcc_only=True), OPCC_STAFF, OPCC_STAFF, OPCC_STAFF),
+    ("concluded", _line(conclusion="Concluded that"), SIGNED_IN, (), OPCC_STAFF),
+    ("cancelled meeting", _line(state=MeetingState.CANCELLED), SIGNED_IN, (), ()),
+]
+
+
+@pytest.mark.parametrize("identity", IDENTITIES)
+@pytest.mark.parametrize(
+    ("line", "viewers", "answerers", "concluders"),
+    [case[1:] for case in LINE_CASES],
+    ids=[case[0] for case in LINE_CASES],
+)
+def test_line_of_enquiry_rules(identity, line, viewers, answerers, concluders):
+    user = person(identity)
+    assert policy.can_view_line_of_enquiry(user, line) is (identity in viewers)
+    assert policy.can_answer_line_of_enquiry(user, line) is (identity in answerers)
+    assert policy.can_conclude_line_of_enquiry(user, line) is (identity in concluders)
+
+
+@pytest.mark.parametrize("identity", IDENTITIES)
+@pytest.mark.parametrize(
+    ("published", "meeting_published"), [(True, True), (True, False), (False, True)]
+)
+def test_can_view_public_question(identity, published, meeting_published):
+    question = PublicQuestion(
+        published=published, meeting=Meeting(published=meeting_published, actions=[])
+    )
+    if identity in OPCC_STAFF:
+        expected = True
+    elif identity == FORCE:
+        expected = published
+    elif identity == PANEL:
+        expected = published and meeting_published
+    else:
+        expected = False
+    assert policy.can_view_public_question(person(identity), question) is expected
+
+
+def test_programme_visibility_clauses_agree_with_the_python_rules(app, make_user):
+    from tests.factories import make_meeting
+
+    with app.app_context():
+        for published in True, False:
+            meeting = make_meeting(app, published=published)
+            for flag in True, False:
+                db.session.add(LineOfEnquiry(meeting_id=meeting.id, question="q", opcc_only=flag))
+                db.session.add(PublicQuestion(meeting_id=meeting.id, question="q", published=flag))
+        db.session.commit()
+    _check_sql_rule(
+        app,
+        make_user,
+        policy.line_of_enquiry_visibility,
+        LineOfEnquiry,
+        policy.can_view_line_of_enquiry,
+    )
+    _check_sql_rule(
+        app,
+        make_user,
+        policy.public_question_visibility,
+        PublicQuestion,
+        policy.can_view_public_question,
+    )
+
+
 # Completeness ---------------------------------------------------------------------------
 
 TESTED = {
@@ -765,6 +846,12 @@ TESTED = {
     "can_see_response",
     "can_view_attachment",
     "can_replace_attachment",
+    "can_view_line_of_enquiry",
+    "line_of_enquiry_visibility",
+    "can_answer_line_of_enquiry",
+    "can_conclude_line_of_enquiry",
+    "can_view_public_question",
+    "public_question_visibility",
 }
 
 

@@ -256,10 +256,9 @@ def test_two_runs_at_once_send_each_reminder_once(app, liaison, officer, leads):
 def test_update_round_before_a_meeting_asks_owners_of_earlier_actions_once(
     app, run_day, liaison, leads
 ):
-    from tracker.sources.models import MeetingKind
 
-    earlier = make_meeting(app, kind=MeetingKind.PERFORMANCE, held_on=date(2026, 3, 5))
-    make_meeting(app, kind=MeetingKind.PERFORMANCE, held_on=TODAY + timedelta(days=10))
+    earlier = make_meeting(app, kind="performance", held_on=date(2026, 3, 5))
+    make_meeting(app, kind="performance", held_on=TODAY + timedelta(days=10))
     make_action(
         app,
         earlier,

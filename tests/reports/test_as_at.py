@@ -20,7 +20,7 @@ from tracker.assurance import AssuranceMethod, AssuranceVerdict
 from tracker.auth.models import Organisation, User
 from tracker.db import db
 from tracker.reports import as_at
-from tracker.sources.models import Finding, Meeting, MeetingKind, PanelItem
+from tracker.sources.models import Finding, Meeting, PanelItem
 
 EVIDENCE, ASSURED = AssuranceMethod.EVIDENCE_REVIEWED, AssuranceVerdict.ASSURED
 
@@ -83,12 +83,8 @@ def history(app, monkeypatch, officer, liaison) -> History:
     """
     clock = install_clock(monkeypatch)
     clock.set(2024, 3, 1)
-    meeting = make_meeting(
-        app, kind=MeetingKind.PERFORMANCE, held_on=date(2024, 3, 4), title="March A&A"
-    )
-    later = make_meeting(
-        app, kind=MeetingKind.PERFORMANCE, held_on=date(2024, 6, 3), title="June A&A"
-    )
+    meeting = make_meeting(app, kind="performance", held_on=date(2024, 3, 4), title="March A&A")
+    later = make_meeting(app, kind="performance", held_on=date(2024, 6, 3), title="June A&A")
     item = make_panel_item(app, panel_meeting_on=date(2024, 3, 1), text="Response times")
     report = make_report(app, code="PEEL24", published_on=date(2024, 2, 1))
     finding = make_finding(app, report, reference="R1", text="Improve call handling")
@@ -419,7 +415,7 @@ def test_as_at_shows_the_audited_closed_date(app, monkeypatch, officer, liaison,
     the closed date it set, not the day the change was made."""
     clock = install_clock(monkeypatch)
     clock.set(2024, 3, 1)
-    meeting = make_meeting(app, kind=MeetingKind.PERFORMANCE, held_on=date(2024, 3, 4))
+    meeting = make_meeting(app, kind="performance", held_on=date(2024, 3, 4))
     with app.app_context():
         o = db.session.get(User, officer.id)
         f = db.session.get(User, liaison.id)

@@ -11,7 +11,6 @@ from sqlalchemy import select
 from tests.factories import make_action, make_meeting
 from tracker.actions.models import ActionStatus, ActionUpdate
 from tracker.db import db
-from tracker.sources.models import MeetingKind
 
 
 def post_update(app, action, author, text, when):
@@ -25,16 +24,10 @@ def post_update(app, action, author, text, when):
 def test_open_and_recently_closed_actions_with_updates_since_the_previous_meeting(
     app, client, login_as, officer, liaison
 ):
-    june = make_meeting(app, kind=MeetingKind.PERFORMANCE, held_on=date(2023, 6, 5), title="June")
-    august = make_meeting(
-        app, kind=MeetingKind.PERFORMANCE, held_on=date(2023, 8, 31), title="August"
-    )
-    november = make_meeting(
-        app, kind=MeetingKind.PERFORMANCE, held_on=date(2023, 11, 30), title="November"
-    )
-    thematic = make_meeting(
-        app, kind=MeetingKind.THEMATIC, held_on=date(2023, 6, 29), title="Thematic"
-    )
+    june = make_meeting(app, kind="performance", held_on=date(2023, 6, 5), title="June")
+    august = make_meeting(app, kind="performance", held_on=date(2023, 8, 31), title="August")
+    november = make_meeting(app, kind="performance", held_on=date(2023, 11, 30), title="November")
+    thematic = make_meeting(app, kind="thematic", held_on=date(2023, 6, 29), title="Thematic")
     still_open = make_action(
         app, june, liaison, title="Still open from June", raised_on=date(2023, 6, 5)
     )

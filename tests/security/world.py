@@ -33,6 +33,7 @@ from tracker.auth.services import make_password_token
 from tracker.calendar.services import feed_secret, reset_feed
 from tracker.db import db
 from tracker.imports.models import ImportBatch
+from tracker.programme.models import BroughtAction, LineOfEnquiry, PublicQuestion
 from tracker.reminders.models import OutboxMessage, OutboxStatus
 from tracker.reports.models import ReportJob, ReportJobStatus
 from tracker.settings.models import Tag, TagList
@@ -231,6 +232,12 @@ def build_world(app: Flask) -> World:
         attachment = _attachment(update, "Progress evidence Emberly.pdf", liaison.id)
         internal_attachment = _attachment(internal, INTERNAL_FILE_NAME, officer.id)
         restricted_attachment = _attachment(restricted_update, RESTRICTED_FILE_NAME, officer.id)
+        line = LineOfEnquiry(meeting_id=meeting.id, question="Line of enquiry Quillwort")
+        public_question = PublicQuestion(
+            meeting_id=meeting.id, question="Public question Saltmarsh", published=True
+        )
+        brought = BroughtAction(meeting_id=meeting.id, action_id=normal.id)
+        db.session.add_all([line, public_question, brought])
         record(
             actor=db.session.get(User, officer.id),
             entity_type="action",
@@ -242,6 +249,9 @@ def build_world(app: Flask) -> World:
         db.session.commit()
         ids = {
             "meeting": meeting.id,
+            "meeting_kind": meeting.kind_id,
+            "line": line.id,
+            "public_question": public_question.id,
             "later_meeting": later_meeting.id,
             "hidden_meeting": hidden_meeting.id,
             "adhoc": adhoc.id,
@@ -352,6 +362,9 @@ def url_values(world: World) -> dict[str, Any]:
         "precept_id": world.ids["precept"],
         "appointment_id": world.ids["appointment"],
         "review_id": world.ids["annual_report"],
+        "kind_id": world.ids["meeting_kind"],
+        "line_id": world.ids["line"],
+        "question_id": world.ids["public_question"],
     }
 
 

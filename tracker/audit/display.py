@@ -26,9 +26,18 @@ from tracker.audit.vocabulary import NOTHING, AuditEntity, FieldKind, audited_fi
 from tracker.auth.models import User
 from tracker.db import db
 from tracker.imports.models import ImportBatch
+from tracker.programme.models import LineOfEnquiry, PublicQuestion
 from tracker.reminders.models import OutboxMessage
 from tracker.settings.models import Tag
-from tracker.sources.models import AdhocRequest, Finding, HmicfrsReport, Meeting, PanelItem
+from tracker.sources.models import (
+    AdhocRequest,
+    Finding,
+    HmicfrsReport,
+    Meeting,
+    MeetingKind,
+    MeetingSeries,
+    PanelItem,
+)
 from tracker.statutory.models import AnnualReportReview, ChiefConstableAppointment, PreceptYear
 
 ARROW = "→"
@@ -191,6 +200,29 @@ def _import(batch: ImportBatch, reader: Any) -> RecordName:
     return RecordName(f"Import of {batch.filename}", url)
 
 
+def _meeting_kind(kind: MeetingKind, reader: Any) -> RecordName:
+    url = url_for("programme.kinds") if policy.can_manage_settings(reader) else None
+    return RecordName(f"Meeting kind {kind.name}", url)
+
+
+def _meeting_series(series: MeetingSeries, reader: Any) -> RecordName:
+    return RecordName(f"Meeting series {series.name}", None)
+
+
+def _line_of_enquiry(line: LineOfEnquiry, reader: Any) -> RecordName:
+    url = None
+    if policy.can_view_line_of_enquiry(reader, line):
+        url = url_for("meetings.show", meeting_id=line.meeting_id, _anchor=f"line-{line.id}")
+    return RecordName(f"Line of enquiry {line.position}", url)
+
+
+def _public_question(question: PublicQuestion, reader: Any) -> RecordName:
+    url = None
+    if policy.can_view_source(reader, question.meeting):
+        url = url_for("meetings.show", meeting_id=question.meeting_id, _anchor="public-questions")
+    return RecordName(f"Public question {question.id}", url)
+
+
 _RECORDS: dict[AuditEntity, tuple[Any, _Namer]] = {
     AuditEntity.ACTION: (Action, _action),
     AuditEntity.MEETING: (Meeting, _meeting),
@@ -218,6 +250,10 @@ _RECORDS: dict[AuditEntity, tuple[Any, _Namer]] = {
         AnnualReportReview,
         _statutory("statutory.annual_report", "review_id", lambda r: f"Annual report {r.label}"),
     ),
+    AuditEntity.MEETING_KIND: (MeetingKind, _meeting_kind),
+    AuditEntity.MEETING_SERIES: (MeetingSeries, _meeting_series),
+    AuditEntity.LINE_OF_ENQUIRY: (LineOfEnquiry, _line_of_enquiry),
+    AuditEntity.PUBLIC_QUESTION: (PublicQuestion, _public_question),
 }
 
 

@@ -26,7 +26,7 @@ from tracker.settings.models import TagList
 from tracker.sources.models import (
     FindingKind,
     InspectorateStatus,
-    MeetingKind,
+    MeetingState,
     PanelItemKind,
     ReportScope,
     ReportType,
@@ -52,6 +52,10 @@ class AuditEntity(enum.StrEnum):
     PRECEPT_YEAR = "precept_year"
     APPOINTMENT = "chief_constable_appointment"
     ANNUAL_REPORT = "annual_report_review"
+    MEETING_KIND = "meeting_kind"
+    MEETING_SERIES = "meeting_series"
+    LINE_OF_ENQUIRY = "line_of_enquiry"
+    PUBLIC_QUESTION = "public_question"
 
     @property
     def label(self) -> str:
@@ -74,6 +78,10 @@ ENTITY_LABELS: dict[AuditEntity, str] = {
     AuditEntity.PRECEPT_YEAR: "Precept year",
     AuditEntity.APPOINTMENT: "Chief Constable appointment",
     AuditEntity.ANNUAL_REPORT: "Annual report review",
+    AuditEntity.MEETING_KIND: "Meeting kind",
+    AuditEntity.MEETING_SERIES: "Meeting series",
+    AuditEntity.LINE_OF_ENQUIRY: "Line of enquiry",
+    AuditEntity.PUBLIC_QUESTION: "Public question",
 }
 
 
@@ -266,14 +274,23 @@ AUDITED_FIELDS: dict[AuditEntity, dict[str, AuditedField]] = {
         "assurance_method": _choice("Assurance method", AssuranceMethod, on_record=False),
     },
     AuditEntity.MEETING: {
-        "kind": _choice("Type of meeting", MeetingKind),
-        "held_on": _date("Date held"),
+        # Before kinds became a list, the kind was stored as a word ("performance").
+        "kind": _text("Type of meeting", on_record=False),
+        "kind_id": AuditedField(
+            "Type of meeting", FieldKind.RECORD, target=AuditEntity.MEETING_KIND
+        ),
+        "series_id": AuditedField("Series", FieldKind.RECORD, target=AuditEntity.MEETING_SERIES),
+        "held_on": _date("Date of the meeting"),
         "title": _text("Title"),
         "themes": _text("Themes"),
         "chair": _text("Chair"),
         "attendees": _text("Attendees"),
         "minutes_url": _text("Minutes link"),
         "published": _flag("Published"),
+        "state": _choice("State", MeetingState),
+        "cancel_reason": _text("Why it was cancelled"),
+        "papers_received_on": _date("Date the papers were received"),
+        "opcc_lead_id": AuditedField("OPCC lead", FieldKind.USER),
     },
     AuditEntity.ADHOC_REQUEST: {
         "subject": _text("Subject"),
@@ -341,6 +358,29 @@ AUDITED_FIELDS: dict[AuditEntity, dict[str, AuditedField]] = {
         "attempts": AuditedField("Attempts", FieldKind.NUMBER),
     },
     AuditEntity.IMPORT_BATCH: {},
+    AuditEntity.MEETING_KIND: {
+        "name": _text("Name"),
+        "active": _flag("Offered on the meeting form"),
+    },
+    AuditEntity.MEETING_SERIES: {
+        "name": _text("Name"),
+        "active": _flag("Offered on the meeting form"),
+    },
+    AuditEntity.LINE_OF_ENQUIRY: {
+        "meeting_id": AuditedField("Meeting", FieldKind.RECORD, target=AuditEntity.MEETING),
+        "position": AuditedField("Number", FieldKind.NUMBER),
+        "question": _text("Question"),
+        "answer": _text("The force's answer"),
+        "conclusion": _text("The OPCC's conclusion"),
+        "opcc_only": _flag("OPCC only"),
+    },
+    AuditEntity.PUBLIC_QUESTION: {
+        "meeting_id": AuditedField("Meeting", FieldKind.RECORD, target=AuditEntity.MEETING),
+        "question": _text("Question"),
+        "asked_by": _text("Asked by"),
+        "answer": _text("Answer"),
+        "published": _flag("Published"),
+    },
 }
 
 

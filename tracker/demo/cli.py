@@ -32,6 +32,7 @@ from tracker.demo.loader import (
     sample_data_present,
 )
 from tracker.demo.statutory import seed_statutory
+from tracker.programme.services import seed_meeting_kinds
 from tracker.settings.services import get_setting, seed_reference_lists, set_setting
 
 
@@ -120,6 +121,7 @@ def _seed(clock: DemoClock) -> list[tuple[DemoUser, bool]]:
         clock.release()
     outcome = seed_demo_users()
     added_tags = seed_reference_lists()
+    seed_meeting_kinds()
     created = {}
     if fits:
         cast = Cast(

@@ -31,6 +31,7 @@ from tracker.auth.models import Organisation, User
 from tracker.db import db
 from tracker.deadlines import is_working_day
 from tracker.demo.clock import DemoClock
+from tracker.programme import services as programme
 from tracker.responses import services as responses
 from tracker.settings.models import Tag
 from tracker.sources import services as sources
@@ -48,6 +49,7 @@ from tracker.sources.models import (
     ReportType,
     RequestStatus,
 )
+from tracker.sources.rules import meeting_state_for
 
 SAMPLE_DATA_FILE = Path(__file__).with_name("sample_data.json")
 OFFSET = re.compile(r"([+-]?\d+)([dw])")
@@ -221,16 +223,32 @@ class SampleData:
             for action in finding.get("actions", []):
                 self._action(partial(made.get, finding["reference"]), action, published)
 
+    def _meeting_kind(self, name: str) -> MeetingKind:
+        kind = programme.meeting_kind_named(name)
+        if kind is None:
+            programme.seed_meeting_kinds()
+            kind = programme.meeting_kind_named(name)
+        if kind is None:
+            raise SampleDataError(f"{name!r} is not a meeting kind")
+        return kind
+
     def _meeting(self, spec: dict[str, Any]) -> None:
         held = self.day(spec["held"])
+        # A planned meeting is put in the timetable before it happens.
+        recorded = self.day(spec["recorded"]) if "recorded" in spec else held
         made: dict[str, Meeting] = {}
 
         def create(day: date) -> None:
+            series = spec.get("series")
             made["meeting"] = sources.create_source(
                 Meeting,
                 {
-                    "kind": MeetingKind(spec["kind"]),
-                    "held_on": day,
+                    "kind_id": self._meeting_kind(spec["kind"]).id,
+                    "series_id": programme.series_named(series, by=self.officer).id
+                    if series
+                    else None,
+                    "state": meeting_state_for(held, self.today),
+                    "held_on": held,
                     "title": spec["title"],
                     "themes": "\n".join(spec.get("themes", [])),
                     "chair": "Police and Crime Commissioner",
@@ -238,14 +256,41 @@ class SampleData:
                     "Chief Constable, Deputy Chief Constable",
                     "minutes_url": "",
                     "published": spec["published"],
+                    "opcc_lead_id": self.officer.id,
                 },
                 by=self.officer,
             )
+            for line in spec.get("lines", []):
+                self._line_of_enquiry(made["meeting"], line)
+            for question in spec.get("public_questions", []):
+                programme.save_public_question(
+                    made["meeting"],
+                    {
+                        "question": question["question"],
+                        "asked_by": question.get("asked_by", ""),
+                        "answer": question.get("answer", ""),
+                        "published": question.get("published", False),
+                    },
+                    by=self.officer,
+                )
 
-        self._add(held, create, spec["title"])
+        self._add(recorded, create, spec["title"])
         self.counts["meetings"] += 1
         for action in spec.get("actions", []):
             self._action(partial(made.get, "meeting"), action, held)
+
+    def _line_of_enquiry(self, meeting: Meeting, spec: dict[str, Any]) -> None:
+        line = programme.add_line_of_enquiry(
+            meeting, spec["question"], opcc_only=spec.get("opcc_only", False), by=self.officer
+        )
+        if spec.get("answer"):
+            programme.answer_line(
+                line, spec["answer"], by=self.cast.liaison, expected_version=line.version
+            )
+        if spec.get("conclusion"):
+            programme.conclude_line(
+                line, spec["conclusion"], by=self.officer, expected_version=line.version
+            )
 
     def _adhoc_request(self, spec: dict[str, Any]) -> None:
         sent = self.day(spec["sent"])

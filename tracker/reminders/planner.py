@@ -25,6 +25,7 @@ from tracker.auth.models import Organisation, User
 from tracker.db import db
 from tracker.deadlines import format_long, why_not_working
 from tracker.mail import absolute_url
+from tracker.programme.queries import earlier_in_series, papers_due
 from tracker.reminders.digest import render_digest, shorten
 from tracker.reminders.models import OutboxMessage, ReminderItem, ReminderOptOut
 from tracker.reminders.rules import (
@@ -44,7 +45,14 @@ from tracker.settings.definitions import (
     REMINDER_DAYS_BEFORE,
 )
 from tracker.settings.services import setting
-from tracker.sources.models import AdhocRequest, HmicfrsReport, Meeting, PanelItem, RequestStatus
+from tracker.sources.models import (
+    AdhocRequest,
+    HmicfrsReport,
+    Meeting,
+    MeetingState,
+    PanelItem,
+    RequestStatus,
+)
 from tracker.statutory.queries import open_deadlines
 
 log = logging.getLogger(__name__)
@@ -263,7 +271,9 @@ def _meeting_update_round(today, schedule, people, add) -> None:
     days_before = setting(MEETING_UPDATE_DAYS_BEFORE)
     upcoming = db.session.scalars(
         select(Meeting).where(
-            Meeting.held_on > today, Meeting.held_on <= today + timedelta(days=days_before)
+            Meeting.held_on > today,
+            Meeting.held_on <= today + timedelta(days=days_before),
+            Meeting.state != MeetingState.CANCELLED,
         )
     ).all()
     for meeting in upcoming:
@@ -285,11 +295,7 @@ def _meeting_update_round(today, schedule, people, add) -> None:
                 Meeting.published.label("source_published"),
             )
             .join(Meeting, Action.meeting_id == Meeting.id)
-            .where(
-                Meeting.kind == meeting.kind,
-                Meeting.held_on < meeting.held_on,
-                Action.status.not_in(COMPLETE_STATUSES),
-            )
+            .where(earlier_in_series(meeting), Action.status.not_in(COMPLETE_STATUSES))
         ).all()
         for row in rows:
             line = (
@@ -314,7 +320,8 @@ def _meeting_update_round(today, schedule, people, add) -> None:
 
 
 def _source_deadlines(today, schedule, people, add) -> None:
-    """Ad-hoc responses, Panel responses, s.55 and chief constable's comments."""
+    """Ad-hoc responses, Panel responses, s.55, chief constable's comments and the
+    chief constable's papers for A&A meetings."""
 
     def chase(
         due: date | None,
@@ -376,6 +383,7 @@ def _source_deadlines(today, schedule, people, add) -> None:
             source_published=item.published,
         )
     _report_deadlines(people, chase, add)
+    _papers_deadlines(today, people, chase)
 
 
 def _awaiting_review(
@@ -480,6 +488,33 @@ def _report_deadlines(people, chase, add) -> None:
             link,
             [people.opcc_lead, force],
             source_type=SourceType.HMICFRS,
+        )
+
+
+def _papers_deadlines(today, people, chase) -> None:
+    """The chief constable's papers before each planned A&A meeting (the force lead
+    contact and the meeting's OPCC lead), until the OPCC records them as received."""
+    planned = db.session.scalars(
+        select(Meeting).where(
+            Meeting.state == MeetingState.PLANNED,
+            Meeting.papers_received_on.is_(None),
+            Meeting.held_on >= today,
+        )
+    ).all()
+    for row in papers_due(list(planned), today):
+        meeting = row.meeting
+        lead = people.by_id.get(meeting.opcc_lead_id) if meeting.opcc_lead_id else None
+        chase(
+            row.due_on,
+            "meeting_papers",
+            meeting.id,
+            f"A&A meeting '{meeting.title}' on {format_long(meeting.held_on)}: "
+            "chief constable's papers",
+            f"papers for '{meeting.title}'",
+            absolute_url(url_for("meetings.show", meeting_id=meeting.id)),
+            [people.force_lead, lead],
+            source_type=SourceType.MEETING,
+            source_published=meeting.published,
         )
 
 

@@ -23,6 +23,9 @@ from tracker.actions.queries import (
 )
 from tracker.actions.rag import highest_marking, rag_of
 from tracker.db import db
+from tracker.programme import queries as programme_queries
+from tracker.programme.models import BroughtAction, LineOfEnquiry
+from tracker.programme.queries import PapersDue, earlier_in_series
 from tracker.reports.as_at import (
     AsAt,
     actions_as_at,
@@ -33,7 +36,7 @@ from tracker.reports.as_at import (
 )
 from tracker.settings.definitions import AMBER_DAYS
 from tracker.settings.services import setting
-from tracker.sources.models import Finding, HmicfrsReport, Meeting, PanelItem
+from tracker.sources.models import Finding, HmicfrsReport, Meeting, MeetingState, PanelItem
 from tracker.sources.queries import visible_sources
 
 
@@ -152,13 +155,18 @@ def panel_follow_up(
 
 @dataclass
 class MattersArising:
-    """Actions from earlier meetings of the same kind, for a meeting's pack."""
+    """Actions from earlier meetings of the same series (and actions brought to the
+    meeting on purpose), with the meeting's papers and lines of enquiry, for its pack."""
 
     meeting: Meeting
     previous: Meeting | None
     rows: list[tuple[Action, str, list[ActionUpdate]]]  # (action, rag, updates since)
     marking: Marking
     assurance: dict[int, str] = field(default_factory=dict)  # closed actions' conclusions
+    papers: PapersDue | None = None
+    lines: list[LineOfEnquiry] = field(default_factory=list)
+    outcome: list[str] = field(default_factory=list)
+    brought_ids: set[int] = field(default_factory=set)
 
     @property
     def item_count(self) -> int:
@@ -168,28 +176,34 @@ class MattersArising:
 def matters_arising(
     user: Any, meeting: Meeting, *, today: date, as_at: AsAt | None = None
 ) -> MattersArising:
-    """Actions from earlier meetings of the same kind still open, or closed since the
-    previous meeting, each with the updates posted since the previous meeting (as they
-    are now or, with `as_at`, as they stood at the end of that day)."""
+    """Actions from earlier meetings of the same series still open, or closed since the
+    previous meeting, and actions brought to this meeting on purpose, each with the
+    updates posted since the previous meeting (as they are now or, with `as_at`, as they
+    stood at the end of that day)."""
     previous = db.session.scalar(
         visible_sources(user, Meeting)
-        .where(Meeting.kind == meeting.kind, Meeting.held_on < meeting.held_on)
+        .where(earlier_in_series(meeting), Meeting.state != MeetingState.CANCELLED)
         .order_by(Meeting.held_on.desc(), Meeting.id.desc())
         .limit(1)
     )
     since = previous.held_on if previous else date.min
     start = datetime.combine(since, time.min, tzinfo=UTC) if previous else None
     amber_days = setting(AMBER_DAYS)
+    brought_ids = set(
+        db.session.scalars(
+            select(BroughtAction.action_id).where(BroughtAction.meeting_id == meeting.id)
+        )
+    )
+    from_series = select(Meeting.id).where(earlier_in_series(meeting))
     query = (
         select(Action)
-        .join(Meeting, Action.meeting_id == Meeting.id)
+        .outerjoin(Meeting, Action.meeting_id == Meeting.id)
         .where(
             policy.action_visibility(user),
-            Meeting.kind == meeting.kind,
-            Meeting.held_on < meeting.held_on,
+            or_(Action.meeting_id.in_(from_series), Action.id.in_(brought_ids)),
         )
         .options(selectinload(Action.owner), selectinload(Action.meeting))
-        .order_by(Meeting.held_on, Action.meeting_item_no, Action.id)
+        .order_by(Meeting.held_on.is_(None), Meeting.held_on, Action.meeting_item_no, Action.id)
     )
     if as_at:
         found = [
@@ -205,12 +219,17 @@ def matters_arising(
             )
         ).all()
         updates = _updates_since(user, [action.id for action, _ in found], start)
+    lines = programme_queries.lines_of_enquiry(user, meeting)
     return MattersArising(
         meeting=meeting,
         previous=previous,
         rows=[(action, rag_value, updates[action.id]) for action, rag_value in found],
         marking=highest_marking([action.marking for action, _ in found]),
         assurance=_assurance([action for action, _ in found], as_at),
+        papers=programme_queries.papers_due([meeting], today)[0],
+        lines=lines,
+        outcome=programme_queries.outcome_summary(lines),
+        brought_ids=brought_ids,
     )
 
 

@@ -102,6 +102,15 @@ MEETING_UPDATE_DAYS_BEFORE = SettingDefinition[int](
     minimum=1,
     maximum=60,
 )
+PAPERS_DUE_WORKING_DAYS = SettingDefinition[int](
+    "papers_due_working_days",
+    "Chief Constable's papers due before a meeting (working days)",
+    "The force's papers for an A&A meeting are due this many working days before it "
+    "(weekends and England and Wales bank holidays are skipped).",
+    5,
+    minimum=0,
+    maximum=60,
+)
 OPCC_LEAD_EMAIL = SettingDefinition[str](
     "opcc_lead_email",
     "OPCC lead for reminders",
@@ -146,6 +155,7 @@ DEFINITIONS: dict[str, SettingDefinition[Any]] = {
         OVERDUE_REPEAT_DAYS,
         ESCALATION_AFTER_DAYS,
         MEETING_UPDATE_DAYS_BEFORE,
+        PAPERS_DUE_WORKING_DAYS,
         OPCC_LEAD_EMAIL,
         FORCE_LEAD_EMAIL,
         ACCESSIBILITY_CONTACT_EMAIL,

@@ -13,26 +13,75 @@ from tracker.deadlines import days_late
 
 if TYPE_CHECKING:
     from tracker.actions.models import Action
+    from tracker.auth.models import User
 
 TITLE_MAX = 200
 TEXT_MAX = 20_000
 URL_MAX = 500
 
 
-class MeetingKind(LabelledEnum):
-    PERFORMANCE = ("performance", "Quarterly performance")
-    THEMATIC = ("thematic", "Thematic")
-    PUBLIC = ("public", "Public")
-    OTHER = ("other", "Other governance")
+# The kinds a meeting could have before kinds became an admin-managed list: the values
+# imports and old exports still carry, mapped to the names the migration seeded.
+LEGACY_MEETING_KINDS: dict[str, str] = {
+    "performance": "Quarterly performance",
+    "thematic": "Thematic",
+    "public": "Public",
+    "other": "Other governance",
+}
+
+
+class MeetingKind(TimestampMixin, db.Model):
+    """An entry in the admin-managed list of A&A meeting kinds ("Quarterly performance")."""
+
+    __tablename__ = "meeting_kinds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    @property
+    def label(self) -> str:
+        """The kind in words (templates say `meeting.kind.label`)."""
+        return self.name
+
+    def __repr__(self) -> str:
+        return f"<MeetingKind {self.id} {self.name!r}>"
+
+
+class MeetingSeries(TimestampMixin, db.Model):
+    """A run of related meetings ("Quarterly performance 2026/27"); matters arising for a
+    meeting come from earlier meetings of its series."""
+
+    __tablename__ = "meeting_series"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(TITLE_MAX), unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    meetings: Mapped[list[Meeting]] = relationship(back_populates="series")
+
+    def __repr__(self) -> str:
+        return f"<MeetingSeries {self.id} {self.name!r}>"
+
+
+class MeetingState(LabelledEnum):
+    PLANNED = ("planned", "Planned")
+    HELD = ("held", "Held")
+    CANCELLED = ("cancelled", "Cancelled")
 
 
 class Meeting(VersionedMixin, TimestampMixin, db.Model):
     """An Assurance and Accountability (A&A) meeting; actions arise from it."""
 
     __tablename__ = "meetings"
+    __table_args__ = (
+        CheckConstraint("state <> 'cancelled' OR cancel_reason <> ''", name="cancel_needs_reason"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[MeetingKind] = mapped_column(enum_column(MeetingKind, "meeting_kind"))
+    kind_id: Mapped[int] = mapped_column(ForeignKey("meeting_kinds.id"), index=True)
+    series_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_series.id"), index=True)
+    # The date of the meeting (planned or held).
     held_on: Mapped[date] = mapped_column(Date, index=True)
     title: Mapped[str] = mapped_column(String(TITLE_MAX))
     themes: Mapped[str] = mapped_column(Text, default="")
@@ -40,11 +89,36 @@ class Meeting(VersionedMixin, TimestampMixin, db.Model):
     attendees: Mapped[str] = mapped_column(Text, default="")
     minutes_url: Mapped[str] = mapped_column(String(URL_MAX), default="")
     published: Mapped[bool] = mapped_column(Boolean, default=False)
+    state: Mapped[MeetingState] = mapped_column(
+        enum_column(MeetingState, "meeting_state"), default=MeetingState.PLANNED
+    )
+    cancel_reason: Mapped[str] = mapped_column(String(500), default="")
+    # When the Chief Constable's papers for the meeting reached the OPCC.
+    papers_received_on: Mapped[date | None] = mapped_column(Date)
+    # The OPCC officer leading on the meeting (told when the force's papers are due).
+    opcc_lead_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
+    kind: Mapped[MeetingKind] = relationship(lazy="joined")
+    series: Mapped[MeetingSeries | None] = relationship(back_populates="meetings")
+    opcc_lead: Mapped[User | None] = relationship()
     actions: Mapped[list[Action]] = relationship(back_populates="meeting")
 
+    @property
+    def is_held(self) -> bool:
+        return self.state == MeetingState.HELD
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.state == MeetingState.CANCELLED
+
+    def papers_days_overdue(self, papers_due_on: date | None, today: date) -> int:
+        """Days the force's papers are late: the due date has passed, the meeting is still
+        planned and the OPCC has not recorded the papers as received."""
+        done = self.state != MeetingState.PLANNED or self.papers_received_on is not None
+        return days_late(papers_due_on, today, done=done)
+
     def __repr__(self) -> str:
-        return f"<Meeting {self.id} {self.held_on} {self.kind.value}>"
+        return f"<Meeting {self.id} {self.held_on} {self.state.value}>"
 
 
 class RequestStatus(LabelledEnum):

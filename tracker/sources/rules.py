@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from tracker.sources.models import FindingKind
+from tracker.sources.models import FindingKind, MeetingState
 
 
 @dataclass(frozen=True)
@@ -92,4 +92,21 @@ def check_adhoc_due(sent_on: date, override_on: date | None, reason: str) -> dic
         return {"response_due_override": "Response due date must be on or after the date sent"}
     if not reason.strip():
         return {"override_reason": "Enter why the response due date differs from the usual period"}
+    return {}
+
+
+def meeting_state_for(held_on: date, today: date) -> MeetingState:
+    """The state of a newly recorded meeting: planned when it is still to come, held when
+    its date has passed."""
+    return MeetingState.PLANNED if held_on >= today else MeetingState.HELD
+
+
+def check_meeting_state(
+    state: MeetingState | None, held_on: date | None, cancel_reason: str, today: date
+) -> dict[str, str]:
+    """A meeting in the future cannot have been held; cancelling needs a reason."""
+    if state == MeetingState.HELD and held_on is not None and held_on > today:
+        return {"held_on": "A meeting in the future cannot be recorded as held"}
+    if state == MeetingState.CANCELLED and not cancel_reason.strip():
+        return {"cancel_reason": "Enter why the meeting was cancelled"}
     return {}

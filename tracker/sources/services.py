@@ -13,6 +13,7 @@ from tracker import deadlines, policy
 from tracker.audit.services import diff, record
 from tracker.audit.vocabulary import AuditEntity, record_fields
 from tracker.auth.models import User
+from tracker.clock import today
 from tracker.concurrency import ensure_current
 from tracker.db import db
 from tracker.errors import PermissionDeniedError, RuleError
@@ -68,7 +69,13 @@ def _check_rules(model: type, current: Any, fields: dict[str, Any]) -> None:
     def value(name: str) -> Any:
         return fields[name] if name in fields else getattr(current, name, None)
 
-    if model is PanelItem:
+    if model is Meeting:
+        _raise_first(
+            rules.check_meeting_state(
+                value("state"), value("held_on"), value("cancel_reason") or "", today()
+            )
+        )
+    elif model is PanelItem:
         names = ("panel_meeting_on", "response_due_on", "pcc_response", "pcc_response_on")
         saved = {name: value(name) for name in names}
         saved["pcc_response"] = saved["pcc_response"] or ""

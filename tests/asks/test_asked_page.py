@@ -161,3 +161,37 @@ def test_the_navigation_count_is_one_statement_and_agrees_with_the_page(
             count = providers.count_asks(user, london_today())
         assert len(statements) == 1
         assert count == len(providers.asks_for(user, london_today())) == 9
+
+
+def test_papers_due_for_a_planned_meeting_are_asked_for_until_received(
+    app, client, login_as, liaison
+):
+    from tracker.sources.models import Meeting, MeetingState
+
+    day = london_today()
+    planned = make_meeting(
+        app,
+        title="Meeting Hawthorn",
+        held_on=day + timedelta(days=3),
+        state=MeetingState.PLANNED,
+    )
+    make_meeting(
+        app,
+        title="Meeting Cancelled",
+        held_on=day + timedelta(days=3),
+        state=MeetingState.CANCELLED,
+        cancel_reason="Diary clash",
+    )
+    login_as(liaison)
+    page = client.get("/asked").text
+    assert "Meeting Hawthorn" in page
+    assert f'href="/meetings/{planned.id}"' in page
+    # Papers are due five working days before: three days away they are overdue.
+    assert "Overdue" in page
+    assert "Meeting Cancelled" not in page
+    assert client.get(f"/meetings/{planned.id}").status_code == 200
+
+    with app.app_context():
+        db.session.get(Meeting, planned.id).papers_received_on = day
+        db.session.commit()
+    assert "Meeting Hawthorn" not in client.get("/asked").text

@@ -3,7 +3,7 @@
 A provider is a function `(user, today) -> AskSource | None`: the query selecting the
 records of its kind that `user` may open and still has to answer, and how to list them
 as `Ask`s (None when the kind is not for this user). `PROVIDERS` lists them in order; to
-add a kind of ask (papers due for an A&A meeting, say), write one provider in this
+add a kind of ask (answers to lines of enquiry, say), write one provider in this
 module and add it to `PROVIDERS`: the page, the count in the navigation (one statement
 for every kind together) and their tests pick it up.
 """
@@ -23,10 +23,18 @@ from tracker.actions.models import Action, ActionStatus
 from tracker.actions.queries import visible_actions
 from tracker.auth.models import Organisation
 from tracker.db import db
-from tracker.deadlines import days_late
+from tracker.deadlines import days_late, format_long
+from tracker.programme.queries import papers_due, visible_meetings
 from tracker.responses.models import ResponseState, WrittenResponse
 from tracker.responses.services import latest_by_subject
-from tracker.sources.models import AdhocRequest, HmicfrsReport, ReportScope, RequestStatus
+from tracker.sources.models import (
+    AdhocRequest,
+    HmicfrsReport,
+    Meeting,
+    MeetingState,
+    ReportScope,
+    RequestStatus,
+)
 
 
 @dataclass(frozen=True)
@@ -178,7 +186,34 @@ def force_actions(user: Any, today: date) -> AskSource | None:
     return AskSource(query, to_asks)
 
 
+def meeting_papers_due(user: Any, today: date) -> AskSource | None:
+    """The Chief Constable's papers for planned A&A meetings, not yet received by the OPCC."""
+    if not policy.is_force(user):
+        return None
+    query = visible_meetings(user).where(
+        Meeting.state == MeetingState.PLANNED,
+        Meeting.papers_received_on.is_(None),
+        Meeting.held_on >= today,
+    )
+
+    def to_asks(meetings: Sequence[Meeting]) -> list[Ask]:
+        return [
+            Ask(
+                kind="A&A meeting: Chief Constable's papers",
+                title=f"{row.meeting.title} ({format_long(row.meeting.held_on)})",
+                link=url_for("meetings.show", meeting_id=row.meeting.id),
+                due_on=row.due_on,
+                today=today,
+                state="Not yet received by the OPCC",
+            )
+            for row in papers_due(list(meetings), today)
+        ]
+
+    return AskSource(query, to_asks)
+
+
 PROVIDERS: tuple[Provider, ...] = (
+    meeting_papers_due,
     requests_awaiting_response,
     reports_awaiting_comments,
     force_actions,

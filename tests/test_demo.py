@@ -331,3 +331,18 @@ def test_demo_shows_written_responses_in_every_state(app, seeded):
     assert on_reports >= 1
     assert late
     assert applying >= 1
+
+
+def test_demo_has_evidence_files_on_an_update_and_a_written_response(app, seeded):
+    from tracker.actions.evidence import ACTION_UPDATE
+    from tracker.attachments.models import Attachment
+    from tracker.responses.evidence import WRITTEN_RESPONSE
+
+    with app.app_context():
+        kinds = {
+            (a.owner_kind, a.filename, a.content_type)
+            for a in db.session.scalars(select(Attachment))
+        }
+    csv = ("Vetting renewals by month.csv", "text/plain; charset=utf-8")
+    assert (ACTION_UPDATE.name, *csv) in kinds
+    assert any(kind == WRITTEN_RESPONSE.name for kind, _name, _type in kinds)

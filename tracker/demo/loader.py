@@ -26,6 +26,7 @@ from tracker.actions import services as actions
 from tracker.actions.models import Action, ActionStatus, Marking, Rag
 from tracker.actions.status import Side, transition_for
 from tracker.assurance import AssuranceMethod, AssuranceVerdict
+from tracker.attachments.rules import PreparedFile, prepare_file
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import Organisation, User
 from tracker.db import db
@@ -401,10 +402,15 @@ class SampleData:
                 subject = made[key]
                 token = responses.based_on(responses.latest_for(subject))
                 force, opcc = self.cast.liaison, self.officer
+                files = _demo_files(spec)
                 if spec["step"] == "draft":
-                    responses.save_draft(subject, spec["text"], by=force, based_on_token=token)
+                    responses.save_draft(
+                        subject, spec["text"], by=force, based_on_token=token, files=files
+                    )
                 elif spec["step"] == "submit":
-                    responses.submit(subject, spec["text"], by=force, based_on_token=token)
+                    responses.submit(
+                        subject, spec["text"], by=force, based_on_token=token, files=files
+                    )
                 elif spec["step"] == "send_back":
                     responses.send_back(subject, spec["reason"], by=opcc, based_on_token=token)
                 else:
@@ -499,6 +505,7 @@ class SampleData:
                 text=step["update"],
                 rag=Rag(step["rag"]) if "rag" in step else None,
                 opcc_only=step.get("opcc_only", False),
+                files=_demo_files(step),
             )
         elif "extension" in step:
             actions.request_extension(
@@ -524,3 +531,8 @@ def _tags(names: list[str], title: str) -> list[Tag]:
         missing = set(names) - {t.name for t in tags}
         raise SampleDataError(f"{title}: no reference list entry named {sorted(missing)}")
     return tags
+
+
+def _demo_files(spec: dict[str, Any]) -> list[PreparedFile]:
+    """The files a sample step attaches: small text or CSV documents written in the data."""
+    return [prepare_file(f["name"], f["text"].encode()) for f in spec.get("files", [])]

@@ -124,7 +124,7 @@ def panel_missing_notes(user: Any, report: PanelReport) -> list[str]:
     if hidden:
         notes.append(
             f"The choices above hide {hidden} Panel item{'' if hidden == 1 else 's'}: "
-            "choose 'Any meeting' and 'All items' to see them."
+            "clear the meeting and dates and choose 'All items' to see every item."
         )
     if policy.is_panel(user):
         notes.append(

@@ -58,6 +58,7 @@ NOT_PAGES = {
     "reports.job_download",
     "reports.job_status",
     "reports.matters_pdf",
+    "reports.panel_docx",
     "reports.panel_pdf",
 }
 

@@ -23,6 +23,7 @@ NOT_PAGES = {
     "reports.export_sources",
     "reports.job_download",
     "reports.job_status",
+    "reports.panel_docx",
 }
 # Report previews wrap their tables through templates/reports/_macros.html and are
 # checked in tests/reports.

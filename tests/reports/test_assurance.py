@@ -24,7 +24,6 @@ from tracker.assurance import AssuranceMethod, AssuranceVerdict
 from tracker.auth.models import User
 from tracker.db import db
 from tracker.reports import as_at
-from tracker.sources.models import MeetingKind
 
 PARTLY = "Partly assured (dip sample): Two custody suites still to sample"
 
@@ -47,8 +46,8 @@ def closed_everywhere(app, officer, liaison):
     """One action from each kind of source, implemented and then closed partly assured,
     and an older closed action with no conclusion; returns the later meeting's id."""
     today = london_today()
-    earlier = make_meeting(app, kind=MeetingKind.PERFORMANCE, held_on=today - timedelta(days=60))
-    later = make_meeting(app, kind=MeetingKind.PERFORMANCE, held_on=today + timedelta(days=10))
+    earlier = make_meeting(app, kind="performance", held_on=today - timedelta(days=60))
+    later = make_meeting(app, kind="performance", held_on=today + timedelta(days=10))
     item = make_panel_item(app, panel_meeting_on=today - timedelta(days=60))
     finding = make_finding(app, make_report(app, code="PEEL25"), reference="R1")
     for source in (earlier, item, finding):
@@ -98,7 +97,7 @@ def test_as_at_shows_the_conclusion_that_held_then(app, monkeypatch, client, log
     """Closed assured on 6 March, reopened on 8 March, closed partly assured on 11 March."""
     clock = install_clock(monkeypatch)
     clock.set(2024, 3, 1)
-    meeting = make_meeting(app, kind=MeetingKind.PERFORMANCE, held_on=date(2024, 3, 1))
+    meeting = make_meeting(app, kind="performance", held_on=date(2024, 3, 1))
     clock.set(2024, 3, 4)
     action = make_action(
         app,

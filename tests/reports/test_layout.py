@@ -124,9 +124,12 @@ def test_pdf_table_headers_stay_header_cells_with_scope(
     assert client.get("/reports/panel.pdf").status_code == 200
     page = Elements(pdf_html[0])
     headers = page.find("th")
-    assert len(headers) == 11
-    assert all(th.attrs.get("scope") == "col" for th in headers)
-    assert len(page.find("caption")) == 2
+    # Two summaries (items by response, with a "Total" row header; actions by RAG) and
+    # the nine columns of the items table.
+    assert len(headers) == 14
+    assert [th.attrs.get("scope") for th in headers].count("row") == 1
+    assert all(th.attrs.get("scope") in ("col", "row") for th in headers)
+    assert len(page.find("caption")) == 3
     assert page.find("h1")
     assert not [div for div in page.find("div") if "app-table-scroll" in div.classes]
 

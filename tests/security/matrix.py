@@ -224,6 +224,7 @@ MATRIX: dict[tuple[str, str], Expect] = {
     ("reports.export_sources", GET): SIGNED_IN,
     ("reports.panel", GET): SIGNED_IN,
     ("reports.panel_pdf", GET): SIGNED_IN,
+    ("reports.panel_docx", GET): SIGNED_IN,
     ("reports.matters", GET): SIGNED_IN,
     ("reports.matters_pdf", GET): SIGNED_IN,
     ("reports.hmicfrs", GET): SIGNED_IN,

@@ -35,7 +35,7 @@ from tracker.auth.models import User
 from tracker.clock import today
 from tracker.db import db, utcnow
 from tracker.errors import RuleError
-from tracker.reports.kinds import KINDS, ReportNotFoundError, file_name
+from tracker.reports.kinds import KINDS, ReportNotFoundError, file_name, refusal
 from tracker.reports.models import PDF_TYPE, ReportJob, ReportJobStatus
 from tracker.reports.render import render_pdf
 
@@ -313,8 +313,8 @@ def render_report(job: ReportJob, user: User, progress: Progress) -> JobOutput:
         raise JobFailedError("This kind of report no longer exists")
     progress.stage("Reading the actions", total=job.item_count)
     context = kind.build(user, args_of(job), today())
-    if context["as_at_error"]:
-        raise JobFailedError(context["as_at_error"])
+    if refusal(context):
+        raise JobFailedError(refusal(context))
     progress.stage(f"Laying out the PDF of {context['item_count']} actions")
     body = render_pdf(render_template(kind.pdf_template, **context))
     return JobOutput(body, file_name(kind, context), PDF_TYPE, context["item_count"])
@@ -336,7 +336,7 @@ def result_page(job: ReportJob) -> str | None:
 
 def runner_for(kind: str) -> Runner | None:
     """The function that builds a job of `kind`: a report PDF unless registered."""
-    from tracker.reports import spreadsheets  # noqa: F401  (registers its runners)
+    from tracker.reports import spreadsheets, word  # noqa: F401  (register their runners)
 
     if kind in RUNNERS:
         return RUNNERS[kind]

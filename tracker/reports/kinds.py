@@ -14,12 +14,21 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
+from tracker import policy
 from tracker.actions.models import ActionStatus, Rag, SourceType
 from tracker.actions.queries import SORTS, ActionFilters
 from tracker.auth.models import Organisation
 from tracker.db import db
 from tracker.reports.as_at import AsAtError, moment_for, parse_as_at
-from tracker.reports.queries import action_log, hmicfrs_progress, matters_arising, panel_follow_up
+from tracker.reports.paper import PAPER_FIELDS, meeting_words, paper_cover
+from tracker.reports.queries import (
+    RESPONSE_STATES,
+    PanelReport,
+    action_log,
+    hmicfrs_progress,
+    matters_arising,
+    panel_follow_up,
+)
 from tracker.sources.models import HmicfrsReport, Meeting
 from tracker.sources.queries import is_source_visible, visible_sources
 
@@ -85,16 +94,53 @@ def panel_context(user: Any, args: MultiDict, today: date) -> dict[str, Any]:
         today=today,
         as_at=common["moment"],
     )
+    cover, paper_form, paper_errors = paper_cover(
+        args, meeting=meeting_words(chosen["meeting"], chosen["from"], chosen["to"])
+    )
+    wording = {name: paper_form[name].data for name in PAPER_FIELDS}
     return {
         **common,
         "report": report,
         "marking": report.marking,
         "args": chosen,
-        "query": _query(chosen, common),
+        "query": {**_query(chosen, common), **_query(wording, {"as_at": None})},
         "statuses": PANEL_STATUSES,
         "title": "Police and Crime Panel follow-up report",
         "item_count": report.item_count,
+        "cover": cover,
+        "paper_form": paper_form,
+        "form_errors": paper_errors,
+        "missing": panel_missing_notes(user, report),
+        "response_states": RESPONSE_STATES,
     }
+
+
+def panel_missing_notes(user: Any, report: PanelReport) -> list[str]:
+    """Why the report shows fewer Panel items than there are, in words for `user`: the
+    filters, and publication (a clerk is told plainly that unpublished items are left
+    out, never how many; the OPCC is told how many of those shown a clerk will not see)."""
+    notes = []
+    hidden = report.hidden_by_filters
+    if hidden:
+        notes.append(
+            f"The choices above hide {hidden} Panel item{'' if hidden == 1 else 's'}: "
+            "clear the meeting and dates and choose 'All items' to see every item."
+        )
+    if policy.is_panel(user):
+        notes.append(
+            "Items the Office of the Police and Crime Commissioner has not yet published "
+            "to the Panel are not shown."
+        )
+    elif policy.is_opcc(user) and report.unpublished_count:
+        count = report.unpublished_count
+        notes.append(
+            f"{count} item{' is' if count == 1 else 's are'} not published to the Panel "
+            "and a clerk will not see "
+            f"{'it' if count == 1 else 'them'}."
+        )
+    elif policy.is_force(user):
+        notes.append("Only Panel items with an action you can see are shown.")
+    return notes
 
 
 def matters_context(user: Any, args: MultiDict, today: date) -> dict[str, Any]:
@@ -239,9 +285,16 @@ KINDS: dict[str, ReportKind] = {
 }
 
 
-def file_name(kind: ReportKind, context: dict[str, Any]) -> str:
+def file_name(kind: ReportKind, context: dict[str, Any], *, suffix: str = "pdf") -> str:
     """A dated file name; "as at" reports carry that date too."""
     stem = kind.file_stem(context)
     if context.get("as_at"):
         stem += f"-as-at-{context['as_at'].isoformat()}"
-    return f"{stem}-{context['produced_on'].isoformat()}.pdf"
+    return f"{stem}-{context['produced_on'].isoformat()}.{suffix}"
+
+
+def refusal(context: dict[str, Any]) -> str | None:
+    """Why the report cannot be produced as asked (a bad "as at" date or cover wording),
+    or None."""
+    errors = context.get("form_errors") or {}
+    return context["as_at_error"] or next(iter(errors.values()), None)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
 
 from tracker import policy
@@ -23,6 +23,9 @@ from tracker.actions.queries import (
 )
 from tracker.actions.rag import highest_marking, rag_of
 from tracker.db import db
+from tracker.deadlines import days_late
+from tracker.filters import format_date
+from tracker.pagination import count_of
 from tracker.programme import queries as programme_queries
 from tracker.programme.models import BroughtAction, LineOfEnquiry
 from tracker.programme.queries import PapersDue, earlier_in_series
@@ -39,6 +42,14 @@ from tracker.settings.services import setting
 from tracker.sources.models import Finding, HmicfrsReport, Meeting, MeetingState, PanelItem
 from tracker.sources.queries import visible_sources
 
+# The PCC's response to a Panel item, as the follow-up report counts and shows it.
+RESPONSE_STATES = {
+    "responded": "Responded",
+    "awaiting": "Awaiting response",
+    "overdue": "Overdue",
+    "no_date": "No response date set",
+}
+
 
 def _assurance(actions: list[Any], as_at: AsAt | None) -> dict[int, str]:
     """The closed actions' assurance lines, now or as at a past day."""
@@ -53,6 +64,39 @@ class PanelRow:
     actions: list[tuple[Action, str]] = field(default_factory=list)  # (action, rag)
     # False when the PCC's response came after the "as at" date.
     answered: bool = True
+    # Days the response is late on the report's day (the rule actions use: days_late).
+    days_overdue: int = 0
+    # Days until the response is due (None once answered or when no date is set).
+    days_left: int | None = None
+
+    @property
+    def response_state(self) -> str:
+        """responded, overdue, awaiting (a date is set) or no_date: one of RESPONSE_STATES."""
+        if self.answered:
+            return "responded"
+        if self.days_overdue:
+            return "overdue"
+        return "awaiting" if self.item.response_due_on else "no_date"
+
+    @property
+    def response_label(self) -> str:
+        return RESPONSE_STATES[self.response_state]
+
+    @property
+    def response_line(self) -> str:
+        """The response's state in one line, the same in the preview, PDF and Word."""
+        state = self.response_state
+        due = self.item.response_due_on
+        if state == "responded":
+            return f"Responded {format_date(self.item.pcc_response_on)}"
+        if state == "overdue":
+            late = self.days_overdue
+            return f"OVERDUE: due {format_date(due)}, {late} day{'' if late == 1 else 's'} late"
+        if state == "awaiting":
+            left = self.days_left or 0
+            when = "due today" if left == 0 else f"{left} day{'' if left == 1 else 's'} left"
+            return f"Awaiting: due {format_date(due)} ({when})"
+        return "Awaiting: no response date set"
 
 
 @dataclass
@@ -64,10 +108,31 @@ class PanelReport:
     meeting_dates: list[date]
     # {action id: assurance line} for the closed actions (see actions.conclusions).
     assurance: dict[int, str] = field(default_factory=dict)
+    # Items the user may see that the filters (meeting, dates, status) leave out.
+    hidden_by_filters: int = 0
 
     @property
     def item_count(self) -> int:
         return sum(len(row.actions) for row in self.rows)
+
+    @property
+    def action_count(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def items_with_actions(self) -> int:
+        return sum(1 for row in self.rows if row.actions)
+
+    @property
+    def response_counts(self) -> dict[str, int]:
+        """Items in the table by the PCC's response (every state, in RESPONSE_STATES order)."""
+        counted = Counter(row.response_state for row in self.rows)
+        return {state: counted.get(state, 0) for state in RESPONSE_STATES}
+
+    @property
+    def unpublished_count(self) -> int:
+        """Items in the table a Panel clerk will not see (not yet published to the Panel)."""
+        return sum(1 for row in self.rows if not row.item.published)
 
 
 def panel_follow_up(
@@ -85,30 +150,20 @@ def panel_follow_up(
     items_query = visible_sources(user, PanelItem).order_by(
         PanelItem.panel_meeting_on, PanelItem.id
     )
-    if meeting_on:
-        items_query = items_query.where(PanelItem.panel_meeting_on == meeting_on)
-    if date_from:
-        items_query = items_query.where(PanelItem.panel_meeting_on >= date_from)
-    if date_to:
-        items_query = items_query.where(PanelItem.panel_meeting_on <= date_to)
     day = as_at.day if as_at else None
-    answered = PanelItem.pcc_response_on.is_not(None)
     if day:
         items_query = items_query.where(PanelItem.panel_meeting_on <= day)
+    unfiltered = count_of(items_query)
+    items_query = _meeting_dates_within(items_query, meeting_on, date_from, date_to)
+    answered = PanelItem.pcc_response_on.is_not(None)
+    if day:
         answered = answered & (PanelItem.pcc_response_on <= day)
     if status == "outstanding":
         items_query = items_query.where(~answered)
     elif status == "answered":
         items_query = items_query.where(answered)
     items = db.session.scalars(items_query).all()
-    rows = {
-        item.id: PanelRow(
-            item,
-            answered=item.pcc_response_on is not None
-            and (day is None or item.pcc_response_on <= day),
-        )
-        for item in items
-    }
+    rows = {item.id: _panel_row(item, today=day or today, as_at=day) for item in items}
     amber_days = setting(AMBER_DAYS)
     on_items = ActionFilters(panel_item_ids=list(rows))
     action_rows: list[tuple[Action, str]] = []
@@ -150,6 +205,34 @@ def panel_follow_up(
         marking=highest_marking([a.marking for a, _ in action_rows]),
         meeting_dates=meeting_dates,
         assurance=_assurance([a for a, _ in action_rows], as_at),
+        hidden_by_filters=unfiltered - len(rows),
+    )
+
+
+def _meeting_dates_within(
+    items_query: Select, meeting_on: date | None, date_from: date | None, date_to: date | None
+) -> Select:
+    """Panel items of one meeting, or of meetings between two dates (either may be open)."""
+    if meeting_on:
+        items_query = items_query.where(PanelItem.panel_meeting_on == meeting_on)
+    if date_from:
+        items_query = items_query.where(PanelItem.panel_meeting_on >= date_from)
+    if date_to:
+        items_query = items_query.where(PanelItem.panel_meeting_on <= date_to)
+    return items_query
+
+
+def _panel_row(item: PanelItem, *, today: date, as_at: date | None) -> PanelRow:
+    """An item's row on the report's day; "as at" a past day, a response dated after it
+    had not been given yet."""
+    responded_on = item.pcc_response_on
+    answered = responded_on is not None and (as_at is None or responded_on <= as_at)
+    due = item.response_due_on
+    return PanelRow(
+        item,
+        answered=answered,
+        days_overdue=days_late(due, today, done=answered),
+        days_left=(due - today).days if due and not answered and due >= today else None,
     )
 
 

@@ -26,8 +26,8 @@ from tracker.db import db, reads_before_writing, take_write_lock, utcnow
 from tracker.exports import SOURCE_COLUMNS, source_records, to_csv, to_xlsx
 from tracker.forms import EmptyForm
 from tracker.policy import can_view_lists, can_view_report_job
-from tracker.reports import jobs, spreadsheets
-from tracker.reports.kinds import KINDS, ReportKind, ReportNotFoundError, file_name
+from tracker.reports import jobs, spreadsheets, word
+from tracker.reports.kinds import KINDS, ReportKind, ReportNotFoundError, file_name, refusal
 from tracker.reports.models import PDF_TYPE, XLSX_TYPE, ReportJob, ReportJobStatus
 from tracker.reports.render import pdf_download, render_pdf
 from tracker.security import permission_required
@@ -58,6 +58,8 @@ def _build(kind: ReportKind, args: MultiDict) -> dict[str, Any]:
     context["kind"] = kind.name
     context.setdefault("route_args", {})
     context["pdf_url"] = url_for(kind.pdf_endpoint, **context["route_args"], **context["query"])
+    if kind.name == "panel":
+        context["docx_url"] = url_for("reports.panel_docx", **context["query"])
     context["background"] = context["item_count"] > _threshold()
     context["job_form"] = EmptyForm()
     context["job_query"] = urlencode(context["query"], doseq=True)
@@ -66,14 +68,14 @@ def _build(kind: ReportKind, args: MultiDict) -> dict[str, Any]:
 
 def _page(kind: ReportKind, args: MultiDict):
     context = _build(kind, args)
-    status = 400 if context["as_at_error"] else 200
+    status = 400 if refusal(context) else 200
     return render_template(kind.page_template, **context), status
 
 
 def _pdf(kind: ReportKind, args: MultiDict):
     """The PDF now, or (for a long report) back to the page to prepare it in the background."""
     context = _build(kind, args)
-    if context["as_at_error"]:
+    if refusal(context):
         return render_template(kind.page_template, **context), 400
     if context["background"]:
         flash(
@@ -96,6 +98,26 @@ def panel():
 @permission_required(can_view_lists)
 def panel_pdf():
     return _pdf(KINDS["panel"], request.args)
+
+
+@bp.route("/panel.docx")
+@permission_required(can_view_lists)
+def panel_docx():
+    """The Panel follow-up report as a Word document (for committee systems), now or,
+    when long, back to the page to prepare it in the background like the PDF."""
+    kind = KINDS["panel"]
+    context = _build(kind, request.args)
+    if refusal(context):
+        return render_template(kind.page_template, **context), 400
+    if context["background"]:
+        flash(
+            f"This report has {context['item_count']} actions, so it is prepared in the "
+            "background: select 'Prepare Word document' and download it when it is ready."
+        )
+        return redirect(url_for(kind.page_endpoint, **context["query"]), 303)
+    return word.docx_download(
+        word.panel_docx(context), filename=file_name(kind, context, suffix="docx")
+    )
 
 
 def _with_meeting(meeting_id: int) -> MultiDict:
@@ -163,11 +185,14 @@ def _queue_job(kind: str, args: MultiDict, context: dict[str, Any], content_type
     return redirect(url_for("reports.job", job_id=job.id), 303)
 
 
-def _queue_report(kind: ReportKind, args: MultiDict):
-    """Check the report's choices and queue it (or show the page with what is wrong)."""
+def _queue_report(kind: ReportKind, args: MultiDict, *, as_word: bool = False):
+    """Check the report's choices and queue it (or show the page with what is wrong);
+    the Panel report may be asked for as a Word document instead of a PDF."""
     context = _build(kind, args)  # the slow reading, outside any write transaction
-    if context["as_at_error"]:
+    if refusal(context):
         return render_template(kind.page_template, **context), 400
+    if as_word and kind.name == "panel":
+        return _queue_job(word.PANEL_DOCX, args, _as_word(context), word.DOCX_TYPE)
     return _queue_job(kind.name, args, context, PDF_TYPE)
 
 
@@ -188,7 +213,12 @@ def create_job():
         return _queue_job(name, args, context, XLSX_TYPE)
     if kind.name == "matters":
         args.setlist("meeting_id", request.form.getlist("meeting_id")[:1])
-    return _queue_report(kind, args)
+    return _queue_report(kind, args, as_word=request.form.get("format") == "docx")
+
+
+def _as_word(context: dict[str, Any]) -> dict[str, Any]:
+    """The job's title says it is the Word copy (beside any PDF of the same report)."""
+    return {**context, "title": f"{context['title']} (Word)"}
 
 
 def _own_job_or_404(job_id: int) -> ReportJob:
@@ -302,12 +332,15 @@ def job_retry(job_id: int):
     if old.kind == spreadsheets.ACTIONS_XLSX:
         context = spreadsheets.export_context(current_user, args)
         return _queue_job(old.kind, args, context, XLSX_TYPE)
+    if old.kind == word.PANEL_DOCX:
+        context = _as_word(_build(KINDS["panel"], args))
+        return _queue_job(old.kind, args, context, word.DOCX_TYPE)
     kind = KINDS.get(old.kind)
     if kind is None:
         abort(404)
     context = _build(kind, args)
-    if context["as_at_error"]:
-        flash(context["as_at_error"])
+    if refusal(context):
+        flash(refusal(context))
         return redirect(url_for("reports.job", job_id=old.id), 303)
     return _queue_job(kind.name, args, context, PDF_TYPE)
 

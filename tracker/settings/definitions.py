@@ -26,7 +26,8 @@ class SettingDefinition(Generic[T]):
     choices: tuple[tuple[str, str], ...] = ()
     minimum: int | None = None
     maximum: int | None = None
-    # "number" (default), "choice" (when choices are given), "email" or "days" ("14, 3").
+    # "number" (default), "choice" (when choices are given), "email", "days" ("14, 3"),
+    # "text" (one line, up to `maximum` characters) or "telephone".
     kind: str = "number"
 
     def coerce(self, stored: Any) -> T:
@@ -144,6 +145,40 @@ DATA_PROTECTION_EMAIL = SettingDefinition[str](
     kind="email",
 )
 
+# The contact officer named on the cover of the Panel follow-up report (a committee
+# paper: "Contact officer: name, role, email, telephone").
+PANEL_CONTACT_NAME = SettingDefinition[str](
+    "panel_contact_name",
+    "Panel paper contact officer",
+    "The name printed as contact officer on the Panel follow-up report's cover.",
+    "",
+    maximum=120,
+    kind="text",
+)
+PANEL_CONTACT_ROLE = SettingDefinition[str](
+    "panel_contact_role",
+    "Panel paper contact officer's role",
+    "Their job title, for example Head of Policy and Scrutiny.",
+    "",
+    maximum=120,
+    kind="text",
+)
+PANEL_CONTACT_EMAIL = SettingDefinition[str](
+    "panel_contact_email",
+    "Panel paper contact officer's email",
+    "The email address printed on the Panel follow-up report's cover.",
+    "",
+    kind="email",
+)
+PANEL_CONTACT_TELEPHONE = SettingDefinition[str](
+    "panel_contact_telephone",
+    "Panel paper contact officer's telephone",
+    "The telephone number printed on the Panel follow-up report's cover, for example 01234 567890.",
+    "",
+    maximum=30,
+    kind="telephone",
+)
+
 DEFINITIONS: dict[str, SettingDefinition[Any]] = {
     d.key: d
     for d in (
@@ -160,5 +195,9 @@ DEFINITIONS: dict[str, SettingDefinition[Any]] = {
         FORCE_LEAD_EMAIL,
         ACCESSIBILITY_CONTACT_EMAIL,
         DATA_PROTECTION_EMAIL,
+        PANEL_CONTACT_NAME,
+        PANEL_CONTACT_ROLE,
+        PANEL_CONTACT_EMAIL,
+        PANEL_CONTACT_TELEPHONE,
     )
 }

@@ -18,6 +18,7 @@ from tracker.settings.definitions import SettingDefinition
 from tracker.settings.services import TAG_NAME_MAX
 
 WHOLE_NUMBER = re.compile(r"^-?[0-9]{1,9}$")
+TELEPHONE = re.compile(r"^\+?[0-9][0-9 ()-]*$")
 
 
 class WholeNumberInRange:
@@ -42,6 +43,18 @@ class WholeNumberInRange:
             raise ValidationError(f"Must be {self.maximum} or fewer")
 
 
+def one_line(form: FlaskForm, field: StringField) -> None:
+    """One line of text: no control characters at all (tabs and new lines included)."""
+    if field.data and any(unicodedata.category(ch) == "Cc" for ch in field.data):
+        raise ValidationError(f"{field.label.text} must not contain control characters")
+
+
+def telephone_number(form: FlaskForm, field: StringField) -> None:
+    """Digits, spaces, brackets and hyphens, with an optional leading +."""
+    if field.data and not (field.data.isascii() and TELEPHONE.match(field.data)):
+        raise ValidationError("Enter a telephone number, like 01234 567890 or +44 1234 567890")
+
+
 def day_list(form: FlaskForm, field: StringField) -> None:
     """Whole numbers of days from 1 to 365, separated by commas."""
     parts = [p.strip() for p in (field.data or "").replace(";", ",").split(",") if p.strip()]
@@ -63,6 +76,8 @@ class SettingForm(FlaskForm):
         """The submitted value as stored: the choice key, text, or an int."""
         if self.definition.choices or self.definition.kind == "email":
             return (self.value.data or "").lower()
+        if self.definition.kind in ("text", "telephone"):
+            return self.value.data or ""
         if self.definition.kind == "days":
             return ", ".join(str(d) for d in Schedule.parse_days(self.value.data))
         return int(self.value.data)
@@ -100,6 +115,20 @@ def setting_form_for(definition: SettingDefinition, **kwargs: Any) -> SettingFor
                     message="Enter an email address in the correct format, like name@example.org",
                     check_deliverability=False,
                 ),
+            ],
+        )
+    elif definition.kind in ("text", "telephone"):
+        limit = definition.maximum or 120
+        field = StringField(
+            definition.label,
+            description=definition.hint,
+            widget=GovTextInput(),
+            filters=[strip_text],
+            validators=[
+                Optional(),
+                Length(max=limit, message=f"Must be {limit} characters or fewer"),
+                one_line,
+                *([telephone_number] if definition.kind == "telephone" else []),
             ],
         )
     elif definition.kind == "days":

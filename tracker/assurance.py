@@ -30,6 +30,34 @@ class AssuranceVerdict(LabelledEnum):
 
 NOTE_MAX = 5_000
 
+CHOOSE_METHOD = "Choose how the OPCC satisfied itself"
+CHOOSE_VERDICT = "Choose the assurance verdict"
+NOTE_NEEDED = {
+    AssuranceVerdict.PARTLY_ASSURED: "Enter what is still outstanding",
+    AssuranceVerdict.NOT_ASSURED: "Enter why it is not yet assured",
+}
+NOTE_TOO_LONG = f"Assurance note must be {NOTE_MAX:,} characters or fewer"
+
+
+def check_conclusion(
+    method: AssuranceMethod | None, verdict: AssuranceVerdict | None, note: str
+) -> dict[str, str]:
+    """The OPCC's assurance conclusion, on an implemented action or a written response:
+    method and verdict are required; the note is required unless the verdict is
+    "assured", since a partly assured conclusion must say what is outstanding and a "not
+    assured" one tells the force why it came back. A plain "assured" with its method is
+    a whole conclusion. Returns {field: message} for each problem."""
+    problems = {}
+    if method is None:
+        problems["method"] = CHOOSE_METHOD
+    if verdict is None:
+        problems["verdict"] = CHOOSE_VERDICT
+    elif verdict in NOTE_NEEDED and not note.strip():
+        problems["note"] = NOTE_NEEDED[verdict]
+    if len(note.strip()) > NOTE_MAX:
+        problems["note"] = NOTE_TOO_LONG
+    return problems
+
 
 def describe_conclusion(method: AssuranceMethod | str, verdict: AssuranceVerdict | str) -> str:
     """One readable line for history, emails and reports: "Assured (dip sample)"."""

@@ -271,3 +271,18 @@ def test_opcc_sees_submitted_versions_but_not_drafts(app, people):
             exchange = services.exchange_for(_user(people[who]), subject)
             assert [v.text for v in exchange.versions] == texts
         assert services.exchange_for(_user(people["clerk"]), subject).versions == []
+
+
+def test_accepting_follows_the_one_conclusion_rule_actions_use(app, people):
+    """A partly assured response must say what is outstanding, as a partly assured close
+    of an action must (tracker.assurance.check_conclusion)."""
+    from tracker.assurance import NOTE_NEEDED
+
+    adhoc = _future_request(app)
+    with app.app_context():
+        subject = db.session.get(AdhocRequest, adhoc.id)
+        _submit(subject, people["force"])
+        with pytest.raises(services.ResponseRuleError) as refused:
+            _accept(subject, people["opcc"], AssuranceVerdict.PARTLY_ASSURED, "")
+        assert refused.value.message == NOTE_NEEDED[AssuranceVerdict.PARTLY_ASSURED]
+        assert refused.value.field == "note"

@@ -104,7 +104,7 @@ def test_not_assured_from_the_page_sends_back(app, client, auth, login_as, liais
     _switch(auth, login_as, officer)
     refused = _review(client, url, "accept", method="other", verdict="not_assured", note="")
     assert refused.status_code == 200
-    assert "a “not assured” response is sent back" in refused.text
+    assert "Enter why it is not yet assured" in refused.text
     sent = _review(client, url, "accept", method="other", verdict="not_assured", note="Thin")
     assert sent.status_code == 302
     assert _versions(app) == [(1, ResponseState.SENT_BACK, "Answer")]

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Protocol
 
-from tracker.assurance import NOTE_MAX, AssuranceMethod, AssuranceVerdict
+from tracker import assurance
 from tracker.auth.models import Organisation
 
 # Who may own an action, and which organisations an action may belong to.
@@ -93,29 +93,9 @@ def check_action(
     }
 
 
-CHOOSE_METHOD = "Choose how the OPCC satisfied itself"
-CHOOSE_VERDICT = "Choose the assurance verdict"
-NOTE_NEEDED = {
-    AssuranceVerdict.PARTLY_ASSURED: "Enter what is still outstanding",
-    AssuranceVerdict.NOT_ASSURED: "Enter why it is not yet assured",
-}
-NOTE_TOO_LONG = f"Assurance note must be {NOTE_MAX:,} characters or fewer"
-
-
-def check_conclusion(
-    method: AssuranceMethod | None, verdict: AssuranceVerdict | None, note: str
-) -> dict[str, str]:
-    """The OPCC's assurance conclusion on an implemented action: method and verdict are
-    required; the note is required unless the verdict is "assured", since a partly
-    assured close must say what is outstanding and a "not assured" one tells the owner
-    why it came back. A plain "assured" with its method is a whole conclusion."""
-    problems = {}
-    if method is None:
-        problems["method"] = CHOOSE_METHOD
-    if verdict is None:
-        problems["verdict"] = CHOOSE_VERDICT
-    elif verdict in NOTE_NEEDED and not note.strip():
-        problems["note"] = NOTE_NEEDED[verdict]
-    if len(note.strip()) > NOTE_MAX:
-        problems["note"] = NOTE_TOO_LONG
-    return problems
+# The OPCC's assurance conclusion is one rule for actions and written responses alike.
+CHOOSE_METHOD = assurance.CHOOSE_METHOD
+CHOOSE_VERDICT = assurance.CHOOSE_VERDICT
+NOTE_NEEDED = assurance.NOTE_NEEDED
+NOTE_TOO_LONG = assurance.NOTE_TOO_LONG
+check_conclusion = assurance.check_conclusion

@@ -64,7 +64,10 @@ class AcceptForm(ExchangeForm):
     )
     note = TextAreaField(
         "Note",
-        description="Required when not assured: the response goes back to the force with it.",
+        description=(
+            "Required unless assured: what is still outstanding, or why the response "
+            "goes back to the force."
+        ),
         widget=GovTextArea(),
         filters=[strip_text],
         validators=[

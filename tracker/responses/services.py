@@ -20,7 +20,12 @@ from typing import Any
 from sqlalchemy import select
 
 from tracker import policy
-from tracker.assurance import AssuranceMethod, AssuranceVerdict, describe_conclusion
+from tracker.assurance import (
+    AssuranceMethod,
+    AssuranceVerdict,
+    check_conclusion,
+    describe_conclusion,
+)
 from tracker.attachments.queries import attachments_by_owner
 from tracker.attachments.rules import PreparedFile
 from tracker.attachments.services import attach_files
@@ -336,21 +341,20 @@ def accept(
     by: User,
     based_on_token: str,
 ) -> WrittenResponse:
-    """Record the OPCC's conclusion on the submitted version. Assured or partly assured:
-    accepted, and the text recorded on the request or report. Not assured: sent back,
-    with the note as the reason (so a note is required)."""
+    """Record the OPCC's conclusion on the submitted version (assurance.check_conclusion:
+    a note is required unless assured). Assured or partly assured: accepted, and the
+    text recorded on the request or report. Not assured: sent back, with the note as
+    the reason."""
     response = _submitted(subject, by, based_on_token)
     method, verdict = AssuranceMethod(method), AssuranceVerdict(verdict)
     note = (note or "").strip()
-    if len(note) > REASON_MAX:
-        raise ResponseRuleError(f"Note must be {REASON_MAX:,} characters or fewer", field="note")
+    problems = check_conclusion(method, verdict, note)  # the same rule as for actions
+    if problems:
+        field, message = next(iter(problems.items()))
+        raise ResponseRuleError(message, field=field)
     conclusion = describe_conclusion(method, verdict)
     assurance = {"assurance_method": method, "assurance_verdict": verdict, "assurance_note": note}
     if not verdict.closes:
-        if not note:
-            raise ResponseRuleError(
-                "Say what the force must do: a “not assured” response is sent back", field="note"
-            )
         _review(response, by, ResponseState.SENT_BACK, reason=note, **assurance)
         _audit(
             subject,

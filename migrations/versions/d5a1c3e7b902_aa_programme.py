@@ -2,7 +2,7 @@
 enquiry, public questions and actions brought to a meeting
 
 Revision ID: d5a1c3e7b902
-Revises: c4e8a1f2d9b6
+Revises: d5f1a7c3e2b8
 Create Date: 2026-11-30 12:40:00.000000
 
 Existing meetings keep their kind (the old values become rows of meeting_kinds, plus
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "d5a1c3e7b902"
-down_revision = "c4e8a1f2d9b6"
+down_revision = "d5f1a7c3e2b8"
 branch_labels = None
 depends_on = None
 

@@ -23,8 +23,28 @@ def test_upgrade_indexes_existing_records(empty_database_url):
     with app.app_context():
         upgrade(revision=BEFORE_SEARCH)
         with db.engine.begin() as connection:
+            # The meeting table as it was then (later revisions add columns with defaults
+            # and turn the kind into a reference to the kinds list).
+            old_meetings = table(
+                "meetings",
+                *(
+                    column(name)
+                    for name in (
+                        "id",
+                        "kind",
+                        "held_on",
+                        "title",
+                        "themes",
+                        "chair",
+                        "attendees",
+                        "minutes_url",
+                        "published",
+                        *stamps,
+                    )
+                ),
+            )
             connection.execute(
-                Meeting.__table__.insert(),
+                old_meetings.insert(),
                 {
                     "id": 7,
                     "kind": "thematic",

@@ -18,6 +18,7 @@ from tests.security.matrix import GET, MATRIX, OK, PUBLIC
 from tracker import policy
 from tracker.actions.models import ActionUpdate, Marking
 from tracker.actions.queries import visible_actions
+from tracker.attachments.models import Attachment
 from tracker.auth.models import ROLE_ORGANISATION, Role, User
 from tracker.auth.services import make_password_token
 from tracker.db import db
@@ -35,6 +36,7 @@ from tracker.sources.models import (
     PanelItem,
 )
 from tracker.sources.queries import visible_sources
+from tracker.statutory.models import AnnualReportReview, ChiefConstableAppointment, PreceptYear
 
 # Demo accounts (tracker/demo/cli.py) by matrix identity.
 DEMO_ACCOUNTS = {
@@ -47,6 +49,7 @@ DEMO_ACCOUNTS = {
 # Endpoints that answer with a file or JSON rather than a page.
 NOT_PAGES = {
     "actions.export",
+    "attachments.download",
     "calendar.feed",
     "calendar.timetable",
     "imports.template",
@@ -173,6 +176,18 @@ def _url_values(app: Flask, identity: str) -> dict[str, Any]:
                 )
             ),
             "question_id": _first_id(select(PublicQuestion.id)),
+            "precept_id": _first_id(select(PreceptYear.id)),
+            "appointment_id": _first_id(select(ChiefConstableAppointment.id)),
+            "review_id": _first_id(select(AnnualReportReview.id)),
+            # A file this user may replace (the demo's evidence files).
+            "attachment_id": next(
+                (
+                    a.id
+                    for a in db.session.scalars(select(Attachment).order_by(Attachment.id))
+                    if policy.can_replace_attachment(user, a)
+                ),
+                None,
+            ),
         }
 
 

@@ -1,4 +1,5 @@
-"""Demo statutory calendar: a precept year the Panel vetoed, and an annual-report review.
+"""Demo statutory calendar: a precept year the Panel vetoed, an annual-report review and
+a Chief Constable appointment the Panel confirmed.
 
 Recorded through the statutory services by the demo OPCC officer (the PCC's steps) and
 the demo Panel clerk (the Panel's steps), on dates already past on the seeding day.
@@ -14,7 +15,14 @@ from sqlalchemy import func, select
 from tracker.auth.models import User
 from tracker.db import db
 from tracker.statutory import services
-from tracker.statutory.models import AnnualReportReview, PreceptYear, VetoReason
+from tracker.statutory.models import (
+    AnnualReportReview,
+    ChiefConstableAppointment,
+    PcDecision,
+    PreceptYear,
+    Recommendation,
+    VetoReason,
+)
 
 
 def _last_completed_precept_year(today: date) -> int:
@@ -122,4 +130,32 @@ def seed_statutory(officer: User, clerk: User, today: date) -> dict[str, int]:
         ),
         published_on=date(reviewed, 9, 1),
     )
-    return {"precept years": 1, "annual-report reviews": 1}
+    # A confirmation hearing held well inside the three weeks of Sch. 8 para. 4(6).
+    notified = date(reviewed - 2, 1, 9)
+    appointment = services.create_record(
+        ChiefConstableAppointment,
+        by=officer,
+        candidate_name="Richard Cooper",
+        notified_on=notified,
+    )
+    services.record_panel_side(
+        appointment,
+        by=clerk,
+        hearing_on=date(reviewed - 2, 1, 20),
+        report_on=date(reviewed - 2, 1, 23),
+        report_text=(
+            "The Panel held a confirmation hearing and recommends that the Commissioner"
+            " appoints the candidate as Chief Constable."
+        ),
+        recommendation=Recommendation.APPOINT,
+    )
+    services.record_pcc_side(
+        appointment,
+        by=officer,
+        candidate_name="Richard Cooper",
+        notified_on=notified,
+        decision=PcDecision.ACCEPTED,
+        decision_on=date(reviewed - 2, 1, 25),
+        outcome_text="The Commissioner accepted the Panel's recommendation and appointed.",
+    )
+    return {"precept years": 1, "annual-report reviews": 1, "Chief Constable appointments": 1}

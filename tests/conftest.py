@@ -7,6 +7,7 @@ names another one, such as the PostgreSQL database `make test` creates.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import socket
@@ -23,7 +24,16 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from flask import Flask
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import (
+    CompoundSelect,
+    create_engine,
+    event,
+    exists,
+    literal,
+    select,
+    text,
+    union_all,
+)
 from sqlalchemy.engine import make_url
 
 os.environ.setdefault("TRACKER_ENV", "testing")
@@ -50,14 +60,40 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return url
 
 
+@functools.cache
+def _holding_rows() -> CompoundSelect:
+    """On PostgreSQL, which tables hold rows, in one statement: most tests touch a handful
+    of the tables, and emptying only those is far cheaper than truncating every table (a
+    TRUNCATE of the whole schema cost about 300 ms per test). Built once the app (and so
+    every model) is loaded."""
+    return union_all(
+        *(
+            select(literal(index)).where(exists().select_from(table))
+            for index, table in enumerate(db.metadata.sorted_tables)
+        )
+    )
+
+
+# Every sequence back to 1, so ids start again as they do on SQLite.
+_RESTART_SEQUENCES = (
+    "SELECT setval(c.oid, 1, false) FROM pg_class c "
+    "JOIN pg_namespace n ON n.oid = c.relnamespace "
+    "WHERE c.relkind = 'S' AND n.nspname = current_schema()"
+)
+
+
 def _empty_all_tables() -> None:
-    """Delete every row, children first, so each test starts from nothing."""
+    """Delete every row, children first, so each test starts from nothing (and, on
+    PostgreSQL, with every id sequence starting again at 1)."""
+    tables = db.metadata.sorted_tables
     with db.engine.begin() as connection:
         if db.engine.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            holding = {row[0] for row in connection.execute(_holding_rows())}
+            for index in sorted(holding, reverse=True):
+                connection.execute(tables[index].delete())
+            connection.execute(text(_RESTART_SEQUENCES))
         else:
-            for table in reversed(db.metadata.sorted_tables):
+            for table in reversed(tables):
                 connection.execute(table.delete())
 
 

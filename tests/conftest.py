@@ -88,6 +88,10 @@ def _empty_all_tables() -> None:
     tables = db.metadata.sorted_tables
     with db.engine.begin() as connection:
         if db.engine.dialect.name == "postgresql":
+            # Wait, as TRUNCATE did, for anything a previous test's server thread still
+            # has in flight, so no late write lands in the next test.
+            names = ", ".join(f'"{table.name}"' for table in tables)
+            connection.execute(text(f"LOCK TABLE {names} IN ACCESS EXCLUSIVE MODE"))
             holding = {row[0] for row in connection.execute(_holding_rows())}
             for index in sorted(holding, reverse=True):
                 connection.execute(tables[index].delete())

@@ -24,14 +24,13 @@ from tracker.actions.queries import visible_actions
 from tracker.auth.models import Organisation
 from tracker.db import db
 from tracker.deadlines import days_late, format_long
-from tracker.programme.queries import papers_due, visible_meetings
+from tracker.programme.queries import papers_due, papers_owed, visible_meetings
 from tracker.responses.models import ResponseState, WrittenResponse
 from tracker.responses.services import latest_by_subject
 from tracker.sources.models import (
     AdhocRequest,
     HmicfrsReport,
     Meeting,
-    MeetingState,
     ReportScope,
     RequestStatus,
 )
@@ -190,11 +189,7 @@ def meeting_papers_due(user: Any, today: date) -> AskSource | None:
     """The Chief Constable's papers for planned A&A meetings, not yet received by the OPCC."""
     if not policy.is_force(user):
         return None
-    query = visible_meetings(user).where(
-        Meeting.state == MeetingState.PLANNED,
-        Meeting.papers_received_on.is_(None),
-        Meeting.held_on >= today,
-    )
+    query = visible_meetings(user).where(papers_owed(today))
 
     def to_asks(meetings: Sequence[Meeting]) -> list[Ask]:
         return [

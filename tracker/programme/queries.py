@@ -85,14 +85,20 @@ def timetable_years(user: Any, today: date) -> list[int]:
     return list(range(high, low - 1, -1))
 
 
-def upcoming_papers(user: Any, today: date) -> list[PapersDue]:
-    """Planned meetings `user` may see whose papers the force still owes (not yet
-    recorded as received), soonest first, with the due date and days overdue."""
-    query = visible_meetings(user).where(
+def papers_owed(today: date) -> ColumnElement[bool]:
+    """Meetings whose papers the force still owes: planned, from `today` on, and not yet
+    recorded as received (the one rule for the timetable, the asks page and reminders)."""
+    return and_(
         Meeting.state == MeetingState.PLANNED,
         Meeting.papers_received_on.is_(None),
         Meeting.held_on >= today,
     )
+
+
+def upcoming_papers(user: Any, today: date) -> list[PapersDue]:
+    """Planned meetings `user` may see whose papers the force still owes, soonest first,
+    with the due date and days overdue."""
+    query = visible_meetings(user).where(papers_owed(today))
     return papers_due(list(db.session.scalars(query)), today)
 
 

@@ -25,7 +25,7 @@ from tracker.auth.models import Organisation, User
 from tracker.db import db
 from tracker.deadlines import format_long, why_not_working
 from tracker.mail import absolute_url
-from tracker.programme.queries import earlier_in_series, papers_due
+from tracker.programme.queries import earlier_in_series, papers_due, papers_owed
 from tracker.reminders.digest import render_digest, shorten
 from tracker.reminders.models import OutboxMessage, ReminderItem, ReminderOptOut
 from tracker.reminders.rules import (
@@ -494,13 +494,7 @@ def _report_deadlines(people, chase, add) -> None:
 def _papers_deadlines(today, people, chase) -> None:
     """The chief constable's papers before each planned A&A meeting (the force lead
     contact and the meeting's OPCC lead), until the OPCC records them as received."""
-    planned = db.session.scalars(
-        select(Meeting).where(
-            Meeting.state == MeetingState.PLANNED,
-            Meeting.papers_received_on.is_(None),
-            Meeting.held_on >= today,
-        )
-    ).all()
+    planned = db.session.scalars(select(Meeting).where(papers_owed(today))).all()
     for row in papers_due(list(planned), today):
         meeting = row.meeting
         lead = people.by_id.get(meeting.opcc_lead_id) if meeting.opcc_lead_id else None

@@ -9,7 +9,19 @@ from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit
 
-from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
+from flask import (
+    Flask,
+    abort,
+    current_app,
+    flash,
+    g,
+    has_request_context,
+    redirect,
+    request,
+    session,
+    url_for,
+)
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from flask_login import current_user, login_user, logout_user
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -174,8 +186,24 @@ def _security_headers(response: Any) -> Any:
     return response
 
 
+class _SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, except that a static file never sets the cookie.
+
+    A signed-in session is refreshed on every response (SESSION_REFRESH_EACH_REQUEST);
+    on static files that would put a personal Set-Cookie on shared, cacheable
+    responses, and a stylesheet or icon still arriving after the user signed out
+    would sign them back in.
+    """
+
+    def should_set_cookie(self, app: Flask, session: SessionMixin) -> bool:
+        if has_request_context() and request.endpoint == "static":
+            return False
+        return super().should_set_cookie(app, session)
+
+
 def init_app(app: Flask) -> None:
     """Install the sign-in gate, the CSP nonce and the security headers."""
+    app.session_interface = _SessionInterface()
     app.before_request(_end_overlong_session)
     app.before_request(_require_sign_in)
     app.after_request(_security_headers)

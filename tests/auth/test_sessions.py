@@ -124,3 +124,14 @@ def test_right_current_password_still_changes_it(app, client, login_as, post_for
     assert response.status_code == 302
     auth.logout()
     assert auth.login(officer.email, NEW_PASSWORD).status_code == 302
+
+
+def test_static_files_never_set_the_session_cookie(app, client, auth, officer):
+    """A stylesheet still loading when someone signs out must not sign them back in,
+    and a cacheable file must not carry a personal cookie."""
+    auth.login(officer.email)
+    page = client.get("/")
+    assert "Set-Cookie" in page.headers  # signed-in pages refresh the idle timeout
+    with client.get("/static/images/favicon.svg") as icon:
+        assert icon.status_code == 200
+        assert "Set-Cookie" not in icon.headers

@@ -170,9 +170,7 @@ def test_the_response_is_drafted_edited_approved_published_and_sent(
     ):
         assert expected in body, expected
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
-    assert {"Recommendation R1", "Recommendation R2", "Area for improvement AFI1"} <= set(
-        headings
-    )
+    assert {"Recommendation R1", "Recommendation R2", "Area for improvement AFI1"} <= set(headings)
     section = document.sections[0]
     assert section.header.paragraphs[0].text == "OFFICIAL"
     assert section.footer.paragraphs[0].text == "OFFICIAL"

@@ -60,7 +60,7 @@ def build_scenario(app, owner, *, published_days_ago: int = 20) -> Scenario:
 
 
 def version_of(page: str) -> str:
-    found = re.search(r'name="version" type="hidden" value="([^"]*)"', page)
+    found = re.search(r'<input[^>]*name="version"[^>]*value="([^"]*)"', page)
     assert found, "no version field on the page"
     return found.group(1)
 

@@ -24,8 +24,7 @@ from tracker.filters import format_date
 from tracker.reports.render import render_pdf
 from tracker.reports.word import _labelled, _marking_on_every_page
 from tracker.s55.models import S55Entry, S55Response
-
-NO_ACTION = "No action recorded."
+from tracker.s55.services import NO_ACTION
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,10 @@ bp = Blueprint("s55", __name__, url_prefix="/hmicfrs")
 
 def shown_to(user: Any, report: HmicfrsReport) -> S55Response | None:
     """The version `user` sees: OPCC staff the current one, others the latest published."""
-    versions = services.versions_for(report)
+    return _shown(user, services.versions_for(report))
+
+
+def _shown(user: Any, versions: list[S55Response]) -> S55Response | None:
     if not policy.is_opcc(user):
         versions = [v for v in versions if v.public]
     return versions[-1] if versions else None
@@ -49,14 +52,15 @@ def shown_to(user: Any, report: HmicfrsReport) -> S55Response | None:
 
 def s55_summary(report: HmicfrsReport) -> dict[str, Any]:
     """For the report page: the deadline, whether it was met and the version shown."""
-    response = shown_to(current_user, report)
-    published = [v.published_on for v in services.versions_for(report) if v.public]
+    versions = services.versions_for(report)
+    response = _shown(current_user, versions)
+    first_published = min((v.published_on for v in versions if v.public), default=None)
     deadline = s55_comments_due(report.published_on)
     return {
         "response": response,
         "deadline": deadline,
-        "published_on": min(published, default=None),
-        "met": met_deadline(min(published, default=None), deadline.due, today()),
+        "published_on": first_published,
+        "met": met_deadline(first_published, deadline.due, today()),
         "may_view": policy.can_view_s55(current_user, response),
     }
 
@@ -107,7 +111,7 @@ def show(report_id: int):
     return _render_show(report, response)
 
 
-def _current_or_redirect(report: HmicfrsReport) -> S55Response | None:
+def _current_or_say_none(report: HmicfrsReport) -> S55Response | None:
     response = services.current_for(report)
     if response is None:
         flash("No s.55 response has been drafted yet", "info")
@@ -138,7 +142,7 @@ def draft(report_id: int):
 def edit(report_id: int):
     """Edit the comments and, per finding, the action taken or the reason none is."""
     report, _ = _load(report_id)
-    response = _current_or_redirect(report)
+    response = _current_or_say_none(report)
     if response is None:
         return redirect(_show_url(report))
     if request.method == "GET" and response.state.frozen:
@@ -183,7 +187,7 @@ def edit(report_id: int):
 
 def _step(report_id: int, form_class: type, change, saved: str, form_key: str):
     report, _ = _load(report_id)
-    response = _current_or_redirect(report)
+    response = _current_or_say_none(report)
     if response is None:
         return redirect(_show_url(report))
     form = form_class()

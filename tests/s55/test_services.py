@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from tests.factories import london_today, make_report
 from tests.s55.helpers import build_scenario
+from tracker.audit.display import describe_events
 from tracker.audit.models import AuditEvent
 from tracker.db import db
 from tracker.errors import ConflictError, PermissionDeniedError
@@ -314,3 +315,24 @@ def test_published_responses_leave_out_drafts_and_approved(app, officer, admin, 
         _approved(app, approved, officer, admin)
         db.session.commit()
         assert published_responses() == []
+
+
+def test_every_transition_is_audited_in_words(app, officer, admin, liaison):
+    scenario = build_scenario(app, liaison)
+    with app.test_request_context():
+        response = _approved(app, scenario, officer, admin)
+        _publish(response, officer, london_today())
+        db.session.commit()
+        events = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action.like("s55_%")).order_by(AuditEvent.id)
+        ).all()
+        words = [entry.what for entry in describe_events(events, reader=admin)]
+        assert words == [
+            "s.55 response drafted",
+            "s.55 response submitted for approval",
+            "s.55 response approved",
+            "s.55 response published",
+        ]
+        published = describe_events(events[-1:], reader=admin)[0]
+        assert published.summary.startswith("Version 1 of the s.55 response published on")
+        assert any("Date comments published" in line for line in published.lines)

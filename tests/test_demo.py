@@ -30,6 +30,7 @@ from tracker.deadlines import is_working_day
 from tracker.demo.loader import read_sample_data
 from tracker.reminders.planner import run_planner
 from tracker.reports.as_at import actions_as_at, moment_for
+from tracker.s55.models import S55Response, S55State
 from tracker.sources.models import (
     AdhocRequest,
     Finding,
@@ -346,3 +347,18 @@ def test_demo_has_evidence_files_on_an_update_and_a_written_response(app, seeded
     csv = ("Vetting renewals by month.csv", "text/plain; charset=utf-8")
     assert (ACTION_UPDATE.name, *csv) in kinds
     assert any(kind == WRITTEN_RESPONSE.name for kind, _name, _type in kinds)
+
+
+def test_demo_has_one_published_s55_response_and_one_in_draft(app, seeded):
+    with app.app_context():
+        responses = {r.report.code: r for r in db.session.scalars(select(S55Response)).all()}
+        assert {code: r.state for code, r in responses.items()} == {
+            "PEEL22": S55State.SENT,
+            "HOMI23": S55State.DRAFT,
+        }
+        published = responses["PEEL22"]
+        assert published.public
+        assert published.approved_by.email == "admin@opcc.example.org"
+        assert published.published_on == published.report.comments_published_on
+        assert all(e.action_text or e.no_action_reason for e in published.entries)
+        assert responses["HOMI23"].include_afis

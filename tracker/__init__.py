@@ -71,9 +71,11 @@ def _configure_templates(app: Flask) -> None:
     from tracker.navigation import navigation_for
     from tracker.reminders.queries import reminders_for
     from tracker.responses.services import written_exchange
+    from tracker.s55.views import s55_summary
 
     app.jinja_env.globals.update(policy.TEMPLATE_GLOBALS)
     app.jinja_env.globals["written_exchange"] = written_exchange
+    app.jinja_env.globals["s55_summary"] = s55_summary
     app.jinja_env.globals["navigation_for"] = navigation_for
     app.jinja_env.globals["history_for"] = history_for
     app.jinja_env.globals["reminders_for"] = reminders_for
@@ -147,6 +149,7 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.reminders.views import bp as reminders_bp
     from tracker.reports.views import bp as reports_bp
     from tracker.responses.views import bp as responses_bp
+    from tracker.s55.views import bp as s55_bp
     from tracker.search.views import bp as search_bp
     from tracker.settings.views import bp as settings_bp
     from tracker.sources.adhoc.views import bp as adhoc_bp
@@ -173,6 +176,7 @@ def _register_blueprints(app: Flask) -> None:
         search_bp,
         statutory_bp,
         responses_bp,
+        s55_bp,
         asks_bp,
         calendar_bp,
         attachments_bp,

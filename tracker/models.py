@@ -11,6 +11,7 @@ from tracker.programme.models import BroughtAction, LineOfEnquiry, PublicQuestio
 from tracker.reminders.models import OutboxMessage, ReminderItem, ReminderOptOut
 from tracker.reports.models import ReportJob
 from tracker.responses.models import WrittenResponse
+from tracker.s55.models import S55Entry, S55Response
 from tracker.search.models import SearchEntry
 from tracker.settings.models import Setting, Tag
 from tracker.sources.models import (
@@ -52,6 +53,8 @@ __all__ = [
     "ReminderItem",
     "ReminderOptOut",
     "ReportJob",
+    "S55Entry",
+    "S55Response",
     "SearchEntry",
     "Setting",
     "Tag",

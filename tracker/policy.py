@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from tracker.attachments.models import Attachment
     from tracker.auth.models import User
     from tracker.reports.models import ReportJob
+    from tracker.s55.models import S55Response
 
     AnyUser = User | AnonymousUserMixin
 
@@ -387,6 +388,28 @@ def can_see_response(
     return can_write_response(user, subject)
 
 
+# The PCC's s.55 response to an HMICFRS report is the OPCC's own document: OPCC staff draft
+# it, an administrator approves it for the PCC, and nobody else sees it until published.
+
+
+def can_draft_s55(user: AnyUser) -> bool:
+    """Draft, edit, submit, publish and record the sending of an s.55 response."""
+    return is_opcc(user)
+
+
+def can_approve_s55(user: AnyUser) -> bool:
+    """Approve an s.55 response for the PCC (administrators acting for the PCC)."""
+    return has_role(user, Role.ADMIN)
+
+
+def can_view_s55(user: AnyUser, response: S55Response | None) -> bool:
+    """OPCC staff: every version, drafts included. Everyone else signed in: published
+    versions only (the force never sees the PCC's draft)."""
+    if is_opcc(user):
+        return True
+    return is_signed_in(user) and response is not None and bool(response.public)
+
+
 def can_view_asks(user: AnyUser) -> bool:
     """The "What the OPCC has asked for" page: everything the force must answer."""
     return is_force(user)
@@ -547,6 +570,8 @@ TEMPLATE_GLOBALS = {
     "can_view_source": can_view_source,
     "can_write_response": can_write_response,
     "can_review_response": can_review_response,
+    "can_draft_s55": can_draft_s55,
+    "can_approve_s55": can_approve_s55,
     "can_replace_attachment": can_replace_attachment,
     "is_opcc": is_opcc,
     "can_view_statutory": can_view_statutory,

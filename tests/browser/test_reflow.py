@@ -63,6 +63,8 @@ NOT_PAGES = {
     "reports.matters_pdf",
     "reports.panel_docx",
     "reports.panel_pdf",
+    "s55.docx",
+    "s55.pdf",
 }
 
 # Pages every signed-in user may open for their own record, which the matrix lists as

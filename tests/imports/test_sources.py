@@ -9,10 +9,13 @@ from sqlalchemy import func, select
 from tests.conftest import csrf_token_from
 from tests.factories import make_finding, make_panel_item, make_report
 from tests.imports.conftest import VERSION_RE, csv_bytes
+from tracker.auth.models import User
 from tracker.db import db
+from tracker.s55 import services as s55
 from tracker.sources.models import (
     Finding,
     FindingKind,
+    HmicfrsReport,
     InspectorateStatus,
     PanelItem,
     PanelItemKind,
@@ -113,3 +116,24 @@ def test_findings_upload_needs_a_report(app, login_as, officer, upload):
     response = upload(csv_bytes([["reference", "text"], ["R1", "x"]]), "f.csv", target="findings")
     assert response.status_code == 200
     assert "Choose the report the findings belong to" in response.text
+
+
+def test_undo_is_refused_once_an_s55_response_answers_an_imported_finding(
+    app, client, login_as, officer, upload_and_check, commit
+):
+    report = make_report(app)
+    login_as(officer)
+    content = csv_bytes([["reference", "text"], ["R1", "Improve call handling"]])
+    batch_id, _ = upload_and_check(content, "f.csv", target="findings", report_id=report.id)
+    commit(batch_id)
+    with app.app_context():
+        s55.build_draft(
+            db.session.get(HmicfrsReport, report.id),
+            by=db.session.get(User, officer.id),
+            include_afis=False,
+        )
+        db.session.commit()
+    page = undo(client, batch_id).text
+    assert "finding R1 (in an s.55 response)" in page
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Finding.id))) == 1

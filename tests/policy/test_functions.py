@@ -29,6 +29,7 @@ from tracker.db import db
 from tracker.programme.models import LineOfEnquiry, PublicQuestion
 from tracker.reports.models import ReportJob
 from tracker.responses.models import ResponseState, WrittenResponse
+from tracker.s55.models import S55Response, S55State
 from tracker.sources.models import (
     AdhocRequest,
     Finding,
@@ -100,6 +101,8 @@ ROLE_RULES = {
     "can_manage_programme": allowed(*OPCC_STAFF),
     "can_manage_meeting_kinds": allowed(ADMIN),
     "can_see_question_asker": allowed(*OPCC_STAFF),
+    "can_draft_s55": allowed(*OPCC_STAFF),
+    "can_approve_s55": allowed(ADMIN),
 }
 
 
@@ -517,6 +520,20 @@ def test_force_sees_no_response_on_a_report_not_addressed_to_it():
 
 
 @pytest.mark.parametrize("identity", IDENTITIES)
+@pytest.mark.parametrize("state", list(S55State))
+def test_can_view_s55(identity, state):
+    """OPCC staff see every version; others signed in see only a published one."""
+    response = S55Response(state=state, public=state.published)
+    expected = identity in OPCC_STAFF or (identity in (FORCE, PANEL) and state.published)
+    assert policy.can_view_s55(person(identity), response) is expected
+
+
+@pytest.mark.parametrize("identity", IDENTITIES)
+def test_can_view_s55_before_any_draft(identity):
+    assert policy.can_view_s55(person(identity), None) is (identity in OPCC_STAFF)
+
+
+@pytest.mark.parametrize("identity", IDENTITIES)
 def test_can_view_asks(identity):
     assert policy.can_view_asks(person(identity)) is (identity == FORCE)
 
@@ -844,6 +861,7 @@ TESTED = {
     "can_write_response",
     "can_review_response",
     "can_see_response",
+    "can_view_s55",
     "can_view_attachment",
     "can_replace_attachment",
     "can_view_line_of_enquiry",

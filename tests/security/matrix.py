@@ -133,6 +133,18 @@ MATRIX: dict[tuple[str, str], Expect] = {
     ("auth.change_password", POST): SIGNED_IN,
     ("auth.keep_alive", POST): SIGNED_IN,
     # HMICFRS reports and findings
+    # The PCC's s.55 response (the world's report has none: the force and the Panel see
+    # only a published one; the edit page and downloads send OPCC staff to the response)
+    ("s55.show", GET): OPCC_STAFF,
+    ("s55.pdf", GET): OPCC_STAFF,
+    ("s55.docx", GET): OPCC_STAFF,
+    ("s55.draft", POST): OPCC_STAFF,
+    ("s55.edit", GET): OPCC_STAFF,
+    ("s55.edit", POST): OPCC_STAFF,
+    ("s55.submit", POST): OPCC_STAFF,
+    ("s55.approve", POST): ADMIN_ONLY,
+    ("s55.publish", POST): OPCC_STAFF,
+    ("s55.sent", POST): OPCC_STAFF,
     ("hmicfrs.index", GET): SIGNED_IN,
     ("hmicfrs.show", GET): SIGNED_IN,
     ("hmicfrs.new", GET): OPCC_STAFF,

@@ -63,8 +63,21 @@ class HistoryEntry:
     lines: list[str] = field(default_factory=list)
 
 
+# Verbs the general rule below would say badly ("S55 drafted").
+ACTION_WORDS: dict[str, str] = {
+    "s55_drafted": "s.55 response drafted",
+    "s55_edited": "s.55 response edited",
+    "s55_submitted": "s.55 response submitted for approval",
+    "s55_approved": "s.55 response approved",
+    "s55_published": "s.55 response published",
+    "s55_sent": "s.55 response sent",
+}
+
+
 def action_words(action: str) -> str:
     """The event's verb in words: "status_changed" -> "Status changed"."""
+    if action in ACTION_WORDS:
+        return ACTION_WORDS[action]
     return action.replace("_", " ").strip().capitalize() or "Changed"
 
 

@@ -34,6 +34,7 @@ from tracker.deadlines import is_working_day
 from tracker.demo.clock import DemoClock
 from tracker.programme import services as programme
 from tracker.responses import services as responses
+from tracker.s55 import services as s55
 from tracker.settings.models import Tag
 from tracker.sources import services as sources
 from tracker.sources.models import (
@@ -69,6 +70,8 @@ class Cast:
 
     officer: User
     liaison: User
+    # The administrator who approves s.55 responses for the PCC.
+    admin: User | None = None
 
     def user(self, side: str) -> User:
         """The demo user acting for `side` ("opcc" or "force")."""
@@ -219,6 +222,8 @@ class SampleData:
                 },
             )
         self._written_responses(made, "report", published, spec.get("written_responses", []))
+        if "s55_response" in spec:
+            self._s55_response(made, published, spec["s55_response"])
         for finding in spec.get("findings", []):
             self.counts["findings"] += 1
             for action in finding.get("actions", []):
@@ -429,6 +434,62 @@ class SampleData:
             day = self._after(earlier, spec["at"], f"A written response to a {key}")
             self._add(day, step_for(spec), f"A written response to a {key}")
             self.counts["written response steps"] += 1
+
+    def _s55_response(self, made: dict[str, Any], earlier: date, spec: dict[str, Any]) -> None:
+        """The PCC's s.55 response: drafted, given its comments and submitted, approved,
+        published and sent, each on its day, as far as the sample goes."""
+
+        def step_for(step: dict[str, Any]) -> Callable[[date], None]:
+            def run(day: date) -> None:
+                report, opcc = made["report"], self.officer
+                if step["step"] == "draft":
+                    made["s55"] = s55.build_draft(
+                        report, by=opcc, include_afis=spec.get("include_afis", False)
+                    )
+                    return
+                response = made["s55"]
+                if step["step"] == "write":
+                    s55.save_text(
+                        response,
+                        cc_comments=response.cc_comments,
+                        pcc_comments=step["pcc_comments"],
+                        entries={
+                            entry.id: (
+                                entry.action_text,
+                                "" if entry.action_text else step["reason"],
+                            )
+                            for entry in response.entries
+                        },
+                        by=opcc,
+                        expected_version=response.version,
+                    )
+                elif step["step"] == "submit":
+                    s55.submit(response, by=opcc, expected_version=response.version)
+                elif step["step"] == "approve":
+                    s55.approve(response, by=self.cast.admin, expected_version=response.version)
+                elif step["step"] == "publish":
+                    s55.publish(
+                        response,
+                        published_on=day,
+                        url=step["url"],
+                        by=opcc,
+                        expected_version=response.version,
+                    )
+                else:
+                    s55.record_sent(
+                        response,
+                        to_hmicfrs_on=day,
+                        to_home_secretary_on=day,
+                        by=opcc,
+                        expected_version=response.version,
+                    )
+
+            return run
+
+        for step in spec["steps"]:
+            day = self._after(earlier, step["at"], "An s.55 response step")
+            self._add(day, step_for(step), "An s.55 response step")
+        self.counts["s.55 responses"] += 1
 
     def _after(self, earlier: date, offset: str, what: str) -> date:
         later = self.day(offset)

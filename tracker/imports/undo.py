@@ -27,6 +27,7 @@ from tracker.errors import PermissionDeniedError
 from tracker.imports.models import ImportBatch, ImportStatus
 from tracker.imports.plan import chunks
 from tracker.imports.services import BatchStateError
+from tracker.s55.models import S55Entry
 from tracker.search import index as search_index
 from tracker.settings.models import Tag
 from tracker.sources.models import Finding, PanelItem
@@ -121,7 +122,8 @@ def _later_outside_events(batch: ImportBatch, touched: dict) -> set[tuple[str, i
 
 
 def _dependants(touched: dict) -> list[str]:
-    """Actions or findings made outside the batch that hang on a created source."""
+    """Actions, findings or s.55 responses made outside the batch that hang on a created
+    source."""
     created_items = [
         i for (k, i), t in touched.items() if k == AuditEntity.PANEL_ITEM and t.created
     ]
@@ -142,6 +144,13 @@ def _dependants(touched: dict) -> list[str]:
             f"finding {ref} (under an imported cause of concern)"
             for ref in db.session.scalars(query)
         ]
+        query = (
+            select(Finding.reference)
+            .join(S55Entry, S55Entry.finding_id == Finding.id)
+            .where(Finding.id.in_(part))
+            .distinct()
+        )
+        names += [f"finding {ref} (in an s.55 response)" for ref in db.session.scalars(query)]
     return names
 
 

@@ -100,6 +100,8 @@ ROLE_RULES = {
     "can_manage_programme": allowed(*OPCC_STAFF),
     "can_manage_meeting_kinds": allowed(ADMIN),
     "can_see_question_asker": allowed(*OPCC_STAFF),
+    "can_view_publication_register": allowed(*OPCC_STAFF),
+    "can_manage_publications": allowed(*OPCC_STAFF),
 }
 
 
@@ -852,6 +854,8 @@ TESTED = {
     "can_conclude_line_of_enquiry",
     "can_view_public_question",
     "public_question_visibility",
+    "can_view_publication_register",
+    "can_manage_publications",
 }
 
 

@@ -101,7 +101,8 @@ def test_atom_feed_parses_back_with_an_entry_per_publication(client, published):
         "A&A minutes and outcome summary: Quarterly performance: <victims> & witnesses"
     )
     link = meeting.find(f"{ATOM}link").get("href")
-    assert link.startswith("http") and link.endswith(f"/public/meetings/{published['meeting']}")
+    assert link.startswith("http")
+    assert link.endswith(f"/public/meetings/{published['meeting']}")
     assert meeting.find(f"{ATOM}summary").text == "The PCC was assured on victim contact."
     statement = entries[f"publication-{published['record']}"]
     assert statement.find(f"{ATOM}link").get("href") == "https://opcc.example.org/statement-2026"

@@ -24,6 +24,7 @@ from tracker.auth.services import make_password_token
 from tracker.db import db
 from tracker.imports.models import ImportBatch
 from tracker.programme.models import LineOfEnquiry, PublicQuestion
+from tracker.publication.models import PublicationRecord
 from tracker.publication.queries import public_meetings
 from tracker.reminders.models import OutboxMessage, OutboxStatus
 from tracker.reports.models import ReportJob, ReportJobStatus
@@ -181,6 +182,7 @@ def _url_values(app: Flask, identity: str) -> dict[str, Any]:
             "precept_id": _first_id(select(PreceptYear.id)),
             "appointment_id": _first_id(select(ChiefConstableAppointment.id)),
             "review_id": _first_id(select(AnnualReportReview.id)),
+            "publication_id": _first_id(select(PublicationRecord.id)),
             # A file this user may replace (the demo's evidence files).
             "attachment_id": next(
                 (

@@ -3,10 +3,11 @@ each status (published on time, published late, due, overdue)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
+from tests.conftest import counting_statements
 from tests.factories import make_meeting, make_panel_item
 from tracker.db import db
 from tracker.deadlines import Deadline
@@ -162,3 +163,34 @@ def test_register_page_shows_status_and_explanation(app, client, login_as, offic
     assert "Meeting Hawthorn" in page.text
     assert "20 working days after 6 January 2020" in page.text
     assert "Overdue" in page.text
+
+
+def _add_one_of_each(app, n: int) -> None:
+    make_meeting(app, held_on=date(2026, 1, 5) + timedelta(days=n), opcc_lead_id=None)
+    make_panel_item(app, kind=PanelItemKind.RECOMMENDATION, response_due_on=date(2026, 3, 2))
+    with app.app_context():
+        db.session.add(
+            PublicationRecord(
+                kind=PublicationKind.DECISION, title=f"Decision {n}", due_on=date(2026, 2, 2)
+            )
+        )
+        db.session.commit()
+
+
+def _statements_for_pages(app, client) -> tuple[int, int]:
+    with counting_statements(app) as register_statements:
+        assert client.get("/publication/").status_code == 200
+    with counting_statements(app) as public_statements:
+        assert client.get("/public/feed.atom").status_code == 200
+    return len(register_statements), len(public_statements)
+
+
+def test_register_and_feed_run_the_same_statements_however_many_rows(
+    app, client, login_as, officer
+):
+    login_as(officer)
+    _add_one_of_each(app, 0)
+    few = _statements_for_pages(app, client)
+    for n in range(1, 6):
+        _add_one_of_each(app, n)
+    assert _statements_for_pages(app, client) == few

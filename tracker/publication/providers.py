@@ -3,9 +3,10 @@
 A provider answers two questions about its kind of publication: what is on the register
 (every item the office must publish, published or not, for OPCC staff) and what the
 public may see (only what has been published and is not restricted). `PROVIDERS` lists
-them in order; to add a kind (s.55 responses, say), write one `Provider` in a module of
-its feature and add it to `PROVIDERS`: the register, its reminders, the public index and
-the Atom feed pick it up.
+them in order; to add a kind (s.55 responses, say), write its two functions in this
+module (reading the feature's models, as the meeting and Panel providers do) and add a
+`Provider` to `PROVIDERS`: the register, its reminders, the public index and the Atom
+feed pick it up. A kind already chased by another reminder sets `chased_elsewhere`.
 """
 
 from __future__ import annotations

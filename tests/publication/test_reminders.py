@@ -96,3 +96,11 @@ def test_the_link_opens_for_the_lead(app, run_day, leads, decision, client, logi
     login_as(leads["opcc"])
     for path in paths:
         assert client.get(path).status_code == 200
+
+
+def test_reminders_stop_four_weeks_after_the_due_date(app, run_day, leads, decision):
+    # 8 July 2026 is 28 days after; 15 July 2026 is 35 days after (both Wednesdays).
+    last, _ = run_day(date(2026, 7, 8))
+    after, _ = run_day(date(2026, 7, 15))
+    assert [r.rule for r in _publication_reminders(last)] == ["publication_overdue"]
+    assert _publication_reminders(after) == []

@@ -541,12 +541,20 @@ def _statutory_deadlines(today, schedule, people, add) -> None:
             )
 
 
+# Publication reminders stop this many days after the due date (as the statutory steps'
+# do), so the meetings held before the register existed are not chased for ever.
+PUBLICATION_CHASE_DAYS = 28
+
+
 def _publication_deadlines(today, schedule, people, add) -> None:
     """Items on the publication register not yet published: to the item's own lead (a
-    meeting's OPCC lead) or else the OPCC lead, before, on and after the due date."""
+    meeting's OPCC lead) or else the OPCC lead, before, on and after the due date (for
+    four weeks after it)."""
     for row in register():
         if row.published_on is not None or row.due is None or row.chased_elsewhere:
             continue
+        if (today - row.due.due).days > PUBLICATION_CHASE_DAYS:
+            continue  # long past: the register shows it as overdue; mail stops
         found = deadline_occurrence(row.due.due, today, schedule)
         if not found:
             continue

@@ -49,6 +49,13 @@ def test_every_endpoint_needs_sign_in_unless_marked_public(app):
         "main.privacy",
         "calendar.feed",
         "calendar.timetable",
+        "public.index",
+        "public.meetings",
+        "public.meeting",
+        "public.panel",
+        "public.publications",
+        "public.timetable",
+        "public.feed",
     }
 
 

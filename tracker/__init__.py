@@ -146,6 +146,8 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.imports.views import bp as imports_bp
     from tracker.main.views import bp as main_bp
     from tracker.programme.views import bp as programme_bp
+    from tracker.public.views import bp as public_bp
+    from tracker.publication.views import bp as publication_bp
     from tracker.reminders.views import bp as reminders_bp
     from tracker.reports.views import bp as reports_bp
     from tracker.responses.views import bp as responses_bp
@@ -180,6 +182,8 @@ def _register_blueprints(app: Flask) -> None:
         asks_bp,
         calendar_bp,
         attachments_bp,
+        publication_bp,
+        public_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -181,6 +181,16 @@ def working_days_before(day: date, days: int) -> Deadline:
     return Deadline(due, f"{explanation}, {reason}" if reason else explanation)
 
 
+def date_set_by(day: date, who: str) -> Deadline:
+    """A due date someone set (the Panel, the OPCC) rather than one worked out: says who,
+    and notes a weekend or bank holiday, which does not move it."""
+    explanation = f"The date set by {who}"
+    not_working = why_not_working(day)
+    if not_working:
+        explanation += f" ({not_working.split(';')[0]})"
+    return Deadline(day, explanation)
+
+
 def add_calendar_days(start: date, days: int) -> Deadline:
     """Return `start` plus `days` calendar days."""
     _check_not_negative(days, "days")

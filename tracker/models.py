@@ -8,6 +8,7 @@ from tracker.calendar.models import CalendarFeed
 from tracker.heartbeats import Heartbeat
 from tracker.imports.models import ImportBatch
 from tracker.programme.models import BroughtAction, LineOfEnquiry, PublicQuestion
+from tracker.publication.models import PublicationRecord
 from tracker.reminders.models import OutboxMessage, ReminderItem, ReminderOptOut
 from tracker.reports.models import ReportJob
 from tracker.responses.models import WrittenResponse
@@ -50,6 +51,7 @@ __all__ = [
     "PanelItem",
     "PreceptYear",
     "PublicQuestion",
+    "PublicationRecord",
     "ReminderItem",
     "ReminderOptOut",
     "ReportJob",

@@ -44,6 +44,8 @@ def navigation_for(user: Any) -> list[dict[str, Any]]:
     ]
     if policy.can_view_statutory(user):
         items.append(NavItem("Statutory calendar", "statutory.index", "statutory"))
+    if policy.can_view_publication_register(user):
+        items.append(NavItem("Publication", "publication.index", "publication"))
     if policy.can_import(user):
         items.append(NavItem("Import", "imports.index", "imports"))
     if policy.can_view_audit(user):

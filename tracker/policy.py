@@ -548,6 +548,21 @@ def public_question_visibility(user: AnyUser) -> ColumnElement[bool]:
     return and_(PublicQuestion.published.is_(True), PublicQuestion.meeting_id.in_(visible_meetings))
 
 
+# The publication register --------------------------------------------------------------
+# What the office must publish is the OPCC's business; the public sees only what it has
+# published (tracker.publication.queries holds the public filters).
+
+
+def can_view_publication_register(user: AnyUser) -> bool:
+    """The publication register and each publication record (OPCC staff)."""
+    return is_opcc(user)
+
+
+def can_manage_publications(user: AnyUser) -> bool:
+    """Record and change publications: the annual statement, decisions (OPCC staff)."""
+    return is_opcc(user)
+
+
 TEMPLATE_GLOBALS = {
     "can_import": can_import,
     "can_manage_users": can_manage_users,
@@ -584,4 +599,6 @@ TEMPLATE_GLOBALS = {
     "can_conclude_line_of_enquiry": can_conclude_line_of_enquiry,
     "can_see_question_asker": can_see_question_asker,
     "can_view_public_question": can_view_public_question,
+    "can_view_publication_register": can_view_publication_register,
+    "can_manage_publications": can_manage_publications,
 }

@@ -24,6 +24,8 @@ from tracker.auth import services as auth
 from tracker.auth.models import Organisation, Role, User
 from tracker.db import db
 from tracker.programme import services as programme
+from tracker.publication import services as publication_services
+from tracker.publication.models import PublicationKind
 from tracker.reminders.preferences import set_opt_outs
 from tracker.settings import services as settings
 from tracker.settings.models import TagList
@@ -74,6 +76,7 @@ def test_entity_values_are_the_strings_already_stored():
         "meeting_series",
         "line_of_enquiry",
         "public_question",
+        "publication_record",
     }
 
 
@@ -243,6 +246,24 @@ def _drive_programme(o: User, f: User, a: User) -> None:
         by=o,
         question=question,
         expected_version=question.version,
+    )
+    sources.edit_source(
+        other,
+        {"outcome_summary": "Assured", "outcome_published_on": date(2024, 6, 20)},
+        by=o,
+        expected_version=other.version,
+    )
+    publication = publication_services.create_publication(
+        by=o, kind=PublicationKind.DECISION, title="Decision", due_on=date(2024, 7, 1)
+    )
+    publication_services.edit_publication(
+        publication,
+        by=o,
+        expected_version=publication.version,
+        published_on=date(2024, 6, 28),
+        url="https://opcc.example.org/decision",
+        public=False,
+        summary="Summary",
     )
 
 

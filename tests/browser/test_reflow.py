@@ -24,6 +24,8 @@ from tracker.auth.services import make_password_token
 from tracker.db import db
 from tracker.imports.models import ImportBatch
 from tracker.programme.models import LineOfEnquiry, PublicQuestion
+from tracker.publication.models import PublicationRecord
+from tracker.publication.queries import public_meetings
 from tracker.reminders.models import OutboxMessage, OutboxStatus
 from tracker.reports.models import ReportJob, ReportJobStatus
 from tracker.settings.models import Tag, TagList
@@ -52,6 +54,7 @@ NOT_PAGES = {
     "attachments.download",
     "calendar.feed",
     "calendar.timetable",
+    "public.feed",
     "imports.template",
     "main.healthz",
     "main.healthz_detail",
@@ -181,6 +184,7 @@ def _url_values(app: Flask, identity: str) -> dict[str, Any]:
             "precept_id": _first_id(select(PreceptYear.id)),
             "appointment_id": _first_id(select(ChiefConstableAppointment.id)),
             "review_id": _first_id(select(AnnualReportReview.id)),
+            "publication_id": _first_id(select(PublicationRecord.id)),
             # A file this user may replace (the demo's evidence files).
             "attachment_id": next(
                 (
@@ -205,9 +209,12 @@ def _public_pages(app: Flask) -> list[str]:
         db.session.add(invited)
         db.session.commit()
         reset_for = db.session.scalars(select(User).where(User.id != invited.id)).first()
+        # The most recent meeting on the public pages (the demo publishes some).
+        public_meeting = db.session.scalars(public_meetings()).first()
         values = {
             "auth.accept_invite": {"token": make_password_token(invited, "invite")},
             "auth.reset_password": {"token": make_password_token(reset_for, "reset")},
+            "public.meeting": {"meeting_id": public_meeting.id},
         }
     with app.test_request_context():
         return [

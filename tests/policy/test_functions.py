@@ -103,6 +103,8 @@ ROLE_RULES = {
     "can_see_question_asker": allowed(*OPCC_STAFF),
     "can_draft_s55": allowed(*OPCC_STAFF),
     "can_approve_s55": allowed(ADMIN),
+    "can_view_publication_register": allowed(*OPCC_STAFF),
+    "can_manage_publications": allowed(*OPCC_STAFF),
 }
 
 
@@ -870,6 +872,8 @@ TESTED = {
     "can_conclude_line_of_enquiry",
     "can_view_public_question",
     "public_question_visibility",
+    "can_view_publication_register",
+    "can_manage_publications",
 }
 
 

@@ -68,6 +68,9 @@ STATUTORY_RECORD = Expect(LOGIN, OK, OK, HIDDEN, OK, LOGIN)
 STATUTORY_PCC_SIDE = Expect(LOGIN, OK, OK, HIDDEN, FORBIDDEN, LOGIN)
 STATUTORY_PANEL_SIDE = Expect(LOGIN, FORBIDDEN, FORBIDDEN, HIDDEN, OK, LOGIN)
 
+# The publication register: OPCC staff; nobody else learns a publication record exists.
+PUBLICATION_RECORD = Expect(LOGIN, OK, OK, HIDDEN, HIDDEN, LOGIN)
+
 GET, POST = "GET", "POST"
 
 MATRIX: dict[tuple[str, str], Expect] = {
@@ -262,6 +265,20 @@ MATRIX: dict[tuple[str, str], Expect] = {
     ("settings.retire_tag", POST): ADMIN_ONLY,
     ("settings.restore_tag", POST): ADMIN_ONLY,
     # Statutory calendar
+    # The publication register and the public pages
+    ("publication.index", GET): OPCC_STAFF,
+    ("publication.new", GET): OPCC_STAFF,
+    ("publication.new", POST): OPCC_STAFF,
+    ("publication.show", GET): PUBLICATION_RECORD,
+    ("publication.edit", GET): PUBLICATION_RECORD,
+    ("publication.edit", POST): PUBLICATION_RECORD,
+    ("public.index", GET): PUBLIC_PAGE,
+    ("public.meetings", GET): PUBLIC_PAGE,
+    ("public.meeting", GET): PUBLIC_PAGE,
+    ("public.panel", GET): PUBLIC_PAGE,
+    ("public.publications", GET): PUBLIC_PAGE,
+    ("public.timetable", GET): PUBLIC_PAGE,
+    ("public.feed", GET): PUBLIC_PAGE,
     ("statutory.index", GET): STATUTORY_LIST,
     ("statutory.new_precept", GET): OPCC_STAFF,
     ("statutory.new_precept", POST): OPCC_STAFF,

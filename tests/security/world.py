@@ -34,6 +34,7 @@ from tracker.calendar.services import feed_secret, reset_feed
 from tracker.db import db
 from tracker.imports.models import ImportBatch
 from tracker.programme.models import BroughtAction, LineOfEnquiry, PublicQuestion
+from tracker.publication.models import PublicationKind, PublicationRecord
 from tracker.reminders.models import OutboxMessage, OutboxStatus
 from tracker.reports.models import ReportJob, ReportJobStatus
 from tracker.settings.models import Tag, TagList
@@ -227,7 +228,10 @@ def build_world(app: Flask) -> World:
             candidate_name="Candidate Thistledown", notified_on=date(2024, 3, 4)
         )
         annual_report = AnnualReportReview(financial_year=2022, sent_on=date(2023, 6, 1))
-        db.session.add_all([precept, appointment, annual_report])
+        publication = PublicationRecord(
+            kind=PublicationKind.DECISION, title="Decision Larkspur", due_on=date(2024, 5, 1)
+        )
+        db.session.add_all([precept, appointment, annual_report, publication])
         db.session.flush()
         attachment = _attachment(update, "Progress evidence Emberly.pdf", liaison.id)
         internal_attachment = _attachment(internal, INTERNAL_FILE_NAME, officer.id)
@@ -279,6 +283,7 @@ def build_world(app: Flask) -> World:
             "precept": precept.id,
             "appointment": appointment.id,
             "annual_report": annual_report.id,
+            "publication": publication.id,
             "attachment": attachment.id,
             "internal_attachment": internal_attachment.id,
             "restricted_attachment": restricted_attachment.id,
@@ -362,6 +367,7 @@ def url_values(world: World) -> dict[str, Any]:
         "precept_id": world.ids["precept"],
         "appointment_id": world.ids["appointment"],
         "review_id": world.ids["annual_report"],
+        "publication_id": world.ids["publication"],
         "kind_id": world.ids["meeting_kind"],
         "line_id": world.ids["line"],
         "question_id": world.ids["public_question"],

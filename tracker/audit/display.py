@@ -27,6 +27,7 @@ from tracker.auth.models import User
 from tracker.db import db
 from tracker.imports.models import ImportBatch
 from tracker.programme.models import LineOfEnquiry, PublicQuestion
+from tracker.publication.models import PublicationRecord
 from tracker.reminders.models import OutboxMessage
 from tracker.settings.models import Tag
 from tracker.sources.models import (
@@ -236,6 +237,13 @@ def _public_question(question: PublicQuestion, reader: Any) -> RecordName:
     return RecordName(f"Public question {question.id}", url)
 
 
+def _publication_record(publication: PublicationRecord, reader: Any) -> RecordName:
+    url = None
+    if policy.can_view_publication_register(reader):
+        url = url_for("publication.show", publication_id=publication.id)
+    return RecordName(f"Publication {publication.title}", url)
+
+
 _RECORDS: dict[AuditEntity, tuple[Any, _Namer]] = {
     AuditEntity.ACTION: (Action, _action),
     AuditEntity.MEETING: (Meeting, _meeting),
@@ -267,6 +275,7 @@ _RECORDS: dict[AuditEntity, tuple[Any, _Namer]] = {
     AuditEntity.MEETING_SERIES: (MeetingSeries, _meeting_series),
     AuditEntity.LINE_OF_ENQUIRY: (LineOfEnquiry, _line_of_enquiry),
     AuditEntity.PUBLIC_QUESTION: (PublicQuestion, _public_question),
+    AuditEntity.PUBLICATION_RECORD: (PublicationRecord, _publication_record),
 }
 
 

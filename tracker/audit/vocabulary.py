@@ -20,6 +20,7 @@ from tracker.actions.models import ActionStatus, Marking, Rag
 from tracker.assurance import AssuranceMethod, AssuranceVerdict
 from tracker.auth.models import Organisation, Role
 from tracker.db import LabelledEnum
+from tracker.publication.models import PublicationKind
 from tracker.reminders.models import OutboxStatus
 from tracker.reminders.rules import GROUP_LABELS
 from tracker.settings.models import TagList
@@ -56,6 +57,7 @@ class AuditEntity(enum.StrEnum):
     MEETING_SERIES = "meeting_series"
     LINE_OF_ENQUIRY = "line_of_enquiry"
     PUBLIC_QUESTION = "public_question"
+    PUBLICATION_RECORD = "publication_record"
 
     @property
     def label(self) -> str:
@@ -82,6 +84,7 @@ ENTITY_LABELS: dict[AuditEntity, str] = {
     AuditEntity.MEETING_SERIES: "Meeting series",
     AuditEntity.LINE_OF_ENQUIRY: "Line of enquiry",
     AuditEntity.PUBLIC_QUESTION: "Public question",
+    AuditEntity.PUBLICATION_RECORD: "Publication",
 }
 
 
@@ -291,6 +294,8 @@ AUDITED_FIELDS: dict[AuditEntity, dict[str, AuditedField]] = {
         "cancel_reason": _text("Why it was cancelled"),
         "papers_received_on": _date("Date the papers were received"),
         "opcc_lead_id": AuditedField("OPCC lead", FieldKind.USER),
+        "outcome_summary": _text("Outcome summary"),
+        "outcome_published_on": _date("Date the minutes and outcome summary were published"),
     },
     AuditEntity.ADHOC_REQUEST: {
         "subject": _text("Subject"),
@@ -380,6 +385,15 @@ AUDITED_FIELDS: dict[AuditEntity, dict[str, AuditedField]] = {
         "asked_by": _text("Asked by"),
         "answer": _text("Answer"),
         "published": _flag("Published"),
+    },
+    AuditEntity.PUBLICATION_RECORD: {
+        "kind": _choice("Type of publication", PublicationKind),
+        "title": _text("Title"),
+        "due_on": _date("Due date"),
+        "published_on": _date("Date published"),
+        "url": _text("Link"),
+        "public": _flag("Shown on the public pages"),
+        "summary": _text("Summary"),
     },
 }
 

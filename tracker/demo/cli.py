@@ -31,6 +31,7 @@ from tracker.demo.loader import (
     read_sample_data,
     sample_data_present,
 )
+from tracker.demo.publication import seed_publications
 from tracker.demo.statutory import seed_statutory
 from tracker.programme.services import seed_meeting_kinds
 from tracker.settings.services import get_setting, seed_reference_lists, set_setting
@@ -131,6 +132,7 @@ def _seed(clock: DemoClock) -> list[tuple[DemoUser, bool]]:
         )
         created = sample.run(cast, clock)
         created |= seed_statutory(cast.officer, find_user_by_email(DEMO_USERS[3].email), today())
+        created |= seed_publications(cast.officer, today())
     # The demo officer and liaison act as the leads who receive escalations.
     for key, demo in (("opcc_lead_email", DEMO_USERS[1]), ("force_lead_email", DEMO_USERS[2])):
         if not get_setting(key):

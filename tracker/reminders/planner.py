@@ -26,6 +26,7 @@ from tracker.db import db
 from tracker.deadlines import format_long, why_not_working
 from tracker.mail import absolute_url
 from tracker.programme.queries import earlier_in_series, papers_due, papers_owed
+from tracker.publication.providers import register
 from tracker.reminders.digest import render_digest, shorten
 from tracker.reminders.models import OutboxMessage, ReminderItem, ReminderOptOut
 from tracker.reminders.rules import (
@@ -263,6 +264,7 @@ def plan_reminders(today: date, schedule: Schedule, people: _People) -> list[Rem
     _meeting_update_round(today, schedule, people, add)
     _source_deadlines(today, schedule, people, add)
     _statutory_deadlines(today, schedule, people, add)
+    _publication_deadlines(today, schedule, people, add)
     return reminders
 
 
@@ -537,6 +539,40 @@ def _statutory_deadlines(today, schedule, people, add) -> None:
                 name=shorten(deadline.name),
                 due=deadline.due,
             )
+
+
+# Publication reminders stop this many days after the due date (as the statutory steps'
+# do), so the meetings held before the register existed are not chased for ever.
+PUBLICATION_CHASE_DAYS = 28
+
+
+def _publication_deadlines(today, schedule, people, add) -> None:
+    """Items on the publication register not yet published: to the item's own lead (a
+    meeting's OPCC lead) or else the OPCC lead, before, on and after the due date (for
+    four weeks after it)."""
+    for row in register():
+        if row.published_on is not None or row.due is None or row.chased_elsewhere:
+            continue
+        if (today - row.due.due).days > PUBLICATION_CHASE_DAYS:
+            continue  # long past: the register shows it as overdue; mail stops
+        found = deadline_occurrence(row.due.due, today, schedule)
+        if not found:
+            continue
+        group, occurrence = found
+        lead = people.by_id.get(row.lead_id) if row.lead_id else None
+        add(
+            lead or people.opcc_lead,
+            policy.can_view_publication_register,
+            group,
+            occurrence,
+            rule=f"publication_{group.value}",
+            item_type=f"publication_{row.record_type}",
+            item_id=row.record_id,
+            line=_describe(f"{row.kind}: {row.title}", "", row.due.due, today, "to publish"),
+            link=absolute_url(row.record_link),
+            name=shorten(f"{row.kind.lower()} '{row.title}'"),
+            due=row.due.due,
+        )
 
 
 def _insert_new(reminders: list[Reminder]) -> list[tuple[int, Reminder]]:

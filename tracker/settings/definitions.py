@@ -112,6 +112,15 @@ PAPERS_DUE_WORKING_DAYS = SettingDefinition[int](
     minimum=0,
     maximum=60,
 )
+MINUTES_DUE_WORKING_DAYS = SettingDefinition[int](
+    "minutes_due_working_days",
+    "A&A minutes and outcome summary due after a meeting (working days)",
+    "The minutes and outcome summary of a held A&A meeting are due to be published this "
+    "many working days after it (weekends and England and Wales bank holidays are skipped).",
+    20,
+    minimum=1,
+    maximum=120,
+)
 OPCC_LEAD_EMAIL = SettingDefinition[str](
     "opcc_lead_email",
     "OPCC lead for reminders",
@@ -191,6 +200,7 @@ DEFINITIONS: dict[str, SettingDefinition[Any]] = {
         ESCALATION_AFTER_DAYS,
         MEETING_UPDATE_DAYS_BEFORE,
         PAPERS_DUE_WORKING_DAYS,
+        MINUTES_DUE_WORKING_DAYS,
         OPCC_LEAD_EMAIL,
         FORCE_LEAD_EMAIL,
         ACCESSIBILITY_CONTACT_EMAIL,

@@ -97,6 +97,10 @@ class Meeting(VersionedMixin, TimestampMixin, db.Model):
     papers_received_on: Mapped[date | None] = mapped_column(Date)
     # The OPCC officer leading on the meeting (told when the force's papers are due).
     opcc_lead_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # What the meeting concluded, in words for the public, and when the minutes and this
+    # summary were published (the publication register's date for the meeting).
+    outcome_summary: Mapped[str] = mapped_column(Text, default="")
+    outcome_published_on: Mapped[date | None] = mapped_column(Date)
 
     kind: Mapped[MeetingKind] = relationship(lazy="joined")
     series: Mapped[MeetingSeries | None] = relationship(back_populates="meetings")

@@ -88,6 +88,20 @@ class MeetingForm(VersionedForm):
             URL(require_tld=True, message="Enter a full web address, starting https://"),
         ],
     )
+    outcome_summary = TextAreaField(
+        "Outcome summary for the public (optional)",
+        description="What the meeting concluded, in words for the public pages. Shown once "
+        "the meeting is published and the date below is filled in.",
+        widget=GovTextArea(),
+        filters=[strip_text],
+        validators=[
+            Length(max=TEXT_MAX, message="Outcome summary is too long"),
+            no_control_characters,
+        ],
+    )
+    outcome_published_on = UkDateField(
+        "Date the minutes and outcome summary were published", required=False
+    )
     opcc_lead = SelectField("OPCC lead (optional)", widget=GovSelect(), validators=[Optional()])
     published = BooleanField(
         "Minutes are published (Panel clerks can see this meeting)", widget=GovCheckboxInput()
@@ -126,6 +140,8 @@ class MeetingForm(VersionedForm):
             "attendees": self.attendees.data or "",
             "minutes_url": self.minutes_url.data or "",
             "published": bool(self.published.data),
+            "outcome_summary": self.outcome_summary.data or "",
+            "outcome_published_on": self.outcome_published_on.data,
         }
 
     def validate_minutes_url(self, field) -> None:

@@ -1,0 +1,1 @@
+"""Public pages: what the office has published, for anyone, without signing in."""

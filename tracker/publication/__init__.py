@@ -1,0 +1,1 @@
+"""The publication register: what the office must publish, when, and whether it did."""

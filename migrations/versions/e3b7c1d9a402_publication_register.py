@@ -1,7 +1,7 @@
 """The publication register: meeting outcome summaries and publication records
 
 Revision ID: e3b7c1d9a402
-Revises: d5a1c3e7b902
+Revises: e7b3c9a1d455
 Create Date: 2026-11-30 15:50:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "e3b7c1d9a402"
-down_revision = "d5a1c3e7b902"
+down_revision = "e7b3c9a1d455"
 branch_labels = None
 depends_on = None
 

@@ -9,11 +9,19 @@ from datetime import timedelta
 
 import pytest
 
-from tests.factories import london_today, make_action, make_meeting, make_panel_item
+from tests.factories import (
+    london_today,
+    make_action,
+    make_finding,
+    make_meeting,
+    make_panel_item,
+    make_report,
+)
 from tracker.actions.models import Marking
 from tracker.db import db
 from tracker.programme.models import LineOfEnquiry, PublicQuestion
 from tracker.publication.models import PublicationKind, PublicationRecord
+from tracker.s55.models import S55Entry, S55Response, S55State
 from tracker.sources.models import MeetingState, PanelItemKind
 
 # Words that must appear on the public pages (each on at least one of them).
@@ -26,6 +34,8 @@ SHOWN = {
     "Response Juniper",
     "Decision Marigold",
     "Summary Marigold",
+    "Comments Saffron",
+    "Entry Saffron",
 }
 # Words that must appear on none of them.
 NEVER = {
@@ -52,6 +62,10 @@ NEVER = {
     "Decision Nettle",
     "Decision Oleander",
     "Summary Oleander",
+    # s.55 responses: a draft, and a published one marked OFFICIAL-SENSITIVE.
+    "Comments Tansy",
+    "Comments Umber",
+    "Entry Umber",
 }
 
 
@@ -159,6 +173,7 @@ def world(app, officer, liaison, make_user):
             ]
         )
         db.session.commit()
+    _s55_responses(app, recent)
     # A planned meeting that is not published stays off the timetable too.
     make_meeting(
         app,
@@ -170,6 +185,41 @@ def world(app, officer, liaison, make_user):
     return {"published": published.id, "draft": draft.id}
 
 
+def _s55_responses(app, recent) -> None:
+    """One published s.55 response, one still a draft, one published but marked
+    OFFICIAL-SENSITIVE (each on its own report)."""
+    cases = [
+        ("Saffron", S55State.PUBLISHED, Marking.OFFICIAL),
+        ("Tansy", S55State.DRAFT, Marking.OFFICIAL),
+        ("Umber", S55State.SENT, Marking.OFFICIAL_SENSITIVE),
+    ]
+    for word, state, marking in cases:
+        report = make_report(app, title=f"Inspection {word}", published_on=recent)
+        finding = make_finding(app, report, reference="R1", text=f"Finding {word}")
+        published = state.published
+        with app.app_context():
+            response = S55Response(
+                report_id=report.id,
+                number=1,
+                state=state,
+                pcc_comments=f"Comments {word}",
+                marking=marking,
+                approved_on=recent if published else None,
+                published_on=recent + timedelta(days=1) if published else None,
+                published_url=f"https://opcc.example.org/s55/{word.lower()}" if published else "",
+                sent_to_hmicfrs_on=recent + timedelta(days=2) if state == S55State.SENT else None,
+                sent_to_home_secretary_on=(
+                    recent + timedelta(days=2) if state == S55State.SENT else None
+                ),
+                public=published,
+            )
+            response.entries.append(
+                S55Entry(finding_id=finding.id, position=1, action_text=f"Entry {word}")
+            )
+            db.session.add(response)
+            db.session.commit()
+
+
 def _public_bodies(client, world) -> dict[str, str]:
     paths = [
         "/public/",
@@ -177,6 +227,7 @@ def _public_bodies(client, world) -> dict[str, str]:
         f"/public/meetings/{world['published']}",
         f"/public/meetings/{world['draft']}",
         "/public/panel-recommendations",
+        "/public/s55-responses",
         "/public/publications",
         "/public/timetable",
         "/public/feed.atom",

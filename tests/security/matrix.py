@@ -276,6 +276,7 @@ MATRIX: dict[tuple[str, str], Expect] = {
     ("public.meetings", GET): PUBLIC_PAGE,
     ("public.meeting", GET): PUBLIC_PAGE,
     ("public.panel", GET): PUBLIC_PAGE,
+    ("public.s55", GET): PUBLIC_PAGE,
     ("public.publications", GET): PUBLIC_PAGE,
     ("public.timetable", GET): PUBLIC_PAGE,
     ("public.feed", GET): PUBLIC_PAGE,

@@ -78,6 +78,13 @@ def panel():
     return render_template("public/panel.html", items=items)
 
 
+@bp.route("/s55-responses")
+@public
+def s55():
+    responses = db.session.scalars(queries.public_s55_responses()).all()
+    return render_template("public/s55.html", responses=responses)
+
+
 @bp.route("/publications")
 @public
 def publications():

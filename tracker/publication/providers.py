@@ -19,9 +19,12 @@ from flask import url_for
 from sqlalchemy import select
 
 from tracker import deadlines
+from tracker.clock import today
 from tracker.db import LabelledEnum, db
 from tracker.publication import queries
 from tracker.publication.models import PublicationRecord
+from tracker.s55.models import S55Response
+from tracker.s55.queries import register_rows
 from tracker.settings.definitions import MINUTES_DUE_WORKING_DAYS
 from tracker.settings.services import setting
 from tracker.sources.models import Meeting, MeetingState, PanelItem, PanelItemKind
@@ -174,6 +177,50 @@ def panel_public() -> list[Publication]:
     return [_panel(item, public=True) for item in db.session.scalars(queries.public_responses())]
 
 
+# s.55 responses to HMICFRS reports --------------------------------------------------------
+
+S55_KIND = "s.55 response to an HMICFRS report"
+
+
+def s55_register() -> list[Publication]:
+    """Every HMICFRS report addressed to the force: the PCC's s.55 comments must be
+    published within 56 days. Its dates are chased as the report's comments
+    (reminders planner), so the register's reminders leave it alone."""
+    return [
+        Publication(
+            kind=S55_KIND,
+            record_type="s55",
+            record_id=row.report_id,
+            title=row.title,
+            due=deadlines.Deadline(row.due_on, row.explanation),
+            published_on=row.published_on,
+            public_link=row.published_url,
+            record_link=row.url,
+            chased_elsewhere=True,
+        )
+        for row in register_rows(today())
+    ]
+
+
+def _s55_public(response: S55Response) -> Publication:
+    return Publication(
+        kind=S55_KIND,
+        record_type="s55",
+        record_id=response.report_id,
+        title=f"Response to {response.report.title}",
+        due=None,
+        published_on=response.published_on,
+        public_link=url_for("public.s55", _anchor=f"report-{response.report_id}"),
+        summary=response.pcc_comments,
+        updated_at=response.updated_at,
+    )
+
+
+def s55_public() -> list[Publication]:
+    """The latest published s.55 response per report (OFFICIAL ones only)."""
+    return [_s55_public(r) for r in db.session.scalars(queries.public_s55_responses())]
+
+
 # Publication records (annual statement, decisions, others) -----------------------------
 
 
@@ -212,6 +259,7 @@ def record_public() -> list[Publication]:
 PROVIDERS: list[Provider] = [
     Provider(MEETING_KIND, meeting_register, meeting_public),
     Provider(PANEL_KIND, panel_register, panel_public),
+    Provider(S55_KIND, s55_register, s55_public),
     Provider("Annual statement, decisions and other publications", record_register, record_public),
 ]
 

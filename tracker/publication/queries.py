@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, Select, and_, select
+from sqlalchemy import ColumnElement, Select, and_, func, select
+from sqlalchemy.orm import selectinload
 
+from tracker.actions.models import Marking
 from tracker.programme.models import PublicQuestion
 from tracker.publication.models import PublicationRecord
+from tracker.s55.models import S55Entry, S55Response
 from tracker.sources.models import Meeting, MeetingState, PanelItem, PanelItemKind
 
 
@@ -61,4 +64,32 @@ def public_records() -> Select[tuple[PublicationRecord]]:
             and_(PublicationRecord.published_on.is_not(None), PublicationRecord.public.is_(True))
         )
         .order_by(PublicationRecord.published_on.desc(), PublicationRecord.id.desc())
+    )
+
+
+def public_s55_responses() -> Select[tuple[S55Response]]:
+    """The latest published version of each s.55 response, most recently published first,
+    with its report and entries. A response marked above OFFICIAL is never shown here,
+    whatever its state: the office publishes it through its own channels."""
+    latest = (
+        select(S55Response.report_id, func.max(S55Response.number).label("number"))
+        .where(S55Response.public.is_(True))
+        .group_by(S55Response.report_id)
+        .subquery()
+    )
+    return (
+        select(S55Response)
+        .join(
+            latest,
+            and_(
+                S55Response.report_id == latest.c.report_id,
+                S55Response.number == latest.c.number,
+            ),
+        )
+        .where(S55Response.marking == Marking.OFFICIAL)
+        .options(
+            selectinload(S55Response.report),
+            selectinload(S55Response.entries).selectinload(S55Entry.finding),
+        )
+        .order_by(S55Response.published_on.desc(), S55Response.id.desc())
     )

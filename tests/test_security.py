@@ -53,6 +53,7 @@ def test_every_endpoint_needs_sign_in_unless_marked_public(app):
         "public.meetings",
         "public.meeting",
         "public.panel",
+        "public.s55",
         "public.publications",
         "public.timetable",
         "public.feed",

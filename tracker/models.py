@@ -21,6 +21,8 @@ from tracker.sources.models import (
     MeetingKind,
     MeetingSeries,
     PanelItem,
+    PanelMeeting,
+    WorkProgrammeItem,
 )
 from tracker.statutory.models import AnnualReportReview, ChiefConstableAppointment, PreceptYear
 
@@ -47,6 +49,7 @@ __all__ = [
     "MeetingSeries",
     "OutboxMessage",
     "PanelItem",
+    "PanelMeeting",
     "PreceptYear",
     "PublicQuestion",
     "ReminderItem",
@@ -56,6 +59,7 @@ __all__ = [
     "Setting",
     "Tag",
     "User",
+    "WorkProgrammeItem",
     "WrittenResponse",
     "action_tags",
 ]

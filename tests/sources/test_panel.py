@@ -212,7 +212,7 @@ def test_panel_clerk_sees_published_items(app, client, login_as, clerk):
     assert page.status_code == 200
     assert "Change Panel item" in page.text
     assert "Add an action" not in page.text
-    assert "Record the PCC&#39;s response" not in page.text
+    assert "Record the PCC's response" not in page.text
 
 
 def test_panel_clerk_gets_404_for_an_unpublished_item(app, client, login_as, clerk):

@@ -87,6 +87,10 @@ def _check_rules(model: type, current: Any, fields: dict[str, Any]) -> None:
         names = ("panel_meeting_on", "response_due_on", "pcc_response", "pcc_response_on", "kind")
         saved = {name: value(name) for name in names}
         saved["pcc_response"] = saved["pcc_response"] or ""
+        if current is not None and not {"kind", "response_due_on"} & set(fields):
+            # Recording the response or the Panel's decision does not judge what the
+            # Panel resolved (a recommendation recorded before due dates were required).
+            saved["kind"] = None
         _raise_first(rules.check_panel_item(**saved))
     elif model is PanelMeeting:
         taken = db.session.scalar(

@@ -73,6 +73,7 @@ def conclude_panel_item(
     carried forward to a later Panel meeting."""
     if not policy.can_conclude_panel_item(by, item):
         raise PermissionDeniedError("Only the Panel's clerk can conclude a Panel item")
+    ensure_current(item, expected_version, entity_type=AuditEntity.PANEL_ITEM)
     forward = carried_forward_to if state == PanelMatterState.CARRIED_FORWARD else None
     _raise_first(
         rules.check_panel_conclusion(

@@ -127,6 +127,7 @@ def _seed(clock: DemoClock) -> list[tuple[DemoUser, bool]]:
         cast = Cast(
             officer=find_user_by_email(DEMO_USERS[1].email),
             liaison=find_user_by_email(DEMO_USERS[2].email),
+            clerk=find_user_by_email(DEMO_USERS[3].email),
         )
         created = sample.run(cast, clock)
         created |= seed_statutory(cast.officer, find_user_by_email(DEMO_USERS[3].email), today())

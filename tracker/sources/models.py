@@ -223,7 +223,7 @@ class WorkProgrammeItem(VersionedMixin, TimestampMixin, db.Model):
 
 
 class PanelItemKind(LabelledEnum):
-    RECOMMENDATION = ("recommendation", "Recommendation to the PCC")
+    RECOMMENDATION = ("recommendation", "Recommendation")
     INFORMATION = ("request_for_information", "Request for information")
     REPORT_REQUESTED = ("report_requested", "Report requested for a later meeting")
     ANNUAL_REPORT = ("annual_report_recommendation", "Annual report recommendation")

@@ -408,3 +408,19 @@ def test_unpublished_item_stays_off_the_clerks_meeting_page(app, client, login_a
     make_panel_item(app, panel_meeting_id=meeting.id, text="OPCC draft note", published=False)
     login_as(clerk)
     assert "OPCC draft note" not in client.get(f"/panel/meetings/{meeting.id}").text
+
+
+def test_response_files_of_an_unpublished_item_stay_hidden_from_the_clerk(
+    app, client, auth, login_as, officer, clerk
+):
+    item = make_panel_item(
+        app, published=False, kind=PanelItemKind.INFORMATION, text="OPCC-only briefing"
+    )
+    login_as(officer)
+    assert _respond(client, item.id, upload=[("Briefing.pdf", files.PDF)]).status_code == 302
+    page = client.get(f"/panel/{item.id}").text
+    link = re.search(r'href="(/attachments/\d+)">Briefing.pdf</a>', page).group(1)
+    auth.logout()
+    login_as(clerk)
+    assert client.get(link).status_code == 404
+    assert client.get(f"/panel/{item.id}").status_code == 404

@@ -171,6 +171,7 @@ def test_panel_pdf_prints_hostile_text_literally(app, officer, poster):
             {
                 "panel_meeting_on": ["27", "7", "2023"],
                 "kind": "recommendation",
+                "response_due_on": ["24", "8", "2023"],
                 "text": text,
                 "agenda_item": text[:60],
                 "published": "y",

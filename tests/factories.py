@@ -26,6 +26,7 @@ from tracker.sources.models import (
     MeetingState,
     PanelItem,
     PanelItemKind,
+    PanelMeeting,
     ReportScope,
     ReportType,
 )
@@ -107,6 +108,12 @@ def make_panel_item(app, **fields: Any) -> PanelItem:
     }
     values.update(fields)
     return _save(app, PanelItem(**values))
+
+
+def make_panel_meeting(app, **fields: Any) -> PanelMeeting:
+    values = {"held_on": date(2023, 7, 27), "title": "West Mercia Police and Crime Panel"}
+    values.update(fields)
+    return _save(app, PanelMeeting(**values))
 
 
 def make_report(app, **fields: Any) -> HmicfrsReport:

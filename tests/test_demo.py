@@ -362,3 +362,23 @@ def test_demo_has_one_published_s55_response_and_one_in_draft(app, seeded):
         assert published.published_on == published.report.comments_published_on
         assert all(e.action_text or e.no_action_reason for e in published.entries)
         assert responses["HOMI23"].include_afis
+
+
+def test_panel_business_is_the_clerks_with_responses_decisions_and_a_programme(app, seeded):
+    from tracker.sources.models import PanelMatterState, PanelMeeting, WorkProgrammeItem
+
+    with app.app_context():
+        meetings = db.session.scalars(select(PanelMeeting).order_by(PanelMeeting.held_on)).all()
+        assert len(meetings) == 2
+        first, later = meetings
+        items = db.session.scalars(select(PanelItem)).all()
+        assert {item.panel_meeting_id for item in items} == {first.id}
+        assert all(item.minute_number for item in items)
+        states = [item.matter_state for item in items]
+        assert PanelMatterState.CONCLUDED in states
+        carried = [i for i in items if i.matter_state == PanelMatterState.CARRIED_FORWARD]
+        assert [item.carried_forward_to_id for item in carried] == [later.id]
+        assert all(item.response_outcome for item in items if item.pcc_response_on)
+        topics = db.session.scalars(select(WorkProgrammeItem)).all()
+        assert len(topics) == len(SAMPLE["work_programme"])
+        assert any(t.panel_meeting_id == later.id and t.report_requested for t in topics)

@@ -20,6 +20,6 @@ def get_source_or_404(model: type, source_id: int, *, need: str = "view") -> Any
     source = db.session.get(model, source_id)
     if source is None or not policy.can_view_source(current_user, source):
         abort(404)
-    if need == "edit" and not policy.can_edit_source(current_user):
+    if need == "edit" and not policy.can_change_source(current_user, model):
         abort(403)
     return source

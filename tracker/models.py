@@ -23,6 +23,8 @@ from tracker.sources.models import (
     MeetingKind,
     MeetingSeries,
     PanelItem,
+    PanelMeeting,
+    WorkProgrammeItem,
 )
 from tracker.statutory.models import AnnualReportReview, ChiefConstableAppointment, PreceptYear
 
@@ -49,6 +51,7 @@ __all__ = [
     "MeetingSeries",
     "OutboxMessage",
     "PanelItem",
+    "PanelMeeting",
     "PreceptYear",
     "PublicQuestion",
     "PublicationRecord",
@@ -61,6 +64,7 @@ __all__ = [
     "Setting",
     "Tag",
     "User",
+    "WorkProgrammeItem",
     "WrittenResponse",
     "action_tags",
 ]

@@ -31,6 +31,8 @@ from tracker.sources.models import (
     HmicfrsReport,
     Meeting,
     PanelItem,
+    PanelMatterState,
+    PanelMeeting,
     ReportScope,
 )
 
@@ -294,12 +296,16 @@ def _force_sees_report(user: AnyUser, report: HmicfrsReport) -> bool:
 
 
 def can_view_source(
-    user: AnyUser, source: Meeting | AdhocRequest | PanelItem | HmicfrsReport | Finding
+    user: AnyUser,
+    source: Meeting | AdhocRequest | PanelItem | HmicfrsReport | Finding | PanelMeeting,
 ) -> bool:
     """OPCC: every source. Force: every meeting and ad-hoc request, HMICFRS reports (and
     their findings) addressed to the force or with a force action, and Panel items with an
     action the force may see. Panel: published meetings and Panel items, every HMICFRS
-    report and finding (the same rule as the SQL in source_visibility)."""
+    report and finding (the same rule as the SQL in source_visibility). Panel meetings
+    are the Panel's business: its clerk and OPCC staff see them, the force does not."""
+    if isinstance(source, PanelMeeting):
+        return can_view_panel_business(user)
     if is_opcc(user):
         return True
     if is_force(user):
@@ -334,6 +340,8 @@ def _force_report_visibility(user: AnyUser) -> ColumnElement[bool]:
 def source_visibility(user: AnyUser, model: type) -> ColumnElement[bool]:
     """A WHERE clause selecting the records of source `model` that `user` may see (same
     rule as can_view_source)."""
+    if model is PanelMeeting:
+        return true() if can_view_panel_business(user) else false()
     if is_opcc(user):
         return true()
     if is_force(user):
@@ -420,6 +428,14 @@ def can_edit_source(user: AnyUser) -> bool:
     return is_opcc(user)
 
 
+def can_change_source(user: AnyUser, model: type) -> bool:
+    """Create and change a record of source `model`: Panel items are the Panel's business
+    (its clerk or OPCC staff record them); every other source is the OPCC's."""
+    if model in (PanelItem, PanelMeeting):
+        return can_record_panel_business(user)
+    return can_edit_source(user)
+
+
 def can_view_lists(user: AnyUser) -> bool:
     """Open the action list and dashboard (everyone signed in; rows are filtered)."""
     return is_signed_in(user)
@@ -458,6 +474,35 @@ def can_record_pcc_side(user: AnyUser) -> bool:
 def can_record_panel_side(user: AnyUser) -> bool:
     """Record the Panel's steps: reports, vetoes and votes, hearings, recommendations."""
     return is_panel(user)
+
+
+# The Panel's business ----------------------------------------------------------------------
+# The clerk records the Panel's meetings, what it resolved and its work programme; the
+# OPCC records the PCC's response; the clerk says what the Panel made of it. The force
+# has no part in the Panel's business.
+
+
+def can_view_panel_business(user: AnyUser) -> bool:
+    """Panel meetings and the Panel's work programme: OPCC staff and Panel clerks."""
+    return is_opcc(user) or is_panel(user)
+
+
+def can_record_panel_business(user: AnyUser) -> bool:
+    """Record and change Panel meetings, Panel items and the work programme (Panel
+    clerks and OPCC staff; never the force)."""
+    return is_opcc(user) or is_panel(user)
+
+
+def can_record_pcc_response(user: AnyUser, item: PanelItem) -> bool:
+    """Record the PCC's response to a Panel item, with its documents (OPCC staff), while
+    the Panel has not concluded the matter."""
+    return is_opcc(user) and item.matter_state != PanelMatterState.CONCLUDED
+
+
+def can_conclude_panel_item(user: AnyUser, item: PanelItem) -> bool:
+    """Mark a Panel item concluded or carried forward: the Panel decides, its clerk
+    records it."""
+    return is_panel(user) and can_view_source(user, item)
 
 
 # Attachments ---------------------------------------------------------------------------
@@ -592,6 +637,11 @@ TEMPLATE_GLOBALS = {
     "can_view_statutory": can_view_statutory,
     "can_record_pcc_side": can_record_pcc_side,
     "can_record_panel_side": can_record_panel_side,
+    "can_view_panel_business": can_view_panel_business,
+    "can_record_panel_business": can_record_panel_business,
+    "can_record_pcc_response": can_record_pcc_response,
+    "can_conclude_panel_item": can_conclude_panel_item,
+    "can_change_source": can_change_source,
     "can_manage_programme": can_manage_programme,
     "can_manage_meeting_kinds": can_manage_meeting_kinds,
     "can_view_line_of_enquiry": can_view_line_of_enquiry,

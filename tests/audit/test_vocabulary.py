@@ -38,8 +38,13 @@ from tracker.sources.models import (
     Meeting,
     MeetingState,
     PanelItem,
+    PanelItemKind,
+    PanelMatterState,
+    PanelMeeting,
+    PccResponseOutcome,
     RequestStatus,
 )
+from tracker.sources.panel import services as panel
 
 TRACKER = Path(__file__).resolve().parents[2] / "tracker"
 EVIDENCE, ASSURED = AssuranceMethod.EVIDENCE_REVIEWED, AssuranceVerdict.ASSURED
@@ -77,6 +82,8 @@ def test_entity_values_are_the_strings_already_stored():
         "line_of_enquiry",
         "public_question",
         "publication_record",
+        "panel_meeting",
+        "work_programme_item",
     }
 
 
@@ -195,7 +202,75 @@ def _drive_every_service(app, officer, liaison, admin) -> None:
         settings.rename_tag(tag, "Worcester city", by=a)
         settings.set_tag_active(tag, False, by=a)
         _drive_programme(o, f, a)
+        _drive_panel(o)
         db.session.commit()
+
+
+def _drive_panel(o: User) -> None:
+    """Every audited change in the Panel's business (its clerk concludes the matter)."""
+    c = User(
+        name="Cam Clerk",
+        email="cam.clerk@council.example.org",
+        role=Role.PANEL_CLERK,
+        organisation=Organisation.PANEL,
+        active=True,
+    )
+    db.session.add(c)
+    db.session.flush()
+    meeting = sources.create_source(
+        PanelMeeting, {"held_on": date(2031, 1, 20), "title": "Panel"}, by=c
+    )
+    sources.edit_source(
+        meeting,
+        {"title": "Police and Crime Panel", "venue": "County Hall", "published": False},
+        by=c,
+        expected_version=meeting.version,
+    )
+    later = sources.create_source(
+        PanelMeeting, {"held_on": date(2031, 3, 2), "title": "Panel"}, by=c
+    )
+    item = sources.create_source(
+        PanelItem,
+        {
+            "panel_meeting_on": meeting.held_on,
+            "kind": PanelItemKind.RECOMMENDATION,
+            "text": "Report on technology",
+            "response_due_on": date(2031, 2, 17),
+            "minute_number": "12/31",
+            "agenda_item": "6. Technology",
+        },
+        by=c,
+    )
+    panel.record_pcc_response(
+        item,
+        outcome=PccResponseOutcome.PARTLY_ACCEPTED,
+        text="In part",
+        responded_on=date(2031, 2, 10),
+        by=o,
+        expected_version=item.version,
+    )
+    panel.conclude_panel_item(
+        item,
+        state=PanelMatterState.CARRIED_FORWARD,
+        carried_forward_to=later,
+        note="Wait for the budget",
+        by=c,
+        expected_version=item.version,
+    )
+    topic = panel.add_programme_item({"topic": "Estates", "notes": ""}, by=c)
+    panel.change_programme_item(
+        topic,
+        {
+            "topic": "Estates strategy",
+            "panel_meeting_id": later.id,
+            "last_reported_on": date(2030, 6, 1),
+            "report_requested": True,
+            "report_due_on": date(2031, 2, 20),
+            "notes": "Ask for costs",
+        },
+        by=c,
+        expected_version=topic.version,
+    )
 
 
 def _drive_programme(o: User, f: User, a: User) -> None:

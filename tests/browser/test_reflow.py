@@ -36,6 +36,8 @@ from tracker.sources.models import (
     Meeting,
     MeetingKind,
     PanelItem,
+    PanelMeeting,
+    WorkProgrammeItem,
 )
 from tracker.sources.queries import visible_sources
 from tracker.statutory.models import AnnualReportReview, ChiefConstableAppointment, PreceptYear
@@ -68,6 +70,8 @@ NOT_PAGES = {
     "reports.panel_pdf",
     "s55.docx",
     "s55.pdf",
+    "reports.programme_docx",
+    "reports.programme_pdf",
 }
 
 # Pages every signed-in user may open for their own record, which the matrix lists as
@@ -166,6 +170,8 @@ def _url_values(app: Flask, identity: str) -> dict[str, Any]:
             "finding_id": finding_id,
             "meeting_id": source_id(Meeting),
             "item_id": source_id(PanelItem),
+            "panel_meeting_id": source_id(PanelMeeting),
+            "topic_id": _first_id(select(WorkProgrammeItem.id)),
             "message_id": message.id,
             "key": "amber_days",
             "tag_id": tag.id,

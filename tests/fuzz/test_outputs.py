@@ -132,6 +132,7 @@ def test_source_exports_neutralise_formulas(app, officer, poster, text):
         {
             "panel_meeting_on": ["27", "7", "2023"],
             "kind": "recommendation",
+            "response_due_on": ["24", "8", "2023"],
             "text": text,
             "agenda_item": text[:200],
             "published": "y",
@@ -171,6 +172,7 @@ def test_panel_pdf_prints_hostile_text_literally(app, officer, poster):
             {
                 "panel_meeting_on": ["27", "7", "2023"],
                 "kind": "recommendation",
+                "response_due_on": ["24", "8", "2023"],
                 "text": text,
                 "agenda_item": text[:60],
                 "published": "y",

@@ -272,8 +272,7 @@ PANEL_HOSTILE = {
     "kind": hostile_choice([k.value for k in PanelItemKind]),
     "text": hostile_text(),
     "response_due_on": hostile_date(),
-    "pcc_response": hostile_text(),
-    "pcc_response_on": hostile_date(),
+    "minute_number": hostile_text(),
     "published": hostile_text(),
 }
 
@@ -282,10 +281,9 @@ def panel_refused(pairs) -> bool:
     return (
         text_refused(pairs, "text", max_length=20_000, required=True)
         or text_refused(pairs, "agenda_item", max_length=200)
-        or text_refused(pairs, "pcc_response", max_length=20_000)
+        or text_refused(pairs, "minute_number", max_length=40)
         or date_refused(pairs, "panel_meeting_on", required=True)
         or date_refused(pairs, "response_due_on", required=False)
-        or date_refused(pairs, "pcc_response_on", required=False)
     )
 
 
@@ -301,7 +299,7 @@ def test_panel_item_create(app, officer, poster, pairs):
         pairs,
         must_refuse=panel_refused(pairs),
         show=shown(poster),
-        texts=[v for k, v in pairs if k in ("agenda_item", "text", "pcc_response")],
+        texts=[v for k, v in pairs if k in ("agenda_item", "text", "minute_number")],
         saved_texts=first(pairs, "text"),
     )
 
@@ -320,7 +318,7 @@ def test_panel_item_edit(app, officer, poster, pairs):
         pairs,
         must_refuse=panel_refused(pairs) or not version or version[0] != "1",
         show=shown(poster),
-        texts=[v for k, v in pairs if k in ("agenda_item", "text", "pcc_response")],
+        texts=[v for k, v in pairs if k in ("agenda_item", "text", "minute_number")],
         saved_texts=first(pairs, "text"),
     )
     assert current_version(app, PanelItem, item.id) in {"1", "2"}

@@ -49,9 +49,9 @@ def test_panel_item_updated_by_id_and_restored_by_undo(
     assert "Enter the date of the PCC" in page.text, "a response needs its date"
     content = csv_bytes(
         [
-            ["id", "Panel Meeting Date", "Type", "Recommendation"],
-            [str(item.id), "27/07/2023", "Recommendation", "Changed question"],
-            ["", "12 Oct 2023", "Precept", "New precept question"],
+            ["id", "Panel Meeting Date", "Type", "Recommendation", "Due date"],
+            [str(item.id), "27/07/2023", "Recommendation", "Changed question", "24/08/2023"],
+            ["", "12 Oct 2023", "Precept", "New precept question", ""],
         ]
     )
     batch_id, page = upload_and_check(content, "panel.csv", target="panel_items", existing="update")

@@ -37,6 +37,8 @@ from tracker.sources.models import (
     Meeting,
     MeetingState,
     PanelItem,
+    PanelMatterState,
+    PanelMeeting,
     ReportScope,
 )
 
@@ -105,6 +107,8 @@ ROLE_RULES = {
     "can_approve_s55": allowed(ADMIN),
     "can_view_publication_register": allowed(*OPCC_STAFF),
     "can_manage_publications": allowed(*OPCC_STAFF),
+    "can_view_panel_business": allowed(*OPCC_STAFF, PANEL),
+    "can_record_panel_business": allowed(*OPCC_STAFF, PANEL),
 }
 
 
@@ -463,6 +467,8 @@ SOURCE_CASES = [
         lambda: Finding(report=HmicfrsReport(scope=ReportScope.NATIONAL, findings=[]), actions=[]),
         (*OPCC_STAFF, PANEL),
     ),
+    ("published Panel meeting", lambda: PanelMeeting(published=True), (*OPCC_STAFF, PANEL)),
+    ("unpublished Panel meeting", lambda: PanelMeeting(published=False), (*OPCC_STAFF, PANEL)),
 ]
 
 
@@ -630,7 +636,10 @@ def test_can_view_source_agrees_with_source_visibility(app, make_user):
     save_action(app, make_adhoc_request(app), owner, opcc_only=True)
     save_action(app, make_meeting(app, published=False), owner, opcc_only=True)
     save_action(app, make_panel_item(app, published=True), owner, opcc_only=True)
-    for model in (Meeting, AdhocRequest, PanelItem, HmicfrsReport, Finding):
+    with app.app_context():
+        db.session.add(PanelMeeting(held_on=date(2023, 7, 27), title="Panel", published=False))
+        db.session.commit()
+    for model in (Meeting, AdhocRequest, PanelItem, HmicfrsReport, Finding, PanelMeeting):
         _check_sql_rule(
             app,
             make_user,
@@ -838,6 +847,49 @@ def test_programme_visibility_clauses_agree_with_the_python_rules(app, make_user
     )
 
 
+# The Panel's business ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("identity", IDENTITIES)
+@pytest.mark.parametrize("state", list(PanelMatterState))
+def test_can_record_pcc_response_until_the_panel_concludes(identity, state):
+    item = PanelItem(matter_state=state, published=True)
+    expected = identity in OPCC_STAFF and state != PanelMatterState.CONCLUDED
+    assert policy.can_record_pcc_response(person(identity), item) is expected
+
+
+@pytest.mark.parametrize("identity", IDENTITIES)
+@pytest.mark.parametrize("published", [True, False])
+def test_only_the_clerk_concludes_a_panel_item_it_can_see(identity, published):
+    item = PanelItem(published=published, actions=[])
+    expected = identity == PANEL and published
+    assert policy.can_conclude_panel_item(person(identity), item) is expected
+
+
+@pytest.mark.parametrize("identity", IDENTITIES)
+@pytest.mark.parametrize(
+    ("model", "rule"),
+    [
+        (PanelItem, "can_record_panel_business"),
+        (PanelMeeting, "can_record_panel_business"),
+        (Meeting, "can_edit_source"),
+        (AdhocRequest, "can_edit_source"),
+        (HmicfrsReport, "can_edit_source"),
+        (Finding, "can_edit_source"),
+    ],
+)
+def test_can_change_source_is_the_panel_rule_for_panel_business(identity, model, rule):
+    user = person(identity)
+    assert policy.can_change_source(user, model) is getattr(policy, rule)(user)
+
+
+def test_the_force_never_records_panel_business():
+    force = person(FORCE)
+    assert not policy.can_change_source(force, PanelItem)
+    assert not policy.can_change_source(force, PanelMeeting)
+    assert not policy.can_view_source(force, PanelMeeting(published=True))
+
+
 # Completeness ---------------------------------------------------------------------------
 
 TESTED = {
@@ -874,6 +926,9 @@ TESTED = {
     "public_question_visibility",
     "can_view_publication_register",
     "can_manage_publications",
+    "can_record_pcc_response",
+    "can_conclude_panel_item",
+    "can_change_source",
 }
 
 

@@ -56,6 +56,10 @@ OPCC_REVIEWS_REQUEST = Expect(LOGIN, OK, OK, FORBIDDEN, HIDDEN, LOGIN)
 # The same on an HMICFRS report, which the Panel may see but not answer or review.
 FORCE_WRITES_REPORT = Expect(LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, LOGIN)
 FORCE_ONLY = FORCE_WRITES_REPORT
+# The Panel's business: its clerk and OPCC staff record and see it; the force has no part.
+PANEL_BUSINESS = Expect(LOGIN, OK, OK, FORBIDDEN, OK, LOGIN)
+# What the Panel decided about a response: its clerk records it.
+PANEL_CLERK_ONLY = Expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, LOGIN)
 # Correcting an update: only its author (the world's update is the force liaison's).
 AUTHOR_ONLY = Expect(LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, LOGIN)
 SIGN_OUT = Expect(LOGIN, SIGNED_OUT, SIGNED_OUT, SIGNED_OUT, SIGNED_OUT, LOGIN)
@@ -224,10 +228,25 @@ MATRIX: dict[tuple[str, str], Expect] = {
     # Police and Crime Panel items
     ("panel_items.index", GET): SIGNED_IN,
     ("panel_items.show", GET): SIGNED_IN,
-    ("panel_items.new", GET): OPCC_STAFF,
-    ("panel_items.new", POST): OPCC_STAFF,
-    ("panel_items.edit", GET): OPCC_STAFF,
-    ("panel_items.edit", POST): OPCC_STAFF,
+    ("panel_items.new", GET): PANEL_BUSINESS,
+    ("panel_items.new", POST): PANEL_BUSINESS,
+    ("panel_items.edit", GET): PANEL_BUSINESS,
+    ("panel_items.edit", POST): PANEL_BUSINESS,
+    ("panel_items.response", GET): OPCC_STAFF,
+    ("panel_items.response", POST): OPCC_STAFF,
+    ("panel_items.conclusion", GET): PANEL_CLERK_ONLY,
+    ("panel_items.conclusion", POST): PANEL_CLERK_ONLY,
+    ("panel_items.meetings", GET): PANEL_BUSINESS,
+    ("panel_items.meeting", GET): PANEL_BUSINESS,
+    ("panel_items.new_meeting", GET): PANEL_BUSINESS,
+    ("panel_items.new_meeting", POST): PANEL_BUSINESS,
+    ("panel_items.edit_meeting", GET): PANEL_BUSINESS,
+    ("panel_items.edit_meeting", POST): PANEL_BUSINESS,
+    ("panel_items.programme", GET): PANEL_BUSINESS,
+    ("panel_items.new_topic", GET): PANEL_BUSINESS,
+    ("panel_items.new_topic", POST): PANEL_BUSINESS,
+    ("panel_items.edit_topic", GET): PANEL_BUSINESS,
+    ("panel_items.edit_topic", POST): PANEL_BUSINESS,
     # Reminders
     ("reminders.preferences", GET): SIGNED_IN,
     ("reminders.preferences", POST): SIGNED_IN,
@@ -240,6 +259,8 @@ MATRIX: dict[tuple[str, str], Expect] = {
     ("reports.panel", GET): SIGNED_IN,
     ("reports.panel_pdf", GET): SIGNED_IN,
     ("reports.panel_docx", GET): SIGNED_IN,
+    ("reports.programme_pdf", GET): PANEL_BUSINESS,
+    ("reports.programme_docx", GET): PANEL_BUSINESS,
     ("reports.matters", GET): SIGNED_IN,
     ("reports.matters_pdf", GET): SIGNED_IN,
     ("reports.hmicfrs", GET): SIGNED_IN,

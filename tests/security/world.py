@@ -38,7 +38,7 @@ from tracker.publication.models import PublicationKind, PublicationRecord
 from tracker.reminders.models import OutboxMessage, OutboxStatus
 from tracker.reports.models import ReportJob, ReportJobStatus
 from tracker.settings.models import Tag, TagList
-from tracker.sources.models import FindingKind
+from tracker.sources.models import FindingKind, PanelMeeting, WorkProgrammeItem
 from tracker.statutory.models import AnnualReportReview, ChiefConstableAppointment, PreceptYear
 
 # The identities every endpoint is tried as, in the order the matrix lists them.
@@ -117,6 +117,18 @@ def _attachment(update: ActionUpdate, filename: str, uploaded_by_id: int) -> Att
     return attachment
 
 
+def _save_panel_business(app: Flask) -> tuple[int, int]:
+    """A Panel meeting and a work programme topic planned for it: (meeting id, topic id)."""
+    with app.app_context():
+        meeting = PanelMeeting(held_on=date(2023, 9, 28), title="Panel meeting Hawthorn")
+        db.session.add(meeting)
+        db.session.flush()
+        topic = WorkProgrammeItem(topic="Topic Rowan", panel_meeting_id=meeting.id)
+        db.session.add(topic)
+        db.session.commit()
+        return meeting.id, topic.id
+
+
 def build_world(app: Flask) -> World:
     """Create the records and sign every identity in (deactivating the last one)."""
     with app.app_context():
@@ -144,6 +156,7 @@ def build_world(app: Flask) -> World:
     published_item = make_panel_item(app, text=PUBLISHED_PANEL_TEXT, published=True)
     unpublished_item = make_panel_item(app, text=UNPUBLISHED_PANEL_TEXT, published=False)
     report = make_report(app, title="PEEL inspection Larkspur")
+    panel_meeting = _save_panel_business(app)
     cause = make_finding(app, report, kind=FindingKind.CAUSE_OF_CONCERN, text="Cause Ashgrove")
     finding = make_finding(app, report, parent_id=cause.id, text="Recommendation Birchwood")
 
@@ -260,6 +273,8 @@ def build_world(app: Flask) -> World:
             "hidden_meeting": hidden_meeting.id,
             "adhoc": adhoc.id,
             "published_item": published_item.id,
+            "panel_meeting": panel_meeting[0],
+            "topic": panel_meeting[1],
             "unpublished_item": unpublished_item.id,
             "report": report.id,
             "cause": cause.id,
@@ -371,6 +386,8 @@ def url_values(world: World) -> dict[str, Any]:
         "kind_id": world.ids["meeting_kind"],
         "line_id": world.ids["line"],
         "question_id": world.ids["public_question"],
+        "panel_meeting_id": world.ids["panel_meeting"],
+        "topic_id": world.ids["topic"],
     }
 
 

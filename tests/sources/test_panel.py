@@ -83,27 +83,43 @@ def test_response_due_before_the_meeting_is_refused_and_nothing_saved(
     assert panel_item_count(app) == 0
 
 
+def response_data(**overrides) -> dict:
+    """A valid form for the PCC's response to the item of `make_panel_item`."""
+    data = {
+        "version": "1",
+        "response_outcome": "accepted",
+        "pcc_response": "78% are front line.",
+        "pcc_response_on": ["21", "8", "2023"],
+    }
+    data.update(overrides)
+    return data
+
+
 def test_response_text_without_a_date_is_refused(app, login_as, post_form, officer):
+    item = make_panel_item(app)
     login_as(officer)
-    response = post_form("/panel/new", item_data(pcc_response="The PCC replied in writing."))
-    assert "Enter the date of the PCC&#39;s response" in response.text
-    assert panel_item_count(app) == 0
+    response = post_form(f"/panel/{item.id}/response", response_data(pcc_response_on=["", "", ""]))
+    assert response.status_code == 200
+    assert "Date of the PCC&#39;s response" in response.text
+    assert load_item(app, item.id).pcc_response == ""
 
 
 def test_response_date_without_text_is_refused(app, login_as, post_form, officer):
+    item = make_panel_item(app)
     login_as(officer)
-    response = post_form("/panel/new", item_data(pcc_response_on=["21", "8", "2023"]))
+    response = post_form(f"/panel/{item.id}/response", response_data(pcc_response=""))
     assert "Enter the PCC&#39;s response" in response.text
-    assert panel_item_count(app) == 0
+    assert load_item(app, item.id).pcc_response_on is None
 
 
 def test_response_dated_before_the_meeting_is_refused(app, login_as, post_form, officer):
+    item = make_panel_item(app)
     login_as(officer)
     response = post_form(
-        "/panel/new", item_data(pcc_response="Replied.", pcc_response_on=["1", "7", "2023"])
+        f"/panel/{item.id}/response", response_data(pcc_response_on=["1", "7", "2023"])
     )
     assert "Date of the PCC&#39;s response must be the same as or after" in response.text
-    assert panel_item_count(app) == 0
+    assert load_item(app, item.id).pcc_response_on is None
 
 
 def test_text_over_20000_characters_is_refused(app, login_as, post_form, officer):
@@ -137,13 +153,12 @@ def test_impossible_date_gives_the_error_summary_and_saves_nothing(
 # Changing --------------------------------------------------------------------------------
 
 
-def test_editing_is_audited_with_old_and_new_values(app, login_as, post_form, officer):
+def test_recording_the_response_is_audited_with_old_and_new_values(
+    app, login_as, post_form, officer
+):
     item = make_panel_item(app)
     login_as(officer)
-    response = post_form(
-        f"/panel/{item.id}/edit",
-        edit_data(pcc_response="78% are front line.", pcc_response_on=["21", "8", "2023"]),
-    )
+    response = post_form(f"/panel/{item.id}/response", response_data())
     assert response.status_code == 302
     with app.app_context():
         event = db.session.scalars(
@@ -155,6 +170,7 @@ def test_editing_is_audited_with_old_and_new_values(app, login_as, post_form, of
         ).one()
         assert event.changes["pcc_response"] == ["", "78% are front line."]
         assert event.changes["pcc_response_on"] == [None, "2023-08-21"]
+        assert event.changes["response_outcome"] == [None, "accepted"]
         assert event.actor_id == officer.id
     assert load_item(app, item.id).version == 2
 
@@ -191,11 +207,12 @@ def test_panel_clerk_sees_published_items(app, client, login_as, clerk):
     listing = client.get("/panel/").text
     assert FRONT_LINE in listing
     assert "Unpublished precept note" not in listing
-    assert "Record a Panel item" not in listing
+    assert "Record a Panel item" in listing
     page = client.get(f"/panel/{item.id}")
     assert page.status_code == 200
-    assert "Change Panel item" not in page.text
+    assert "Change Panel item" in page.text
     assert "Add an action" not in page.text
+    assert "Record the PCC's response" not in page.text
 
 
 def test_panel_clerk_gets_404_for_an_unpublished_item(app, client, login_as, clerk):
@@ -205,9 +222,10 @@ def test_panel_clerk_gets_404_for_an_unpublished_item(app, client, login_as, cle
 
 
 @pytest.mark.parametrize("url", ["/panel/new", "/panel/{id}/edit"])
-def test_panel_clerk_cannot_record_or_change_items(app, client, login_as, clerk, url):
+def test_force_liaison_cannot_record_or_change_items(app, client, login_as, liaison, url):
     item = make_panel_item(app)
-    login_as(clerk)
+    make_action(app, item, liaison)
+    login_as(liaison)
     assert client.get(url.format(id=item.id)).status_code == 403
 
 

@@ -18,13 +18,15 @@ from tracker.sources import services
 from tracker.sources.models import Finding, FindingKind, PanelItem, PanelItemKind
 
 
-def test_panel_response_without_a_date_is_shown_on_the_date(app, login_as, post_form, officer):
-    login_as(officer)
-    response = post_form("/panel/new", item_data(pcc_response="The PCC replied in writing."))
+def test_recommendation_without_a_due_date_is_shown_on_the_due_date(
+    app, login_as, post_form, clerk
+):
+    login_as(clerk)
+    response = post_form("/panel/new", item_data(kind=PanelItemKind.RECOMMENDATION.value))
     assert response.status_code == 200
-    assert field_errors(response.text) == {
-        "pcc_response_on": "Enter the date of the PCC&#39;s response"
-    }
+    errors = field_errors(response.text)
+    assert list(errors) == ["response_due_on"]
+    assert "the PCC must respond to a recommendation in writing" in errors["response_due_on"]
     assert panel_item_count(app) == 0
 
 

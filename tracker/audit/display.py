@@ -38,6 +38,8 @@ from tracker.sources.models import (
     MeetingKind,
     MeetingSeries,
     PanelItem,
+    PanelMeeting,
+    WorkProgrammeItem,
 )
 from tracker.statutory.models import AnnualReportReview, ChiefConstableAppointment, PreceptYear
 
@@ -165,6 +167,18 @@ def _panel_item(item: PanelItem, reader: Any) -> RecordName:
     return RecordName(f"Panel item {words}", link(item, reader))
 
 
+def _panel_meeting(meeting: PanelMeeting, reader: Any) -> RecordName:
+    link = _source_link("panel_items.meeting", "panel_meeting_id")
+    return RecordName(
+        f"Panel meeting of {meeting.held_on.day} {meeting.held_on:%B %Y}", link(meeting, reader)
+    )
+
+
+def _work_programme_item(item: WorkProgrammeItem, reader: Any) -> RecordName:
+    url = url_for("panel_items.programme") if policy.can_view_panel_business(reader) else None
+    return RecordName(f"Work programme topic {item.topic}", url)
+
+
 def _report(report: HmicfrsReport, reader: Any) -> RecordName:
     link = _source_link("hmicfrs.show", "report_id")
     return RecordName(f"HMICFRS report {report.code}: {report.title}", link(report, reader))
@@ -276,6 +290,8 @@ _RECORDS: dict[AuditEntity, tuple[Any, _Namer]] = {
     AuditEntity.LINE_OF_ENQUIRY: (LineOfEnquiry, _line_of_enquiry),
     AuditEntity.PUBLIC_QUESTION: (PublicQuestion, _public_question),
     AuditEntity.PUBLICATION_RECORD: (PublicationRecord, _publication_record),
+    AuditEntity.PANEL_MEETING: (PanelMeeting, _panel_meeting),
+    AuditEntity.WORK_PROGRAMME_ITEM: (WorkProgrammeItem, _work_programme_item),
 }
 
 

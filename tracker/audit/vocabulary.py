@@ -29,6 +29,8 @@ from tracker.sources.models import (
     InspectorateStatus,
     MeetingState,
     PanelItemKind,
+    PanelMatterState,
+    PccResponseOutcome,
     ReportScope,
     ReportType,
     RequestStatus,
@@ -58,6 +60,8 @@ class AuditEntity(enum.StrEnum):
     LINE_OF_ENQUIRY = "line_of_enquiry"
     PUBLIC_QUESTION = "public_question"
     PUBLICATION_RECORD = "publication_record"
+    PANEL_MEETING = "panel_meeting"
+    WORK_PROGRAMME_ITEM = "work_programme_item"
 
     @property
     def label(self) -> str:
@@ -85,6 +89,8 @@ ENTITY_LABELS: dict[AuditEntity, str] = {
     AuditEntity.LINE_OF_ENQUIRY: "Line of enquiry",
     AuditEntity.PUBLIC_QUESTION: "Public question",
     AuditEntity.PUBLICATION_RECORD: "Publication",
+    AuditEntity.PANEL_MEETING: "Panel meeting",
+    AuditEntity.WORK_PROGRAMME_ITEM: "Work programme topic",
 }
 
 
@@ -310,14 +316,40 @@ AUDITED_FIELDS: dict[AuditEntity, dict[str, AuditedField]] = {
         "author_id": AuditedField("Author", FieldKind.USER),
     },
     AuditEntity.PANEL_ITEM: {
+        "panel_meeting_id": AuditedField(
+            "Panel meeting", FieldKind.RECORD, target=AuditEntity.PANEL_MEETING
+        ),
         "panel_meeting_on": _date("Date of the Panel meeting"),
         "agenda_item": _text("Agenda item"),
+        "minute_number": _text("Minute number"),
         "kind": _choice("Type of item", PanelItemKind),
         "text": _text("Text"),
         "response_due_on": _date("Response due date"),
         "pcc_response": _text("PCC's response"),
         "pcc_response_on": _date("Date of the PCC's response"),
+        "response_outcome": _choice("Outcome of the PCC's response", PccResponseOutcome),
         "published": _flag("Published"),
+        "matter_state": _choice("Panel's conclusion", PanelMatterState),
+        "carried_forward_to_id": AuditedField(
+            "Carried forward to", FieldKind.RECORD, target=AuditEntity.PANEL_MEETING
+        ),
+        "matter_note": _text("Note on the conclusion"),
+    },
+    AuditEntity.PANEL_MEETING: {
+        "held_on": _date("Date of the Panel meeting"),
+        "title": _text("Title"),
+        "venue": _text("Venue"),
+        "published": _flag("Published"),
+    },
+    AuditEntity.WORK_PROGRAMME_ITEM: {
+        "topic": _text("Topic"),
+        "panel_meeting_id": AuditedField(
+            "Planned Panel meeting", FieldKind.RECORD, target=AuditEntity.PANEL_MEETING
+        ),
+        "last_reported_on": _date("Date last reported"),
+        "report_requested": _flag("Report requested from the PCC"),
+        "report_due_on": _date("Report due"),
+        "notes": _text("Notes and follow-up"),
     },
     AuditEntity.HMICFRS_REPORT: {
         "code": _text("Code"),

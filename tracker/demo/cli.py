@@ -129,6 +129,7 @@ def _seed(clock: DemoClock) -> list[tuple[DemoUser, bool]]:
             officer=find_user_by_email(DEMO_USERS[1].email),
             liaison=find_user_by_email(DEMO_USERS[2].email),
             admin=find_user_by_email(DEMO_USERS[0].email),
+            clerk=find_user_by_email(DEMO_USERS[3].email),
         )
         created = sample.run(cast, clock)
         created |= seed_statutory(cast.officer, find_user_by_email(DEMO_USERS[3].email), today())

@@ -47,10 +47,14 @@ from tracker.sources.models import (
     MeetingKind,
     PanelItem,
     PanelItemKind,
+    PanelMatterState,
+    PanelMeeting,
+    PccResponseOutcome,
     ReportScope,
     ReportType,
     RequestStatus,
 )
+from tracker.sources.panel import services as panel
 from tracker.sources.rules import meeting_state_for
 
 SAMPLE_DATA_FILE = Path(__file__).with_name("sample_data.json")
@@ -72,6 +76,8 @@ class Cast:
     liaison: User
     # The administrator who approves s.55 responses for the PCC.
     admin: User | None = None
+    # The Panel's clerk records the Panel's meetings, items, decisions and programme.
+    clerk: User | None = None
 
     def user(self, side: str) -> User:
         """The demo user acting for `side` ("opcc" or "force")."""
@@ -115,6 +121,8 @@ class SampleData:
             self._adhoc_request(spec)
         for spec in sample.get("panel_meetings", []):
             self._panel_meeting(spec)
+        for spec in sample.get("work_programme", []):
+            self._programme_topic(spec)
 
     # Dates and steps ---------------------------------------------------------------------
 
@@ -336,8 +344,25 @@ class SampleData:
         for action in spec.get("actions", []):
             self._action(partial(made.get, "request"), action, sent)
 
+    @property
+    def clerk(self) -> User:
+        """The Panel's clerk (the officer when the cast has none)."""
+        return self.cast.clerk or self.officer
+
     def _panel_meeting(self, spec: dict[str, Any]) -> None:
         held = self.day(spec["held"])
+        # A meeting still to come is recorded on an earlier day (its agenda is planned).
+        recorded = self.day(spec["recorded"]) if "recorded" in spec else held
+
+        def create(day: date) -> None:
+            sources.create_source(
+                PanelMeeting,
+                {"held_on": held, "title": spec["title"], "venue": spec.get("venue", "")},
+                by=self.clerk,
+            )
+
+        self._add(recorded, create, f"Panel meeting {spec['held']}")
+        self.counts["Panel meetings"] += 1
         default_due = spec.get("response_due")
         for agenda_item in spec["agenda_items"]:
             for item in agenda_item["items"]:
@@ -355,29 +380,97 @@ class SampleData:
                 {
                     "panel_meeting_on": day,
                     "agenda_item": agenda_item,
+                    "minute_number": spec.get("minute", ""),
                     "kind": PanelItemKind(spec["kind"]),
                     "text": spec["text"],
                     "response_due_on": due,
-                    "pcc_response": "",
-                    "pcc_response_on": None,
                     "published": spec.get("published", True),
                 },
-                by=self.officer,
+                by=self.clerk,
             )
 
         self._add(held, create, spec["text"])
         self.counts["panel items"] += 1
         response = spec.get("pcc_response")
         if response:
-            self._edit_later(
-                made,
-                "item",
-                held,
-                response["on"],
-                lambda day: {"pcc_response": response["text"], "pcc_response_on": day},
-            )
+            self._pcc_response(made, held, response)
+        conclusion = spec.get("conclusion")
+        if conclusion:
+            self._panel_conclusion(made, held, conclusion)
         for action in spec.get("actions", []):
             self._action(partial(made.get, "item"), action, held)
+
+    def _pcc_response(self, made: dict[str, PanelItem], held: date, spec: dict[str, Any]) -> None:
+        """The OPCC records the PCC's response on the day it was given."""
+
+        def record(day: date) -> None:
+            item = made["item"]
+            panel.record_pcc_response(
+                item,
+                outcome=PccResponseOutcome(spec.get("outcome", "accepted")),
+                text=spec["text"],
+                responded_on=day,
+                by=self.officer,
+                expected_version=item.version,
+            )
+
+        day = self.day(spec["on"])
+        if day < held:
+            raise SampleDataError(f"A PCC response on {day} is before its Panel meeting")
+        self._add(day, record, spec["text"])
+
+    def _panel_conclusion(
+        self, made: dict[str, PanelItem], held: date, spec: dict[str, Any]
+    ) -> None:
+        """The clerk records the Panel's decision: concluded, or carried forward."""
+        target = self.day(spec["to"]) if spec.get("to") else None
+
+        def conclude(day: date) -> None:
+            item = made["item"]
+            later = None
+            if target is not None:
+                later = db.session.scalar(
+                    select(PanelMeeting).where(PanelMeeting.held_on == target)
+                )
+            panel.conclude_panel_item(
+                item,
+                state=PanelMatterState(spec["state"]),
+                carried_forward_to=later,
+                note=spec.get("note", ""),
+                by=self.clerk,
+                expected_version=item.version,
+            )
+
+        self._add(self.day(spec["on"]), conclude, f"Panel decision on {spec['on']}")
+
+    def _programme_topic(self, spec: dict[str, Any]) -> None:
+        """A topic the clerk puts on the Panel's work programme."""
+        planned = self.day(spec["meeting"]) if spec.get("meeting") else None
+
+        def add(day: date) -> None:
+            meeting_id = None
+            if planned is not None:
+                meeting_id = db.session.scalar(
+                    select(PanelMeeting.id).where(PanelMeeting.held_on == planned)
+                )
+            panel.add_programme_item(
+                {
+                    "topic": spec["topic"],
+                    "panel_meeting_id": meeting_id,
+                    "last_reported_on": self.day(spec["last_reported"])
+                    if spec.get("last_reported")
+                    else None,
+                    "report_requested": bool(spec.get("report_due")),
+                    "report_due_on": self.day(spec["report_due"])
+                    if spec.get("report_due")
+                    else None,
+                    "notes": spec.get("notes", ""),
+                },
+                by=self.clerk,
+            )
+
+        self._add(self.day(spec["added"]), add, spec["topic"])
+        self.counts["work programme topics"] += 1
 
     def _edit_later(
         self,

@@ -105,7 +105,13 @@ def check_panel_items(sheet: Sheet, mapping: dict[str, str], options: dict[str, 
         # The rules judge the item as it would be saved: the file's values over the current.
         saved = {
             name: values[name] if item is None or reader.has(name) else getattr(item, name)
-            for name in ("panel_meeting_on", "response_due_on", "pcc_response", "pcc_response_on")
+            for name in (
+                "panel_meeting_on",
+                "response_due_on",
+                "pcc_response",
+                "pcc_response_on",
+                "kind",
+            )
         }
         for name, message in rules.check_panel_item(**saved).items():
             reader.error(name, message)

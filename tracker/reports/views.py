@@ -25,8 +25,8 @@ from tracker.clock import today
 from tracker.db import db, reads_before_writing, take_write_lock, utcnow
 from tracker.exports import SOURCE_COLUMNS, source_records, to_csv, to_xlsx
 from tracker.forms import EmptyForm
-from tracker.policy import can_view_lists, can_view_report_job
-from tracker.reports import jobs, spreadsheets, word
+from tracker.policy import can_view_lists, can_view_panel_business, can_view_report_job
+from tracker.reports import jobs, programme, spreadsheets, word
 from tracker.reports.kinds import KINDS, ReportKind, ReportNotFoundError, file_name, refusal
 from tracker.reports.models import PDF_TYPE, XLSX_TYPE, ReportJob, ReportJobStatus
 from tracker.reports.render import pdf_download, render_pdf
@@ -118,6 +118,24 @@ def panel_docx():
     return word.docx_download(
         word.panel_docx(context), filename=file_name(kind, context, suffix="docx")
     )
+
+
+@bp.route("/panel-programme.pdf")
+@permission_required(can_view_panel_business)
+def programme_pdf():
+    """The Panel's work programme as a paper (PDF)."""
+    context = programme.programme_context()
+    html = programme.programme_html(context)
+    return pdf_download(render_pdf(html), filename=programme.file_stem(context) + ".pdf")
+
+
+@bp.route("/panel-programme.docx")
+@permission_required(can_view_panel_business)
+def programme_docx():
+    """The Panel's work programme as a paper (Word)."""
+    context = programme.programme_context()
+    body = programme.programme_docx(context)
+    return word.docx_download(body, filename=programme.file_stem(context) + ".docx")
 
 
 def _with_meeting(meeting_id: int) -> MultiDict:

@@ -170,29 +170,136 @@ class AdhocRequest(VersionedMixin, TimestampMixin, db.Model):
         return f"<AdhocRequest {self.id} {self.subject[:30]!r}>"
 
 
+VENUE_MAX = 200
+MINUTE_MAX = 40
+
+
+class PanelMeeting(VersionedMixin, TimestampMixin, db.Model):
+    """A meeting of the Police and Crime Panel, recorded by its clerk; the Panel items
+    (what it resolved or asked for) belong to it. One meeting a day: items imported or
+    recorded with a date are filed under the meeting of that date."""
+
+    __tablename__ = "panel_meetings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    held_on: Mapped[date] = mapped_column(Date, unique=True)
+    title: Mapped[str] = mapped_column(String(TITLE_MAX))
+    venue: Mapped[str] = mapped_column(String(VENUE_MAX), default="")
+    # Published on the Panel's website (its agenda and minutes are public).
+    published: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    items: Mapped[list[PanelItem]] = relationship(
+        back_populates="panel_meeting",
+        foreign_keys="PanelItem.panel_meeting_id",
+        order_by="PanelItem.id",
+    )
+
+    def __repr__(self) -> str:
+        return f"<PanelMeeting {self.id} {self.held_on}>"
+
+
+class WorkProgrammeItem(VersionedMixin, TimestampMixin, db.Model):
+    """A topic (area of scrutiny) on the Panel's work programme, kept by its clerk."""
+
+    __tablename__ = "work_programme_items"
+    __table_args__ = (
+        CheckConstraint(
+            "report_due_on IS NULL OR report_requested", name="report_due_needs_request"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic: Mapped[str] = mapped_column(String(TITLE_MAX))
+    # The Panel meeting the topic is planned for (none: not yet scheduled).
+    panel_meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("panel_meetings.id"), index=True
+    )
+    last_reported_on: Mapped[date | None] = mapped_column(Date)
+    # The Panel has asked the PCC for a report on the topic, due by report_due_on.
+    report_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    report_due_on: Mapped[date | None] = mapped_column(Date)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    panel_meeting: Mapped[PanelMeeting | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<WorkProgrammeItem {self.id} {self.topic[:30]!r}>"
+
+
 class PanelItemKind(LabelledEnum):
     RECOMMENDATION = ("recommendation", "Recommendation")
     INFORMATION = ("request_for_information", "Request for information")
+    REPORT_REQUESTED = ("report_requested", "Report requested for a later meeting")
     ANNUAL_REPORT = ("annual_report_recommendation", "Annual report recommendation")
     PRECEPT = ("precept", "Precept")
+
+    @property
+    def needs_due_date(self) -> bool:
+        """The PCC must respond in writing to a recommendation (PRSRA 2011 s.29(3)),
+        within the period the Panel sets."""
+        return self == PanelItemKind.RECOMMENDATION
+
+
+class PccResponseOutcome(LabelledEnum):
+    ACCEPTED = ("accepted", "Accepted")
+    PARTLY_ACCEPTED = ("partly_accepted", "Partly accepted")
+    NOT_ACCEPTED = ("not_accepted", "Not accepted")
+
+
+class PanelMatterState(LabelledEnum):
+    OPEN = ("open", "Open")
+    CONCLUDED = ("concluded", "Concluded")
+    CARRIED_FORWARD = ("carried_forward", "Carried forward")
 
 
 class PanelItem(VersionedMixin, TimestampMixin, db.Model):
     """A Police and Crime Panel recommendation or request to which the PCC responds."""
 
     __tablename__ = "panel_items"
+    __table_args__ = (
+        CheckConstraint(
+            "matter_state <> 'carried_forward' OR carried_forward_to_id IS NOT NULL",
+            name="carried_forward_needs_meeting",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    panel_meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("panel_meetings.id"), index=True
+    )
+    # The date of its Panel meeting, kept equal to panel_meeting.held_on by the services
+    # (lists, reports, exports and imports read and write the date).
     panel_meeting_on: Mapped[date] = mapped_column(Date, index=True)
     agenda_item: Mapped[str] = mapped_column(String(TITLE_MAX), default="")
+    minute_number: Mapped[str] = mapped_column(String(MINUTE_MAX), default="")
     kind: Mapped[PanelItemKind] = mapped_column(enum_column(PanelItemKind, "panel_item_kind"))
     text: Mapped[str] = mapped_column(Text)
     response_due_on: Mapped[date | None] = mapped_column(Date)
     pcc_response: Mapped[str] = mapped_column(Text, default="")
     pcc_response_on: Mapped[date | None] = mapped_column(Date)
+    response_outcome: Mapped[PccResponseOutcome | None] = mapped_column(
+        enum_column(PccResponseOutcome, "pcc_response_outcome")
+    )
     published: Mapped[bool] = mapped_column(Boolean, default=True)
+    # What the Panel made of the response: still open, concluded, or carried forward to
+    # a later meeting (with the clerk's note).
+    matter_state: Mapped[PanelMatterState] = mapped_column(
+        enum_column(PanelMatterState, "panel_matter_state"), default=PanelMatterState.OPEN
+    )
+    carried_forward_to_id: Mapped[int | None] = mapped_column(ForeignKey("panel_meetings.id"))
+    matter_note: Mapped[str] = mapped_column(Text, default="")
 
+    panel_meeting: Mapped[PanelMeeting | None] = relationship(
+        back_populates="items", foreign_keys=[panel_meeting_id]
+    )
+    carried_forward_to: Mapped[PanelMeeting | None] = relationship(
+        foreign_keys=[carried_forward_to_id]
+    )
     actions: Mapped[list[Action]] = relationship(back_populates="panel_item")
+
+    @property
+    def has_response(self) -> bool:
+        return self.pcc_response_on is not None
 
     def days_overdue(self, today: date) -> int:
         """Days the PCC's response is late (0 once given or when the Panel set no date)."""

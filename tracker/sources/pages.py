@@ -14,7 +14,7 @@ from flask_login import current_user
 
 from tracker.editing import save_form
 from tracker.loaders import get_source_or_404
-from tracker.policy import can_edit_source, can_view_lists
+from tracker.policy import can_change_source, can_view_lists
 from tracker.security import permission_required
 from tracker.sources import services
 
@@ -110,19 +110,23 @@ class SourcePages:
     def _errors_on(self) -> dict[type[Exception], str]:
         return {services.SourceRuleError: self.rule_field} if self.rule_field else {}
 
+    def may_change(self, user: Any) -> bool:
+        """The user may record and change this kind of source (policy.can_change_source)."""
+        return can_change_source(user, self.model)
+
     def register(self, bp: Blueprint) -> None:
         """Add the new, show and edit routes to `bp`."""
         arg = f"<int:{self.id_arg}>"
         bp.add_url_rule(
             "/new",
             "new",
-            permission_required(can_edit_source)(self.new),
+            permission_required(self.may_change)(self.new),
             methods=["GET", "POST"],
         )
         bp.add_url_rule(f"/{arg}", "show", permission_required(can_view_lists)(self.show))
         bp.add_url_rule(
             f"/{arg}/edit",
             "edit",
-            permission_required(can_edit_source)(self.edit),
+            permission_required(self.may_change)(self.edit),
             methods=["GET", "POST"],
         )

@@ -7,8 +7,9 @@ from typing import Any
 from sqlalchemy import Select, select
 
 from tracker.policy import source_visibility
+from tracker.sources.models import PanelMeeting, WorkProgrammeItem
 
-__all__ = ["is_source_visible", "source_visibility", "visible_sources"]
+__all__ = ["is_source_visible", "source_visibility", "visible_sources", "work_programme"]
 
 
 def visible_sources(user: Any, model: type) -> Select:
@@ -26,4 +27,14 @@ def is_source_visible(user: Any, source: Any) -> bool:
             select(model.id).where(model.id == source.id, source_visibility(user, model))
         )
         is not None
+    )
+
+
+def work_programme() -> Select:
+    """The Panel's work programme in the order it is shown and printed: by the Panel
+    meeting each topic is planned for (unscheduled topics last), then by topic."""
+    return (
+        select(WorkProgrammeItem)
+        .outerjoin(PanelMeeting, WorkProgrammeItem.panel_meeting_id == PanelMeeting.id)
+        .order_by(PanelMeeting.held_on.is_(None), PanelMeeting.held_on, WorkProgrammeItem.topic)
     )

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from tracker.sources.models import FindingKind, MeetingState
+from tracker.sources.models import FindingKind, MeetingState, PanelItemKind, PanelMatterState
 
 
 @dataclass(frozen=True)
@@ -61,11 +61,18 @@ def check_panel_item(
     response_due_on: date | None,
     pcc_response: str,
     pcc_response_on: date | None,
+    kind: PanelItemKind | None = None,
 ) -> dict[str, str]:
     """The PCC's response comes with its date (and the date with a response); neither
-    the response due date nor the response is before the Panel meeting."""
+    the response due date nor the response is before the Panel meeting; a recommendation
+    has the date the Panel set for the PCC's written response (PRSRA 2011 s.29(3))."""
     problems: dict[str, str] = {}
-    if _before(response_due_on, panel_meeting_on):
+    if kind is not None and kind.needs_due_date and response_due_on is None:
+        problems["response_due_on"] = (
+            "Enter the date the Panel set for the PCC's response: the PCC must respond "
+            "to a recommendation in writing"
+        )
+    elif _before(response_due_on, panel_meeting_on):
         problems["response_due_on"] = (
             "Response due date must be the same as or after the date of the Panel meeting"
         )
@@ -78,6 +85,44 @@ def check_panel_item(
             "Date of the PCC's response must be the same as or after the date of the Panel meeting"
         )
     return problems
+
+
+def check_panel_conclusion(
+    state: PanelMatterState | None,
+    *,
+    has_response: bool,
+    meeting_on: date,
+    carried_forward_to_on: date | None,
+    note: str,
+) -> dict[str, str]:
+    """A matter is concluded once the PCC's response is recorded; a matter carried
+    forward goes to a later Panel meeting, with a note saying why."""
+    if state == PanelMatterState.CONCLUDED and not has_response:
+        return {"matter_state": "Record the PCC's response before the matter is concluded"}
+    if state != PanelMatterState.CARRIED_FORWARD:
+        return {}
+    if carried_forward_to_on is None:
+        return {"carried_forward_to_id": "Choose the Panel meeting the matter is carried to"}
+    if carried_forward_to_on <= meeting_on:
+        return {
+            "carried_forward_to_id": "The matter can only be carried forward to a later meeting"
+        }
+    if not note.strip():
+        return {"matter_note": "Enter why the matter is carried forward"}
+    return {}
+
+
+def check_work_programme_item(
+    *, report_requested: bool, report_due_on: date | None, last_reported_on: date | None
+) -> dict[str, str]:
+    """A report due date belongs to a report requested from the PCC."""
+    if report_due_on is not None and not report_requested:
+        return {"report_due_on": "Remove the report due date, or say a report was requested"}
+    if _before(report_due_on, last_reported_on):
+        return {
+            "report_due_on": "Report due date must be the same as or after the date last reported"
+        }
+    return {}
 
 
 def _before(day: date | None, other: date | None) -> bool:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, TypeVar
 
+from sqlalchemy import select, true
+
 from tracker import deadlines, policy
 from tracker.audit.services import diff, record
 from tracker.audit.vocabulary import AuditEntity, record_fields
@@ -27,9 +29,10 @@ from tracker.sources.models import (
     HmicfrsReport,
     Meeting,
     PanelItem,
+    PanelMeeting,
 )
 
-Record = TypeVar("Record", Meeting, AdhocRequest, PanelItem, HmicfrsReport, Finding)
+Record = TypeVar("Record", Meeting, AdhocRequest, PanelItem, HmicfrsReport, Finding, PanelMeeting)
 
 ENTITY_TYPES: dict[type, AuditEntity] = {
     Meeting: AuditEntity.MEETING,
@@ -37,7 +40,12 @@ ENTITY_TYPES: dict[type, AuditEntity] = {
     PanelItem: AuditEntity.PANEL_ITEM,
     HmicfrsReport: AuditEntity.HMICFRS_REPORT,
     Finding: AuditEntity.FINDING,
+    PanelMeeting: AuditEntity.PANEL_MEETING,
 }
+
+# The title of a Panel meeting created because an item was recorded or imported with a
+# date no Panel meeting has yet.
+PANEL_MEETING_TITLE = "Police and Crime Panel"
 
 
 class SourceRuleError(RuleError):
@@ -76,10 +84,23 @@ def _check_rules(model: type, current: Any, fields: dict[str, Any]) -> None:
             )
         )
     elif model is PanelItem:
-        names = ("panel_meeting_on", "response_due_on", "pcc_response", "pcc_response_on")
+        names = ("panel_meeting_on", "response_due_on", "pcc_response", "pcc_response_on", "kind")
         saved = {name: value(name) for name in names}
         saved["pcc_response"] = saved["pcc_response"] or ""
+        if current is not None and not {"kind", "response_due_on"} & set(fields):
+            # Recording the response or the Panel's decision does not judge what the
+            # Panel resolved (a recommendation recorded before due dates were required).
+            saved["kind"] = None
         _raise_first(rules.check_panel_item(**saved))
+    elif model is PanelMeeting:
+        taken = db.session.scalar(
+            select(PanelMeeting.id).where(
+                PanelMeeting.held_on == value("held_on"),
+                PanelMeeting.id != getattr(current, "id", None) if current else true(),
+            )
+        )
+        if taken is not None:
+            raise SourceRuleError("There is already a Panel meeting on that date", field="held_on")
     elif model is Finding:
         report = db.session.get(HmicfrsReport, value("report_id"))
         parent_id = value("parent_id")
@@ -93,12 +114,31 @@ def _check_rules(model: type, current: Any, fields: dict[str, Any]) -> None:
             )
 
 
-def create_source(model: type[Record], fields: dict[str, Any], *, by: User) -> Record:
-    """Create a source record from validated form fields."""
-    if not policy.can_edit_source(by):
-        raise PermissionDeniedError("Only OPCC staff can record sources of actions")
+def _file_under_meeting(fields: dict[str, Any], *, by: User) -> dict[str, Any]:
+    """A Panel item's fields with the Panel meeting of its date (created when there is
+    none yet), so the item's date and its meeting's always agree."""
+    day = fields.get("panel_meeting_on")
+    if day is None:
+        return fields
+    meeting = db.session.scalar(select(PanelMeeting).where(PanelMeeting.held_on == day))
+    if meeting is None:
+        meeting = create_source(
+            PanelMeeting, {"held_on": day, "title": PANEL_MEETING_TITLE}, by=by, checked=True
+        )
+    return {**fields, "panel_meeting_id": meeting.id}
+
+
+def create_source(
+    model: type[Record], fields: dict[str, Any], *, by: User, checked: bool = False
+) -> Record:
+    """Create a source record from validated form fields (`checked`: the caller has
+    already checked the permission, as for a Panel meeting made for a new item)."""
+    if not checked and not policy.can_change_source(by, model):
+        raise PermissionDeniedError("You cannot record this kind of source")
     _check_audited(model, fields)
     _check_rules(model, None, fields)
+    if model is PanelItem:
+        fields = _file_under_meeting(fields, by=by)
     source = model(**fields)
     db.session.add(source)
     db.session.flush()
@@ -115,15 +155,29 @@ def create_source(model: type[Record], fields: dict[str, Any], *, by: User) -> R
 
 def edit_source(source: Record, fields: dict[str, Any], *, by: User, expected_version: int) -> None:
     """Change a source; refused when someone else saved it first."""
-    if not policy.can_edit_source(by):
-        raise PermissionDeniedError("Only OPCC staff can change sources of actions")
+    if not policy.can_change_source(by, type(source)):
+        raise PermissionDeniedError("You cannot change this kind of source")
+    change_source(source, fields, by=by, expected_version=expected_version)
+
+
+def change_source(
+    source: Record, fields: dict[str, Any], *, by: User, expected_version: int
+) -> None:
+    """Apply `fields` to `source` under the rules, audited and refused when stale; the
+    caller has checked the permission (edit_source, or a service for one verb)."""
     entity_type = ENTITY_TYPES[type(source)]
     ensure_current(source, expected_version, entity_type=entity_type)
     _check_audited(type(source), fields)
     _check_rules(type(source), source, fields)
+    if isinstance(source, PanelItem) and "panel_meeting_on" in fields:
+        fields = _file_under_meeting(fields, by=by)
     before = source_snapshot(source)
     for name, value in fields.items():
         setattr(source, name, value)
+    if isinstance(source, PanelMeeting):
+        # Its items carry the meeting's date for the lists, reports and exports.
+        for item in source.items:
+            item.panel_meeting_on = source.held_on
     changes = diff(before, source_snapshot(source))
     if not changes:
         return

@@ -3,7 +3,7 @@ reports requested for a later meeting, the PCC's response outcome, the clerk's
 conclusion, and the Panel's work programme
 
 Revision ID: e7b2c4d6f813
-Revises: d5a1c3e7b902
+Revises: e3b7c1d9a402
 Create Date: 2026-11-30 15:50:00.000000
 
 Existing Panel items are filed under a Panel meeting of their date (one is created for
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "e7b2c4d6f813"
-down_revision = "d5a1c3e7b902"
+down_revision = "e3b7c1d9a402"
 branch_labels = None
 depends_on = None
 

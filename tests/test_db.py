@@ -100,3 +100,11 @@ def test_sqlite_connections_keep_a_larger_page_cache(app):
             pytest.skip("a SQLite setting")
         cache_size = db.session.connection().exec_driver_sql("PRAGMA cache_size").scalar()
     assert cache_size == -SQLITE_CACHE_KIB
+
+
+def test_postgresql_connections_compile_no_statement_to_machine_code(app):
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("a PostgreSQL setting")
+        db.session.rollback()
+        assert db.session.connection().exec_driver_sql("SHOW jit").scalar() == "off"

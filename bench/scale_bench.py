@@ -11,8 +11,11 @@ action) and as a force liaison (who sees the force's actions), signed in through
 real /login form, in the way bench.actions_bench times them: server time around
 ``client.get(url)``, and the statements the request ran replayed on a raw connection.
 "nav counts" is the navigation's one statement (read from a page that reads no
-actions itself). With two or more databases, the growth of each median from the
-first database to the last is printed. Every scenario whose server median is over
+actions itself). With two or more databases, each page is then timed again on every
+database turn by turn (one app per database, in one process, so load on the machine
+hits them alike) and the growth of its median from the first database to the last is
+printed, in wall-clock and in CPU time of the bench process; the navigation counts'
+growth is that of their SQL medians above. Every scenario whose server median is over
 --slow-ms gets the plan of each of its statements: EXPLAIN (ANALYZE, BUFFERS) on
 PostgreSQL, EXPLAIN QUERY PLAN on SQLite (which has no ANALYZE form).
 
@@ -41,6 +44,7 @@ from bench.actions_bench import (
     get_ok,
     one_line,
     time_sql,
+    timed_get,
 )
 from bench.generate import BENCH_ADMIN_EMAIL, BENCH_PASSWORD, USERS
 
@@ -200,20 +204,70 @@ def run(database_url: str, repeat: int, *, slow_ms: float, optimize: bool) -> li
     return timings
 
 
-def growth(runs: list[list[Timing]]) -> str:
-    """Each scenario's median on the last database over its median on the first."""
+def nav_count_growth(runs: list[list[Timing]]) -> list[str]:
+    """The navigation counts' SQL median on the last database over the first."""
     first, last = {t.key: t for t in runs[0]}, {t.key: t for t in runs[-1]}
-    lines = ["Growth, first database to last (server median, or SQL for nav counts):"]
+    lines = []
     for key, before in first.items():
-        after = last[key]
-        old, new = (
-            (before.sql_median, after.sql_median)
-            if not before.server_ms
-            else (before.server_median, after.server_median)
-        )
+        if before.server_ms:
+            continue
+        old, new = before.sql_median, last[key].sql_median
         ratio = new / old if old else float("inf")
-        lines.append(f"  {key:<18} {old:8.1f} -> {new:8.1f} ms  x{ratio:.1f}")
-    return "\n".join(lines)
+        lines.append(f"  {key:<18} {old:8.1f} -> {new:8.1f} ms  x{ratio:.1f}  (SQL)")
+    return lines
+
+
+def _signed_in_clients(
+    database_urls: list[str],
+) -> tuple[list[Flask], list[dict[str, FlaskClient]]]:
+    """One app per database, with a client signed in for each reader."""
+    from tracker import create_app
+
+    apps, clients = [], []
+    for url in database_urls:
+        app = create_app("development", SQLALCHEMY_DATABASE_URI=url, LOG_LEVEL="WARNING")
+        signed_in = {}
+        for reader, email in READERS.items():
+            signed_in[reader] = app.test_client()
+            sign_in_as(signed_in[reader], email)
+        apps.append(app)
+        clients.append(signed_in)
+    return apps, clients
+
+
+def _in_turns(clients: list[FlaskClient], url: str, repeat: int) -> list[list[tuple[float, float]]]:
+    """(wall, CPU) ms of `url` from each client, every repetition visiting each in turn."""
+    for client in clients:
+        for _ in range(WARM_UP):
+            get_ok(client, url)
+    timings: list[list[tuple[float, float]]] = [[] for _ in clients]
+    for _ in range(repeat):
+        for turn, client in enumerate(clients):
+            timings[turn].append(timed_get(client, url))
+    return timings
+
+
+def interleaved_growth(database_urls: list[str], repeat: int) -> list[str]:
+    """Each page's median on the last database over the first, every page fetched from
+    each database in turn within each repetition: (wall clock, CPU) lines."""
+    from tracker.db import db
+
+    apps, clients = _signed_in_clients(database_urls)
+    lines = []
+    for reader in READERS:
+        for name, url in PAGES:
+            timings = _in_turns([signed_in[reader] for signed_in in clients], url, repeat)
+            cells = []
+            for which in (0, 1):
+                old = statistics.median(t[which] for t in timings[0])
+                new = statistics.median(t[which] for t in timings[-1])
+                cells.append(f"{old:8.1f} -> {new:8.1f} ms  x{new / old:.1f}")
+            lines.append(f"  {f'{reader} {name}':<18} {cells[0]}    {cells[1]}")
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -235,7 +289,10 @@ def main(argv: list[str] | None = None) -> int:
         for url in args.database_url
     ]
     if len(runs) > 1:
-        print(growth(runs))
+        print(f"Growth, first database to last, interleaved ({args.repeat} turns each, medians):")
+        print(f"  {'scenario':<18} {'wall clock':<27}    CPU time of this process")
+        print("\n".join(interleaved_growth(args.database_url, args.repeat)))
+        print("\n".join(nav_count_growth(runs)))
     return 0
 
 

@@ -90,3 +90,21 @@ def test_clause_keys_differ_with_what_the_clause_says(app, officer, liaison, cle
         assert len(set(keys.values())) == 3
         assert clause_key(policy.action_visibility(liaison)) == keys["liaison"]
         assert clause_key(Action.owner_id == 1) != clause_key(Action.owner_id == 2)
+
+
+def test_sqlite_connections_keep_a_larger_page_cache(app):
+    from tracker.db import SQLITE_CACHE_KIB
+
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("a SQLite setting")
+        cache_size = db.session.connection().exec_driver_sql("PRAGMA cache_size").scalar()
+    assert cache_size == -SQLITE_CACHE_KIB
+
+
+def test_postgresql_connections_compile_no_statement_to_machine_code(app):
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("a PostgreSQL setting")
+        db.session.rollback()
+        assert db.session.connection().exec_driver_sql("SHOW jit").scalar() == "off"

@@ -49,6 +49,9 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
 
 
 def _configure_templates(app: Flask) -> None:
+    from tracker.templating import TemplateEnvironment
+
+    app.jinja_environment = TemplateEnvironment  # before app.jinja_env is first built
     app.jinja_env.undefined = ChainableUndefined
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

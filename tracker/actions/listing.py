@@ -102,7 +102,9 @@ def list_page(
                 ),
             ),
         )
-        found = list(db.session.execute(statement))
+        # Plain rows on the session's connection: the ORM's execution layer has nothing
+        # to add to a select of columns, and costs about a sixth of the statement's time.
+        found = list(db.session.connection().execute(statement))
         if found and navigation:
             counts = {name: found[0]._mapping[_counted(name)] for name in navigation}
             remember_navigation_counts(user, navigation, counts)
@@ -220,7 +222,7 @@ def filter_choices(user: Any) -> FilterChoices:
         ("actions.filter_choices", with_owners), lambda: _choices_statement(with_owners)
     )
     found: dict[int, list[tuple[int, str]]] = {0: [], 1: []}
-    for kind, choice_id, name, *_ in db.session.execute(statement):
+    for kind, choice_id, name, *_ in db.session.connection().execute(statement):
         found[kind].append((choice_id, name))
     choices = FilterChoices(owners=found[0], tags=found[1])
     g._action_filter_choices = (user.id, choices)

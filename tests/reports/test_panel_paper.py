@@ -18,6 +18,7 @@ from tracker.actions.models import ActionStatus, ActionUpdate, Marking
 from tracker.db import db
 from tracker.reports.queries import panel_follow_up
 from tracker.settings.services import set_setting
+from tracker.sources.models import PccResponseOutcome
 
 TODAY = london_today()
 
@@ -43,6 +44,7 @@ def items(app, liaison, officer):
         response_due_on=TODAY - timedelta(days=20),
         pcc_response="The Commissioner has asked for quarterly figures",
         pcc_response_on=TODAY - timedelta(days=25),
+        response_outcome=PccResponseOutcome.PARTLY_ACCEPTED,
     )
     overdue = make_panel_item(
         app, text="Overdue item about 101 waits", response_due_on=TODAY - timedelta(days=4)
@@ -66,6 +68,7 @@ def test_each_item_shows_the_pcc_response_state(app, client, login_as, officer, 
     login_as(officer)
     _, text = pdf_text(client.get("/reports/panel.pdf").data)
     assert "Responded " in text
+    assert "partly accepted" in text  # what the Commissioner made of the recommendation
     assert "The Commissioner has asked for quarterly figures" in text
     assert "OVERDUE" in text
     assert "4 days late" in text

@@ -88,7 +88,10 @@ class PanelRow:
         state = self.response_state
         due = self.item.response_due_on
         if state == "responded":
-            return f"Responded {format_date(self.item.pcc_response_on)}"
+            line = f"Responded {format_date(self.item.pcc_response_on)}"
+            if self.item.response_outcome is not None:
+                line += f": {self.item.response_outcome.label.lower()}"
+            return line
         if state == "overdue":
             late = self.days_overdue
             return f"OVERDUE: due {format_date(due)}, {late} day{'' if late == 1 else 's'} late"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import date
+from datetime import date, time
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -12,7 +12,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovRadioInput,
     GovTextInput,
 )
-from wtforms import DateField, Field, HiddenField, StringField
+from wtforms import DateField, Field, HiddenField, StringField, TimeField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
@@ -79,6 +79,40 @@ def error_summary(form: FlaskForm) -> dict:
         if field.errors:
             errors.append({"text": field.errors[0], "href": f"#{first_input_id(field)}"})
     return {"titleText": "There is a problem", "errorList": errors}
+
+
+class TimeOfDayField(TimeField):
+    """An optional time of day typed on the 24-hour clock ("10:00", "9.30", "14:30"),
+    in a plain text box as GOV.UK services ask for times; a bad time is explained."""
+
+    widget = GovTextInput()
+
+    def __init__(self, label=None, validators=None, **kwargs) -> None:
+        super().__init__(label, validators, format="%H:%M", **kwargs)
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        text = (valuelist[0] if valuelist else "").strip().replace(".", ":")
+        self.raw_data = [text]
+        if not text:
+            self.data = None
+            return
+        hours, _, minutes = text.partition(":")
+        well_formed = len(hours) in (1, 2) and len(minutes) == 2
+        try:
+            if not (well_formed and hours.isdigit() and minutes.isdigit()):
+                raise ValueError(text)
+            self.data = time(int(hours), int(minutes))
+        except ValueError as exc:
+            self.data = None
+            name = self.label.text.removesuffix(" (optional)")
+            raise ValueError(
+                f"{name} must be a time on the 24-hour clock, like 10:00 or 14:30"
+            ) from exc
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return self.data.strftime("%H:%M") if isinstance(self.data, time) else ""
 
 
 class UkDateField(DateField):

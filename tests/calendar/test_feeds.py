@@ -330,6 +330,23 @@ def test_public_timetable_lists_published_meetings_only(app, client):
     assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
 
 
+def test_a_meeting_with_a_start_time_is_a_timed_event_in_london_time(app, client):
+    timed = make_meeting(
+        app, title="Thematic: rural crime", held_on=date(2027, 1, 14), starts_at=time(14, 30)
+    )
+    all_day = make_meeting(app, title="Public meeting", held_on=date(2027, 7, 8))
+
+    events = events_of(client.get("/calendar/timetable.ics"))
+
+    domain = app.config["CALENDAR_UID_DOMAIN"]
+    start = events[f"meeting-{timed.id}@{domain}"].decoded("dtstart")
+    assert start == datetime(2027, 1, 14, 14, 30, tzinfo=LONDON)
+    assert start.utcoffset() == timedelta(0)  # Greenwich Mean Time in January
+    day = events[f"meeting-{all_day.id}@{domain}"].decoded("dtstart")
+    assert day == date(2027, 7, 8)
+    assert not isinstance(day, datetime)
+
+
 def test_public_timetable_needs_no_sign_in_and_shows_no_findings(app, client):
     report = make_report(app)
     make_finding(app, report)

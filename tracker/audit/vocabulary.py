@@ -290,6 +290,7 @@ AUDITED_FIELDS: dict[AuditEntity, dict[str, AuditedField]] = {
         ),
         "series_id": AuditedField("Series", FieldKind.RECORD, target=AuditEntity.MEETING_SERIES),
         "held_on": _date("Date of the meeting"),
+        "starts_at": _text("Start time"),
         "title": _text("Title"),
         "themes": _text("Themes"),
         "chair": _text("Chair"),

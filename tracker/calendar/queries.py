@@ -177,11 +177,12 @@ def meeting_entries(user: AnyUser, *, today: date) -> Iterator[Entry]:
 
 
 def _meeting_entry(meeting: Meeting, *, url: str = "") -> Entry:
-    # Meetings record a day but no start time yet, so they are all-day events.
+    # Timed in the tracker's time zone when the meeting has a start time, else all day.
     return Entry(
         key=f"meeting-{meeting.id}",
         summary=f"A&A meeting: {meeting.title}",
         day=meeting.held_on,
+        starts_at=meeting.starts_at,
         description=f"{meeting.kind.label} Assurance and Accountability meeting.",
         url=url,
         sequence=meeting.version,

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db import LabelledEnum, TimestampMixin, VersionedMixin, db, enum_column
@@ -83,6 +92,8 @@ class Meeting(VersionedMixin, TimestampMixin, db.Model):
     series_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_series.id"), index=True)
     # The date of the meeting (planned or held).
     held_on: Mapped[date] = mapped_column(Date, index=True)
+    # Local time (TRACKER_TIMEZONE) the meeting starts, when known.
+    starts_at: Mapped[time | None] = mapped_column(Time)
     title: Mapped[str] = mapped_column(String(TITLE_MAX))
     themes: Mapped[str] = mapped_column(Text, default="")
     chair: Mapped[str] = mapped_column(String(120), default="")

@@ -25,7 +25,14 @@ from wtforms.validators import URL, DataRequired, Length, Optional, ValidationEr
 
 from tracker.actions.forms import VersionedForm
 from tracker.auth.models import User
-from tracker.forms import SelectChoice, UkDateField, no_control_characters, strip_text, title_field
+from tracker.forms import (
+    SelectChoice,
+    TimeOfDayField,
+    UkDateField,
+    no_control_characters,
+    strip_text,
+    title_field,
+)
 from tracker.sources.models import TEXT_MAX, TITLE_MAX, URL_MAX, MeetingKind, MeetingSeries
 
 
@@ -52,6 +59,11 @@ class MeetingForm(VersionedForm):
         ],
     )
     held_on = UkDateField("Date of the meeting")
+    starts_at = TimeOfDayField(
+        "Start time (optional)",
+        description="On the 24-hour clock, for example 10:00. Calendars show the meeting "
+        "at this time; without it, as an all-day event.",
+    )
     title = title_field(max_length=TITLE_MAX)
     themes = TextAreaField(
         "Themes",
@@ -134,6 +146,7 @@ class MeetingForm(VersionedForm):
             "series_id": int(self.series.data) if self.series.data else None,
             "opcc_lead_id": int(self.opcc_lead.data) if self.opcc_lead.data else None,
             "held_on": self.held_on.data,
+            "starts_at": self.starts_at.data,
             "title": self.title.data,
             "themes": self.themes.data or "",
             "chair": self.chair.data or "",

@@ -5,7 +5,7 @@ realistic handful of overdue items, and every status, RAG colour and source type
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -138,6 +138,7 @@ def test_seed_demo_shows_every_status_source_and_restriction(app, seeded):
             )
         )
         meetings_published = set(db.session.scalars(select(Meeting.published)))
+        start_times = set(db.session.scalars(select(Meeting.starts_at)))
         items_published = set(db.session.scalars(select(PanelItem.published)))
         scopes = set(db.session.scalars(select(HmicfrsReport.scope)))
     assert {a.status for a in found} == set(ActionStatus)
@@ -147,6 +148,7 @@ def test_seed_demo_shows_every_status_source_and_restriction(app, seeded):
     assert pending >= 2
     assert meetings_published == items_published == {True, False}
     assert scopes == set(ReportScope)
+    assert start_times == {time(10, 0)}  # calendars show demo meetings as timed events
 
 
 def test_demo_conclusions_show_every_verdict_and_every_close_has_one(app, seeded):

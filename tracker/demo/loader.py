@@ -263,6 +263,8 @@ class SampleData:
                     else None,
                     "state": meeting_state_for(held, self.today),
                     "held_on": held,
+                    # A&A meetings in the demo start at 10:00 unless the data says.
+                    "starts_at": time.fromisoformat(spec.get("starts", "10:00")),
                     "title": spec["title"],
                     "themes": "\n".join(spec.get("themes", [])),
                     "chair": "Police and Crime Commissioner",

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from tests.factories import make_action, make_meeting
 from tracker.actions import rag
-from tracker.actions.models import Action, ActionStatus, Marking
+from tracker.actions.models import Action, ActionStatus, Marking, Rag
 from tracker.db import db
 
 TODAY = date(2023, 6, 14)
@@ -101,6 +101,36 @@ def test_sql_and_python_rag_and_days_overdue_agree(app, actions_around_today, to
             assert sql_rag == action.rag_on(today, amber_days), action
             assert sql_days == action.days_overdue(today), action
             assert bool(sql_overdue) is (action.days_overdue(today) > 0), action
+
+
+@pytest.mark.parametrize("amber_days", AMBER_DAYS)
+@pytest.mark.parametrize("today", [TODAY, TODAY - timedelta(days=1)])
+def test_the_rag_filter_selects_the_rows_whose_rag_is_chosen(
+    app, actions_around_today, today, amber_days
+):
+    """The list's RAG filter (ranges an index can use) picks exactly the rows `rag_of`
+    puts in the chosen colours, for every choice of colours."""
+    every = list(Rag)
+    choices = [set(c) for n in range(len(every) + 1) for c in itertools.combinations(every, n)]
+    with app.app_context():
+        colour = dict(
+            db.session.execute(
+                select(Action.id, rag.rag_of(today, amber_days)).where(
+                    Action.id.in_(actions_around_today)
+                )
+            ).all()
+        )
+        assert set(colour.values()) == {r.value for r in Rag}  # every colour is present
+        for chosen in choices:
+            picked = set(
+                db.session.scalars(
+                    select(Action.id).where(
+                        Action.id.in_(actions_around_today), rag.rag_is(chosen, today, amber_days)
+                    )
+                )
+            )
+            expected = {i for i, c in colour.items() if c in {r.value for r in chosen}}
+            assert picked == expected, sorted(r.value for r in chosen)
 
 
 @pytest.mark.parametrize("amber_days", AMBER_DAYS)

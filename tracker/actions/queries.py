@@ -47,6 +47,7 @@ from tracker.actions.rag import (
     is_complete,
     is_overdue,
     is_unfinished,
+    rag_is,
     rag_of,
     rag_tally,
     rag_tally_of,
@@ -178,7 +179,7 @@ def _conditions(filters: ActionFilters, *, today: date, amber_days: int) -> list
     wanted: list[tuple[Any, Callable[[], Any]]] = [
         (f.source_type, lambda: Action.source_type.in_(f.source_type)),
         (f.status, lambda: Action.status.in_(f.status)),
-        (f.rag, lambda: rag_of(today, amber_days).in_([r.value for r in f.rag])),
+        (f.rag, lambda: rag_is(f.rag, today, amber_days)),
         (f.owner_id, lambda: Action.owner_id == f.owner_id),
         (f.organisation, lambda: Action.owning_organisation == f.organisation),
         (f.tag_id, lambda: Action.id.in_(_tagged(f.tag_id))),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from sqlalchemy import Date, Integer, case, func, literal
+from sqlalchemy import Date, Integer, case, false, func, literal, or_
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
@@ -124,6 +124,24 @@ def rag_of(today: date, amber_days: int) -> ColumnElement[str]:
         (_due_within_amber(today, amber_days), literal(Rag.AMBER.value)),
         else_=literal(Rag.GREEN.value),
     )
+
+
+def rag_is(rags: Iterable[Rag], today: date, amber_days: int) -> ColumnElement[bool]:
+    """SQL: the action's RAG is one of `rags` (the same rows as `rag_of(...).in_(...)`).
+
+    Written as ranges of status and due date rather than a test of the CASE expression,
+    so the planner can estimate it from column statistics and use the indexes on status
+    and due date: at 1,000,000 actions PostgreSQL took the CASE for 963 rows where
+    200,000 matched and chose a nested loop that ran for seconds.
+    """
+    amber_end = today + timedelta(days=amber_days)
+    ranges = {
+        Rag.COMPLETE: is_complete(),
+        Rag.RED: is_unfinished() & (Action.due_on < today),
+        Rag.AMBER: is_unfinished() & (Action.due_on >= today) & (Action.due_on <= amber_end),
+        Rag.GREEN: is_unfinished() & (Action.due_on > amber_end),
+    }
+    return or_(false(), *(ranges[Rag(r)] for r in dict.fromkeys(rags)))
 
 
 # Counting by RAG in one pass ---------------------------------------------------------

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import has_request_context
 
@@ -81,3 +81,31 @@ def record(
     )
     db.session.add(event)
     return event
+
+
+Created = TypeVar("Created")
+
+
+def add_created(
+    item: Created,
+    snapshot: Callable[[Created], dict[str, Any]],
+    *,
+    actor: Any,
+    entity_type: AuditEntity,
+    summary: str = "",
+) -> Created:
+    """Add a new record to the session and audit its creation with its audited values
+    (`snapshot(item)`, taken once the database has filled in defaults): the one way a
+    service adds a record and says so in the trail."""
+    db.session.add(item)
+    db.session.flush()
+    record(
+        actor=actor,
+        entity_type=entity_type,
+        entity_id=item.id,  # type: ignore[attr-defined]
+        action="created",
+        summary=summary,
+        changes=diff({}, snapshot(item)),
+        version=getattr(item, "version", None),
+    )
+    return item

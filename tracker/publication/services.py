@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from tracker import policy
-from tracker.audit.services import diff, record
+from tracker.audit.services import add_created, diff, record
 from tracker.audit.vocabulary import AuditEntity, record_fields
 from tracker.auth.models import User
 from tracker.clock import today
@@ -49,17 +49,7 @@ def create_publication(*, by: User, **values: Any) -> PublicationRecord:
         raise PermissionDeniedError("Only OPCC staff can record publications")
     _check(values)
     publication = PublicationRecord(**values)
-    db.session.add(publication)
-    db.session.flush()
-    record(
-        actor=by,
-        entity_type=AuditEntity.PUBLICATION_RECORD,
-        entity_id=publication.id,
-        action="created",
-        changes=diff({}, snapshot(publication)),
-        version=publication.version,
-    )
-    return publication
+    return add_created(publication, snapshot, actor=by, entity_type=AuditEntity.PUBLICATION_RECORD)
 
 
 def edit_publication(

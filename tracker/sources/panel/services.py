@@ -14,7 +14,7 @@ from typing import Any
 from tracker import policy
 from tracker.attachments.rules import PreparedFile
 from tracker.attachments.services import attach_files
-from tracker.audit.services import diff, record
+from tracker.audit.services import add_created, diff, record
 from tracker.audit.vocabulary import AuditEntity, record_fields
 from tracker.auth.models import User
 from tracker.concurrency import ensure_current
@@ -122,17 +122,9 @@ def add_programme_item(fields: dict[str, Any], *, by: User) -> WorkProgrammeItem
         raise PermissionDeniedError("Only the Panel's clerk and OPCC staff keep the programme")
     _check_programme(fields)
     item = WorkProgrammeItem(**fields)
-    db.session.add(item)
-    db.session.flush()
-    record(
-        actor=by,
-        entity_type=AuditEntity.WORK_PROGRAMME_ITEM,
-        entity_id=item.id,
-        action="created",
-        changes=diff({}, _programme_snapshot(item)),
-        version=item.version,
+    return add_created(
+        item, _programme_snapshot, actor=by, entity_type=AuditEntity.WORK_PROGRAMME_ITEM
     )
-    return item
 
 
 def change_programme_item(

@@ -308,3 +308,29 @@ def test_old_kind_values_still_name_a_kind(app):
 def test_only_administrators_change_meeting_kinds(app, officer):
     with app.app_context(), pytest.raises(PermissionDeniedError):
         services.add_meeting_kind("Estates", by=_get(type(officer), officer.id))
+
+
+def test_adding_a_meeting_kind_or_series_is_in_the_audit_trail(app, admin, officer):
+    from tracker.audit.models import AuditEvent
+
+    with app.app_context():
+        kind = services.add_meeting_kind("  Thematic: rural crime ", by=_get(type(admin), admin.id))
+        series = services.series_named(
+            "Quarterly performance 2027/28", by=_get(type(officer), officer.id)
+        )
+        db.session.commit()
+        events = {
+            event.entity_type: event
+            for event in db.session.scalars(
+                select(AuditEvent).where(AuditEvent.action == "created")
+            )
+        }
+        made = events["meeting_kind"]
+        assert (made.entity_id, made.actor_id, made.summary) == (kind.id, admin.id, kind.name)
+        assert made.changes == {"name": [None, "Thematic: rural crime"], "active": [None, True]}
+        started = events["meeting_series"]
+        assert (started.entity_id, started.actor_id) == (series.id, officer.id)
+        assert started.changes == {
+            "name": [None, "Quarterly performance 2027/28"],
+            "active": [None, True],
+        }

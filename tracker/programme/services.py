@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from tracker import deadlines, policy
 from tracker.actions.models import Action
-from tracker.audit.services import diff, record
+from tracker.audit.services import add_created, diff, record
 from tracker.audit.vocabulary import AuditEntity
 from tracker.auth.models import User
 from tracker.concurrency import ensure_current
@@ -98,24 +98,24 @@ def meeting_kind_named(name: str) -> MeetingKind | None:
     )
 
 
+def _name_and_state(entry: MeetingKind | MeetingSeries) -> dict[str, Any]:
+    """What the trail records when a meeting kind or series is added."""
+    return {"name": entry.name, "active": entry.active}
+
+
 def add_meeting_kind(name: str, *, by: Any) -> MeetingKind:
     """Add a kind to the list."""
     _require_kinds_admin(by)
     name = name.strip()
     if existing := _name_taken(MeetingKind, name):
         raise ProgrammeRuleError(f"“{existing}” is already a meeting kind", field="name")
-    kind = MeetingKind(name=name, active=True)
-    db.session.add(kind)
-    db.session.flush()
-    record(
+    return add_created(
+        MeetingKind(name=name, active=True),
+        _name_and_state,
         actor=by,
         entity_type=AuditEntity.MEETING_KIND,
-        entity_id=kind.id,
-        action="created",
         summary=name,
-        changes=diff({}, {"name": name, "active": True}),
     )
-    return kind
 
 
 def rename_meeting_kind(kind: MeetingKind, name: str, *, by: Any) -> bool:
@@ -192,18 +192,13 @@ def series_named(name: str, *, by: Any) -> MeetingSeries:
     )
     if existing is not None:
         return existing
-    series = MeetingSeries(name=name, active=True)
-    db.session.add(series)
-    db.session.flush()
-    record(
+    return add_created(
+        MeetingSeries(name=name, active=True),
+        _name_and_state,
         actor=by,
         entity_type=AuditEntity.MEETING_SERIES,
-        entity_id=series.id,
-        action="created",
         summary=name,
-        changes=diff({}, {"name": name, "active": True}),
     )
-    return series
 
 
 # A meeting's state and papers ------------------------------------------------------------

@@ -12,6 +12,7 @@ import os
 import re
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -279,6 +280,15 @@ class Mailbox:
     def to(self, address: str) -> list[EmailMessage]:
         with self.lock:
             return [m for m in self.messages if m["To"] == address]
+
+    def wait_for(self, address: str, count: int = 1, timeout: float = 15.0) -> list[EmailMessage]:
+        """The messages to `address` once `count` have arrived, for mail the app sends after
+        its response (`send_after_response`): the page can show before the email is sent.
+        Returns what arrived by `timeout`, so the caller's assertion says what was missing."""
+        deadline = time.monotonic() + timeout
+        while len(found := self.to(address)) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return found
 
     @staticmethod
     def text_of(message: EmailMessage) -> str:

@@ -42,7 +42,7 @@ def test_password_reset_from_email_link(ui, officer, smtp_server):
     ui.fill("Email address", officer.email)
     ui.click("Send reset link")
     assert ui.heading == "Check your email"
-    [message] = smtp_server.to(officer.email)
+    [message] = smtp_server.wait_for(officer.email)
     link = re.search(r"http://127\.0\.0\.1:\d+/\S+", Mailbox.text_of(message)).group(0)
     ui.page.goto(link)
     ui.settle()
@@ -68,7 +68,7 @@ def test_admin_invites_changes_and_deactivates_a_user(ui, admin, smtp_server):
     ui.click("Save")
     assert ui.heading == "Rowan Reed"
     assert "Invitation sent to rowan.reed@police.example.org" in ui.text()
-    assert len(smtp_server.to("rowan.reed@police.example.org")) == 1
+    assert len(smtp_server.wait_for("rowan.reed@police.example.org")) == 1
 
     ui.click("Change details", role="link")
     ui.page.get_by_label("Panel clerk").check()

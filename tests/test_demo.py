@@ -27,7 +27,7 @@ from tracker.audit.models import AuditEvent
 from tracker.auth.models import Organisation
 from tracker.db import db
 from tracker.deadlines import is_working_day
-from tracker.demo.loader import read_sample_data
+from tracker.demo.loader import SampleData, read_sample_data
 from tracker.reminders.planner import run_planner
 from tracker.reports.as_at import actions_as_at, moment_for
 from tracker.s55.models import S55Response, S55State
@@ -277,7 +277,8 @@ def test_panel_items_sit_under_their_agenda_items_with_their_types(app, seeded):
             item.text: (item.agenda_item, item.kind.value, item.published)
             for item in db.session.scalars(select(PanelItem))
         }
-    for meeting in SAMPLE["panel_meetings"]:
+    loaded = SampleData(SAMPLE, london_today()).sample
+    for meeting in loaded["panel_meetings"]:
         for agenda_item in meeting["agenda_items"]:
             for item in agenda_item["items"]:
                 expected = (agenda_item["title"], item["kind"], item.get("published", True))
@@ -384,3 +385,36 @@ def test_panel_business_is_the_clerks_with_responses_decisions_and_a_programme(a
         topics = db.session.scalars(select(WorkProgrammeItem)).all()
         assert len(topics) == len(SAMPLE["work_programme"])
         assert any(t.panel_meeting_id == later.id and t.report_requested for t in topics)
+
+
+def test_titles_name_the_dates_the_demo_gives_its_meetings(app, seeded):
+    from tracker.filters import format_date
+    from tracker.programme.queries import financial_year_label, financial_year_of
+    from tracker.sources.models import PanelMeeting, WorkProgrammeItem
+
+    with app.app_context():
+        quarterly = db.session.scalars(
+            select(Meeting).where(Meeting.title.startswith("Quarterly performance meeting"))
+        ).all()
+        assert len(quarterly) == 3
+        for meeting in quarterly:
+            month = format_date(meeting.held_on).split(" ", 1)[1]
+            assert meeting.title == f"Quarterly performance meeting, {month}"
+        panel_meetings = db.session.scalars(select(PanelMeeting).order_by(PanelMeeting.held_on))
+        for panel_meeting in panel_meetings:
+            held_on = format_date(panel_meeting.held_on)
+            assert panel_meeting.title == f"West Mercia Police and Crime Panel, {held_on}"
+        # The earlier meeting is the one whose minutes the items and the programme cite.
+        panel_meeting = db.session.scalars(
+            select(PanelMeeting).order_by(PanelMeeting.held_on)
+        ).first()
+        held = format_date(panel_meeting.held_on)
+        year = financial_year_of(panel_meeting.held_on)
+        agenda = set(db.session.scalars(select(PanelItem.agenda_item)))
+        assert f"PCC's annual report {financial_year_label(year - 1)}" in agenda
+        titles = db.session.scalars(select(PanelItem.text)).all()
+        notes = db.session.scalars(select(WorkProgrammeItem.notes)).all()
+        assert f"Report requested at the meeting of {held} (minute 17)." in notes
+        # No placeholder is left unwritten anywhere in what was loaded.
+        texts = [*titles, *notes, *db.session.scalars(select(Action.title)).all()]
+        assert not [text for text in texts if "{" in text]

@@ -32,7 +32,9 @@ from tracker.auth.models import Organisation, User
 from tracker.db import db
 from tracker.deadlines import is_working_day
 from tracker.demo.clock import DemoClock
+from tracker.filters import format_date
 from tracker.programme import services as programme
+from tracker.programme.queries import financial_year_label, financial_year_of
 from tracker.responses import services as responses
 from tracker.s55 import services as s55
 from tracker.settings.models import Tag
@@ -59,6 +61,10 @@ from tracker.sources.rules import meeting_state_for
 
 SAMPLE_DATA_FILE = Path(__file__).with_name("sample_data.json")
 OFFSET = re.compile(r"([+-]?\d+)([dw])")
+# Text that names a date the data gives as an offset: "{date:-10w}" (27 July 2026),
+# "{month:+3w}" (December 2026), "{fy:-10w}" (the financial year that day is in, 2026/27)
+# and "{last_fy:-10w}" (the one before it, 2025/26).
+DATED_TEXT = re.compile(r"\{(date|month|fy|last_fy):([+-]?\d+[dw])\}")
 # Chief constable's comments are asked for within five weeks of publication.
 CC_COMMENTS_DAYS = 35
 WORKDAY_START = time(9, 0)
@@ -113,6 +119,8 @@ class SampleData:
         self._cast: Cast | None = None
         self.counts: Counter[str] = Counter()
         self._steps: list[tuple[date, int, Callable[[date], None]]] = []
+        # The data as loaded: every dated placeholder written out for `today`.
+        self.sample = sample = self._dated(sample)
         for spec in sample.get("hmicfrs_reports", []):
             self._report(spec)
         for spec in sample.get("meetings", []):
@@ -125,6 +133,27 @@ class SampleData:
             self._programme_topic(spec)
 
     # Dates and steps ---------------------------------------------------------------------
+
+    def _dated(self, value: Any) -> Any:
+        """`value` with every dated placeholder in its text written out for the seeding
+        day, so titles such as "Quarterly performance meeting, {month:-4w}" agree with the
+        dates the meetings are given."""
+        if isinstance(value, dict):
+            return {key: self._dated(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [self._dated(item) for item in value]
+        if isinstance(value, str):
+            return DATED_TEXT.sub(self._date_text, value)
+        return value
+
+    def _date_text(self, match: re.Match[str]) -> str:
+        day = self.day(match[2])
+        if match[1] == "date":
+            return format_date(day)
+        if match[1] == "month":
+            return format_date(day).split(" ", 1)[1]
+        year = financial_year_of(day) - (match[1] == "last_fy")
+        return financial_year_label(year)
 
     def day(self, offset: str) -> date:
         """The date `offset` ("-16w", "+3d", "0d") from today, moved off weekends and bank

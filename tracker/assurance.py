@@ -63,4 +63,4 @@ def describe_conclusion(method: AssuranceMethod | str, verdict: AssuranceVerdict
     """One readable line for history, emails and reports: "Assured (dip sample)"."""
     verdict = AssuranceVerdict(verdict)
     method = AssuranceMethod(method)
-    return f"{verdict.label} ({method.label[0].lower()}{method.label[1:]})"
+    return f"{verdict.label} ({method.in_sentence})"

@@ -16,6 +16,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 from sqlalchemy.sql.expression import ClauseElement, Executable
 from sqlalchemy.types import TypeDecorator
 
+from tracker.wording import in_sentence as label_in_sentence
+
 # A naming convention lets Alembic name (and so drop) constraints, which batch
 # migrations on SQLite need.
 NAMING_CONVENTION = {
@@ -80,6 +82,11 @@ class LabelledEnum(enum.StrEnum):
 
     def __str__(self) -> str:
         return self.value
+
+    @property
+    def in_sentence(self) -> str:
+        """The label as it reads inside a sentence ("awaiting OPCC review")."""
+        return label_in_sentence(self.label)
 
 
 def enum_column(enum_cls: type[enum.Enum], name: str) -> Enum:

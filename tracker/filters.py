@@ -7,6 +7,7 @@ from datetime import date, datetime
 from flask import Flask
 
 from tracker.clock import local_zone
+from tracker.wording import in_sentence
 
 
 def local_time(instant: datetime | None) -> datetime | None:
@@ -57,3 +58,4 @@ def init_app(app: Flask) -> None:
     """Register the filters."""
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
+    app.add_template_filter(in_sentence, "in_sentence")

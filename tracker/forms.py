@@ -16,6 +16,8 @@ from wtforms import DateField, Field, HiddenField, StringField, TimeField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from tracker.wording import in_sentence
+
 
 class EmptyForm(FlaskForm):
     """A form with only the CSRF token, for buttons that change state."""
@@ -133,7 +135,7 @@ class UkDateField(DateField):
         parts = [(v or "").strip() for v in valuelist][:3]
         parts += [""] * (3 - len(parts))
         self.raw_data = parts
-        name = self.label.text.lower() if self.label else "the date"
+        name = in_sentence(self.label.text) if self.label else "the date"
         if not any(parts):
             self.data = None
             if self.required:
@@ -176,7 +178,7 @@ def title_field(label: str = "Title", *, max_length: int = 200) -> StringField:
         widget=GovTextInput(),
         filters=[strip_text],
         validators=[
-            DataRequired(message=f"Enter a {label.lower()}"),
+            DataRequired(message=f"Enter a {in_sentence(label)}"),
             Length(max=max_length, message=f"{label} must be {max_length} characters or fewer"),
             no_control_characters,
         ],

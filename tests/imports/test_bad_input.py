@@ -213,7 +213,7 @@ def test_row_without_source_and_no_default_is_an_error(app, login_as, officer, u
     login_as(officer)
     content = csv_bytes([["title", "owner", "due date"], ["No source", "Olu Officer", "1/7/23"]])
     _batch_id, page = upload_and_check(content, "log.csv")
-    assert "Name the a&amp;a meeting or choose a default source" in page.text
+    assert "Name the A&amp;A meeting or choose a default source" in page.text
 
 
 def test_damaged_workbook_is_refused(app, login_as, officer, upload):

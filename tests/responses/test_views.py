@@ -211,11 +211,11 @@ def test_request_list_shows_where_the_written_response_stands(
     _write(client, f"/requests/{submitted.id}/written-response", "Answer", submit=True)
     page = client.get("/requests/").text
     assert "Version 1: draft" in page
-    assert "Version 1: awaiting opcc review" in page
+    assert "Version 1: awaiting OPCC review" in page
     _switch(auth, login_as, officer)
     page = client.get("/requests/").text
     assert "Version 1: draft" not in page
-    assert "Version 1: awaiting opcc review" in page
+    assert "Version 1: awaiting OPCC review" in page
 
 
 def test_saving_after_a_colleague_submitted_gets_409_and_keeps_the_text(

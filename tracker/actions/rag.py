@@ -53,7 +53,7 @@ def rag(status: ActionStatus, due_on: date, today: date, amber_days: int) -> str
 
 def rag_meanings(amber_days: int) -> dict[Rag, str]:
     """What each rating means, in words (the help page shows them; keep them with `rag`)."""
-    complete = _join_or([status.label.lower() for status in ActionStatus if status.is_complete])
+    complete = _join_or([status.in_sentence for status in ActionStatus if status.is_complete])
     days = f"{amber_days} day{'' if amber_days == 1 else 's'}"
     return {
         Rag.RED: "Overdue: not complete and the due date has passed.",

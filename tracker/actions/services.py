@@ -40,6 +40,7 @@ from tracker.settings.definitions import UPDATE_GRACE_MINUTES
 from tracker.settings.models import Tag
 from tracker.settings.services import setting
 from tracker.sources.models import AdhocRequest, Finding, Meeting, PanelItem
+from tracker.wording import in_sentence
 
 Source = Meeting | AdhocRequest | PanelItem | Finding
 
@@ -267,10 +268,10 @@ def transition(
     declared = transition_for(action.status, target)
     if declared is None:
         raise ActionRuleError(
-            f"An action that is {action.status.label.lower()} cannot become {target.label.lower()}"
+            f"An action that is {action.status.in_sentence} cannot become {target.in_sentence}"
         )
     if not policy.can_transition(by, action, target):
-        raise PermissionDeniedError(f"You cannot make this action {target.label.lower()}")
+        raise PermissionDeniedError(f"You cannot make this action {target.in_sentence}")
     if expected_version is not None:
         ensure_current(action, expected_version, entity_type=AuditEntity.ACTION)
     note = note.strip()
@@ -278,7 +279,7 @@ def transition(
     if target == ActionStatus.CLOSED or concluded:
         _check_conclusion(action, target, method, verdict, note)
     if declared.reason_required and not note:
-        raise ActionRuleError(f"Enter {declared.reason_label.lower()}")
+        raise ActionRuleError(f"Enter {in_sentence(declared.reason_label)}")
     before = {"status": action.status, "closed_on": action.closed_on}
     previous = action.status
     action.status = target
@@ -393,7 +394,7 @@ def assure(
 def imported_status_note(status: ActionStatus) -> str:
     """The history note for an action an import created with a status other than open
     (the import writes the entry `transition` would, in bulk)."""
-    return f"Imported with status {status.label.lower()}"
+    return f"Imported with status {status.in_sentence}"
 
 
 def add_update(

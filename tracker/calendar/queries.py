@@ -70,7 +70,7 @@ def action_entries(user: AnyUser) -> Iterator[Entry]:
             description = "Open the tracker for the details of this action."
         else:
             summary = f"{verb}: {action.reference} {action.title}"
-            description = f"Action {action.reference}, {action.status.label.lower()}."
+            description = f"Action {action.reference}, {action.status.in_sentence}."
         yield Entry(
             key=f"action-{action.id}",
             summary=summary,
@@ -157,7 +157,7 @@ def panel_item_entries(user: AnyUser) -> Iterator[Entry]:
             key=f"panel-item-{item.id}",
             summary=f"PCC response due: {heading}",
             day=item.response_due_on,  # type: ignore[arg-type] - filtered above
-            description=f"The PCC's response to a Panel {item.kind.label.lower()}.",
+            description=f"The PCC's response to a Panel {item.kind.in_sentence}.",
             url=_link("panel_items.show", item_id=item.id),
             sequence=item.version,
             modified=item.updated_at,

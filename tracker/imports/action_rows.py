@@ -217,11 +217,11 @@ class ActionRowChecker:
             default = self.options.get("default_source_id")
             if source_type == self.default_type and default in index.by_id:
                 return source_type, index.by_id[default]
-            r.error("source", f"Name the {source_type.label.lower()} or choose a default source")
+            r.error("source", f"Name the {source_type.in_sentence} or choose a default source")
             return source_type, None
         source, why = index.find(text)
         if source is None:
-            r.error("source", f"{why} ({source_type.label.lower()})")
+            r.error("source", f"{why} ({source_type.in_sentence})")
         return source_type, source
 
     def _tags(self) -> list[Tag]:
@@ -302,7 +302,7 @@ class ActionRowChecker:
             latest_update=r.text("latest_update", max_length=TEXT_MAX),
         )
         self._check_rules(values)
-        label = reference or f"new {source_type.label.lower()} action"
+        label = reference or f"new {source_type.in_sentence} action"
         return RowPlan(r.number, CREATE, label, values)
 
     def _update(self, action: Action, values: dict[str, Any]) -> RowPlan | None:
@@ -319,7 +319,7 @@ class ActionRowChecker:
         if status is not None and status != action.status:
             r.warn(
                 "status",
-                f"{action.reference} is {action.status.label.lower()} in the tracker: "
+                f"{action.reference} is {action.status.in_sentence} in the tracker: "
                 "the import does not change statuses (use the action's page)",
             )
         differs = [name for name, value in changes.items() if _differs(action, name, value)]

@@ -157,7 +157,7 @@ def mapping_form(batch: Any, headings: list[str], sheet_names: list[str]) -> Ver
     if batch.target == "actions":
         source_type = SourceType(batch.options.get("source_type") or SourceType.MEETING.value)
         MappingForm.default_source = SelectField(
-            f"Default {source_type.label.lower()} for rows that name no source",
+            f"Default {source_type.in_sentence} for rows that name no source",
             choices=_source_choices(source_type),
             default=str(batch.options.get("default_source_id") or ""),
             widget=GovSelect(),

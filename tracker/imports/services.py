@@ -90,7 +90,7 @@ def ensure_pending(batch: ImportBatch, expected_version: int | None = None) -> N
     """Refuse changes to a batch that is no longer waiting, or that changed in another tab."""
     if batch.status != ImportStatus.PENDING:
         raise BatchStateError(
-            f"This import has already been {batch.status.label.lower()}: nothing was changed"
+            f"This import has already been {batch.status.in_sentence}: nothing was changed"
         )
     if expected_version is not None and batch.version != expected_version:
         raise BatchStateError(

@@ -158,7 +158,7 @@ def check_undo(batch: ImportBatch) -> tuple[dict, dict]:
     """The touched records, loaded; UndoRefusedError naming anything changed since."""
     if batch.status != ImportStatus.COMMITTED:
         raise BatchStateError(
-            f"Only an imported batch can be undone (this one is {batch.status.label.lower()})"
+            f"Only an imported batch can be undone (this one is {batch.status.in_sentence})"
         )
     touched = _touched(batch)
     loaded = _load(touched)

@@ -25,6 +25,7 @@ from tracker.deadlines import (
     response_due,
     s55_comments_due,
 )
+from tracker.wording import in_sentence
 
 # What each role may do, in the words of the policy function that decides it. A
 # docstring that names a thing rather than an act gets a verb in front.
@@ -95,7 +96,7 @@ def rag_examples(today: date, amber_days: int) -> list[RagExample]:
 def _first_line(function: Callable[..., Any], verb: str = "") -> str:
     """The first line of `function`'s docstring, after `verb` when one is given."""
     line = (function.__doc__ or "").strip().splitlines()[0]
-    return f"{verb} {line[0].lower()}{line[1:]}" if verb else line
+    return f"{verb} {in_sentence(line)}" if verb else line
 
 
 def _sample_user(role: Role) -> User:

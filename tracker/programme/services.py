@@ -227,7 +227,7 @@ def _change_meeting(
 def record_held(meeting: Meeting, *, by: Any, today: date, expected_version: int) -> None:
     """Record that a planned meeting took place (not before its date)."""
     if meeting.state != MeetingState.PLANNED:
-        raise ProgrammeRuleError(f"The meeting is already {meeting.state.label.lower()}")
+        raise ProgrammeRuleError(f"The meeting is already {meeting.state.in_sentence}")
     _raise_first(check_meeting_state(MeetingState.HELD, meeting.held_on, "", today))
     _change_meeting(
         meeting,
@@ -241,7 +241,7 @@ def record_held(meeting: Meeting, *, by: Any, today: date, expected_version: int
 def cancel_meeting(meeting: Meeting, reason: str, *, by: Any, expected_version: int) -> None:
     """Cancel a planned meeting, saying why."""
     if meeting.state != MeetingState.PLANNED:
-        raise ProgrammeRuleError(f"The meeting is already {meeting.state.label.lower()}")
+        raise ProgrammeRuleError(f"The meeting is already {meeting.state.in_sentence}")
     reason = (reason or "").strip()
     _raise_first(check_meeting_state(MeetingState.CANCELLED, meeting.held_on, reason, date.min))
     _change_meeting(

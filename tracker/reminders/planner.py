@@ -55,6 +55,7 @@ from tracker.sources.models import (
     RequestStatus,
 )
 from tracker.statutory.queries import open_deadlines
+from tracker.wording import in_sentence
 
 log = logging.getLogger(__name__)
 
@@ -302,7 +303,7 @@ def _meeting_update_round(today, schedule, people, add) -> None:
         for row in rows:
             line = (
                 f"{row.reference}: {row.title}: please add an update before the "
-                f"{meeting.kind.label.lower()} meeting on {format_long(meeting.held_on)}"
+                f"{meeting.kind.in_sentence} meeting on {format_long(meeting.held_on)}"
             )
             add(
                 people.by_id.get(row.owner_id),
@@ -375,10 +376,9 @@ def _source_deadlines(today, schedule, people, add) -> None:
             item.response_due_on,
             "panel_item",
             item.id,
-            f"Panel {item.kind.label.lower()} of {format_long(item.panel_meeting_on)}: "
-            "PCC response",
+            f"Panel {item.kind.in_sentence} of {format_long(item.panel_meeting_on)}: PCC response",
             item.agenda_item.strip()
-            or f"Panel {item.kind.label.lower()} of {format_long(item.panel_meeting_on)}",
+            or f"Panel {item.kind.in_sentence} of {format_long(item.panel_meeting_on)}",
             absolute_url(url_for("panel_items.show", item_id=item.id)),
             [people.opcc_lead],
             source_type=SourceType.PANEL,
@@ -570,7 +570,7 @@ def _publication_deadlines(today, schedule, people, add) -> None:
             item_id=row.record_id,
             line=_describe(f"{row.kind}: {row.title}", "", row.due.due, today, "to publish"),
             link=absolute_url(row.record_link),
-            name=shorten(f"{row.kind.lower()} '{row.title}'"),
+            name=shorten(f"{in_sentence(row.kind)} '{row.title}'"),
             due=row.due.due,
         )
 

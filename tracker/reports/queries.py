@@ -90,7 +90,7 @@ class PanelRow:
         if state == "responded":
             line = f"Responded {format_date(self.item.pcc_response_on)}"
             if self.item.response_outcome is not None:
-                line += f": {self.item.response_outcome.label.lower()}"
+                line += f": {self.item.response_outcome.in_sentence}"
             return line
         if state == "overdue":
             late = self.days_overdue

@@ -99,7 +99,7 @@ def shown_states(user: Any, subject_type: type, subjects: list[Any]) -> dict[int
     for subject in subjects:
         response = latest.get(subject.id)
         if response is not None and policy.can_see_response(user, response, subject):
-            shown[subject.id] = f"Version {response.number}: {response.state.label.lower()}"
+            shown[subject.id] = f"Version {response.number}: {response.state.in_sentence}"
     return shown
 
 

@@ -79,7 +79,7 @@ def draft(model: type, subject_id: int):
     # A POST goes on to the service, which refuses a stale form with 409 and keeps the text.
     done = latest is not None and latest.state in (ResponseState.SUBMITTED, ResponseState.ACCEPTED)
     if request.method == "GET" and done:
-        flash(f"Version {latest.number} is {latest.state.label.lower()}: nothing to draft", "info")
+        flash(f"Version {latest.number} is {latest.state.in_sentence}: nothing to draft", "info")
         return redirect(_subject_page(subject))
     submitting = bool(form.submit_response.data)
     change = services.submit if submitting else services.save_draft

@@ -183,8 +183,7 @@ def build_draft(report: HmicfrsReport, *, by: User, include_afis: bool) -> S55Re
     current = current_for(report)
     if current is not None and not current.state.frozen:
         raise S55RuleError(
-            f"{_name(current)} is {current.state.label.lower()}: edit it rather than "
-            "drafting another"
+            f"{_name(current)} is {current.state.in_sentence}: edit it rather than drafting another"
         )
     findings = findings_in(report, include_afis=include_afis)
     drafted_actions = [a for f in findings for a in public_actions(f)]
@@ -236,7 +235,7 @@ def save_text(
     _check_version(response, expected_version)
     if response.state.frozen:
         raise S55RuleError(
-            f"{_name(response)} has been {response.state.label.lower()}, so its text is "
+            f"{_name(response)} has been {response.state.in_sentence}, so its text is "
             "frozen. Draft a new version to change it."
         )
     response.cc_comments = _checked_text(cc_comments, "The Chief Constable's comments", "cc")
@@ -257,8 +256,8 @@ def _move(response: S55Response, target: S55State, by: User) -> Transition:
     transition = TRANSITIONS.get((response.state, target))
     if transition is None:
         raise S55RuleError(
-            f"{_name(response)} is {response.state.label.lower()}: it cannot be "
-            f"{target.label.lower()} now"
+            f"{_name(response)} is {response.state.in_sentence}: it cannot be "
+            f"{target.in_sentence} now"
         )
     allowed = policy.can_approve_s55 if transition.who == "admin" else policy.can_draft_s55
     if not allowed(by):
@@ -302,7 +301,7 @@ def approve(
         raise PermissionDeniedError("Only an administrator acting for the PCC can approve")
     if response.state != S55State.AWAITING_APPROVAL:
         raise S55RuleError(
-            f"{_name(response)} is {response.state.label.lower()}: only a response awaiting "
+            f"{_name(response)} is {response.state.in_sentence}: only a response awaiting "
             "approval can be approved"
         )
     transition = _move(response, S55State.APPROVED, by)
@@ -341,7 +340,7 @@ def publish(
     _check_version(response, expected_version)
     if response.state != S55State.APPROVED:
         raise S55RuleError(
-            f"{_name(response)} is {response.state.label.lower()}: only an approved response "
+            f"{_name(response)} is {response.state.in_sentence}: only an approved response "
             "can be published"
         )
     _check_day(
@@ -391,7 +390,7 @@ def record_sent(
     _check_version(response, expected_version)
     if not response.state.published:
         raise S55RuleError(
-            f"{_name(response)} is {response.state.label.lower()}: record the sent dates "
+            f"{_name(response)} is {response.state.in_sentence}: record the sent dates "
             "once it is published"
         )
     if to_hmicfrs_on is None and to_home_secretary_on is None:

@@ -147,7 +147,7 @@ def edit(report_id: int):
         return redirect(_show_url(report))
     if request.method == "GET" and response.state.frozen:
         flash(
-            f"Version {response.number} is {response.state.label.lower()}: its text is frozen",
+            f"Version {response.number} is {response.state.in_sentence}: its text is frozen",
             "info",
         )
         return redirect(_show_url(report))

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db import LabelledEnum, TimestampMixin, VersionedMixin, db, enum_column
 from tracker.deadlines import days_late
+from tracker.wording import in_sentence
 
 if TYPE_CHECKING:
     from tracker.actions.models import Action
@@ -52,6 +53,11 @@ class MeetingKind(TimestampMixin, db.Model):
     def label(self) -> str:
         """The kind in words (templates say `meeting.kind.label`)."""
         return self.name
+
+    @property
+    def in_sentence(self) -> str:
+        """The kind as it reads inside a sentence (as a LabelledEnum's `in_sentence`)."""
+        return in_sentence(self.name)
 
     def __repr__(self) -> str:
         return f"<MeetingKind {self.id} {self.name!r}>"

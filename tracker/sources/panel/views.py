@@ -119,7 +119,7 @@ class PanelItemPages(SourcePages):
         return form
 
     def created_message(self, source: PanelItem) -> str:
-        return f"Panel {source.kind.label.lower()} recorded"
+        return f"Panel {source.kind.in_sentence} recorded"
 
     def show_context(self, source: PanelItem) -> dict[str, Any]:
         filters = ActionFilters(panel_item_id=source.id)
